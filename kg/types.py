@@ -1,0 +1,79 @@
+"""The shared data types of ingestion: what flows from loaders to chunker to extractor to writer.
+
+Pydantic models, so they validate at the boundaries and serialise to the rows the Cypher queries take.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Chunk", "Document", "EntityMention", "ExtractionResult", "Relation"]
+
+
+class Document(BaseModel):
+    """A loaded, cleaned document. ``id`` is stable for a source; ``sha256`` changes when its text does."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    source: str
+    title: str
+    text: str
+    sha256: str
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    ingested_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class Chunk(BaseModel):
+    """A span of a document's text, ``text == document.text[start:end]``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    document_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    tokens: int
+
+
+class EntityMention(BaseModel):
+    """An entity as found in a chunk: surface form, type (a Neo4j label, e.g. ``Person``) and offsets in the chunk."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    surface: str
+    type: str
+    start: int
+    end: int
+
+
+class Relation(BaseModel):
+    """A typed relation between two mentions' surfaces, with its evidence sentence and confidence.
+
+    ``predicate`` is UPPER_SNAKE_CASE (``CAPITAL_OF``, ``BORN_IN``); ``CO_OCCURS_WITH`` marks a co-occurrence.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: str
+    subject: str
+    subject_type: str
+    predicate: str
+    object: str
+    object_type: str
+    evidence: str
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class ExtractionResult(BaseModel):
+    """Everything the extractor found in one chunk."""
+
+    chunk_id: str
+    mentions: list[EntityMention] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)

@@ -1,0 +1,3 @@
+"""Trellis retrieval layer (see DESIGN.md)."""
+
+__all__: list[str] = []

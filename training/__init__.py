@@ -1,0 +1,3 @@
+"""Trellis training layer (see DESIGN.md)."""
+
+__all__: list[str] = []
