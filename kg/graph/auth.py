@@ -23,7 +23,8 @@ def resolve_password(settings: Settings, *, create: bool = False) -> str:
         return settings.neo4j_password.get_secret_value()
     if not settings.uses_local_server:
         raise ConfigurationError(
-            f"NEO4J_URI is set to {settings.neo4j_uri} but no password is: set NEO4J_PASSWORD (or TRELLIS_NEO4J_PASSWORD)"
+            f"NEO4J_URI is set to {settings.neo4j_uri} but no password is: "
+            "set NEO4J_PASSWORD (or TRELLIS_NEO4J_PASSWORD)"
         )
     path = password_file(settings)
     if path.is_file():

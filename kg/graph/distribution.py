@@ -2,8 +2,8 @@
 
 Maven Central publishes no Neo4j 5.26 distribution archive (only its POM), so the server is assembled from its jars
 (``org.neo4j:neo4j``, ``org.neo4j.app:neo4j-server``, ``org.neo4j.client:neo4j-browser``), and APOC core goes to
-``plugins/`` (with ``apoc-common``, which it needs since 5.26.12). This module is the one place that recipe lives. The result is cached under
-``<cache_dir>/neo4j/<version>/`` and reused by every later start.
+``plugins/`` with ``apoc-common``, which it needs since 5.26.12. This module is the one place that recipe lives.
+The result is cached under ``<cache_dir>/neo4j/<versions>/`` and reused by every later start.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   </dependencies>
 </project>
 """
-_DEPENDENCY = "    <dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version></dependency>"
+_DEPENDENCY = (
+    "    <dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version></dependency>"
+)
 _MARKER = "COMPLETE"
 
 
@@ -77,7 +79,9 @@ def _maven_fetch(maven: str, folder: str, artifacts: list[tuple[str, str, str]],
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise MavenError("Maven took over 30 minutes to fetch Neo4j: check the connection to Maven Central") from exc
+        raise MavenError(
+            "Maven took over 30 minutes to fetch Neo4j: check the connection to Maven Central"
+        ) from exc
     if result.returncode != 0:
         errors = [line for line in result.stdout.splitlines() if "ERROR" in line]
         reason = errors[0].replace("[ERROR]", "").strip() if errors else f"exit code {result.returncode}"

@@ -1,4 +1,4 @@
-"""The one loader of Cypher: named queries from ``cypher/queries/*.cypher`` and the schema from ``cypher/schema.cypher``.
+"""The one loader of Cypher: named queries from ``cypher/queries/*.cypher``, the schema from ``cypher/schema.cypher``.
 
 No other module holds Cypher text. Queries take ``$parameters``; nothing a user types is ever pasted into one.
 """
@@ -34,7 +34,9 @@ def load_query(name: str) -> str:
 def query_names() -> list[str]:
     """Every named query that ships with Trellis."""
     folder = _cypher_root() / "queries"
-    return sorted(item.name.removesuffix(".cypher") for item in folder.iterdir() if item.name.endswith(".cypher"))
+    return sorted(
+        item.name.removesuffix(".cypher") for item in folder.iterdir() if item.name.endswith(".cypher")
+    )
 
 
 def _statements(text: str) -> list[str]:

@@ -106,9 +106,9 @@ class LocalServer:
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.2)
-        if Path(f"/proc/{pid}").exists():
+        if _alive(pid):
             logger.warning("Neo4j did not stop within %.0f s; killing it", timeout_s)
             os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
@@ -138,6 +138,7 @@ class LocalServer:
             "server.memory.heap.max_size": s.neo4j_heap,
             "server.memory.pagecache.size": s.neo4j_pagecache,
             "dbms.usage_report.enabled": "false",
+            "client.allow_telemetry": "false",
             "dbms.security.procedures.unrestricted": "apoc.*",
             "dbms.security.procedures.allowlist": "apoc.*",
             "server.directories.data": str(self.home / "data"),
@@ -155,9 +156,21 @@ class LocalServer:
         return {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)}
 
     def _set_initial_password(self, java: JavaRuntime, distribution: Distribution, password: str) -> None:
-        command = [str(java.executable), "-cp", f"{distribution.lib}/*", _ADMIN_CLASS, "dbms", "set-initial-password"]
+        command = [
+            str(java.executable),
+            "-cp",
+            f"{distribution.lib}/*",
+            _ADMIN_CLASS,
+            "dbms",
+            "set-initial-password",
+        ]
         result = subprocess.run(
-            [*command, password], capture_output=True, text=True, env=self._environment(), timeout=120, check=False
+            [*command, password],
+            capture_output=True,
+            text=True,
+            env=self._environment(),
+            timeout=120,
+            check=False,
         )
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -205,8 +218,22 @@ class LocalServer:
         lines: list[str] = []
         for name in ("console.log", "neo4j.log"):
             with contextlib.suppress(ServerNotRunningError):
-                lines += [line for line in self.log_lines(200, name=name) if "ERROR" in line or "Exception" in line]
+                lines += [
+                    line for line in self.log_lines(200, name=name) if "ERROR" in line or "Exception" in line
+                ]
         return lines[-2:] or ["no error in the logs"]
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process still runs (a child of ours that exited is reaped, not counted)."""
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 def _answers(host: str, port: int) -> bool:

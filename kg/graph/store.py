@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, LiteralString, Self, TypeVar, cast
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
@@ -75,7 +75,11 @@ class GraphStore:
                 "set NEO4J_PASSWORD (or TRELLIS_NEO4J_PASSWORD) to the server's password"
             ) from exc
         except _TRANSIENT as exc:
-            fix = "start it with `trellis neo4j start`" if self.settings.uses_local_server else "check NEO4J_URI"
+            fix = (
+                "start it with `trellis neo4j start`"
+                if self.settings.uses_local_server
+                else "check NEO4J_URI"
+            )
             raise Neo4jUnavailableError(f"cannot reach Neo4j at {self.uri}: {fix}") from exc
         except neo4j_errors.Neo4jError as exc:
             raise QueryError(f"Neo4j rejected a query ({exc.code}): {exc.message}") from exc
@@ -98,13 +102,15 @@ class GraphStore:
             self._driver.verify_connectivity()
             self._driver.verify_authentication()
 
-    def run_text(self, cypher: str, parameters: Mapping[str, Any] | None = None, *, write: bool = False) -> list[Record]:
+    def run_text(
+        self, cypher: str, parameters: Mapping[str, Any] | None = None, *, write: bool = False
+    ) -> list[Record]:
         """Run Cypher text that came from ``cypher/`` (never from user input) and return its records."""
         routing = RoutingControl.WRITE if write else RoutingControl.READ
 
         def work() -> list[Record]:
             result = self._driver.execute_query(
-                neo4j.Query(cypher),  # type: ignore[arg-type]  # text from cypher/, not user input
+                cast(LiteralString, cypher),  # text from cypher/, never from user input
                 parameters_=dict(parameters or {}),
                 database_=self.database,
                 routing_=routing,
@@ -122,7 +128,12 @@ class GraphStore:
         return self.run_text(load_query(name), parameters, write=True)
 
     def write_batches(
-        self, name: str, rows: Iterable[Mapping[str, Any]], *, batch_size: int | None = None, **parameters: Any
+        self,
+        name: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int | None = None,
+        **parameters: Any,
     ) -> int:
         """Run the named ``UNWIND $rows`` query over ``rows`` in batches, one transaction each; returns rows written."""
         cypher = load_query(name)
@@ -138,7 +149,7 @@ class GraphStore:
 
         def unit(tx: neo4j.ManagedTransaction) -> None:
             for cypher, parameters in statements:
-                tx.run(neo4j.Query(cypher), parameters).consume()  # type: ignore[arg-type]
+                tx.run(cast(LiteralString, cypher), parameters).consume()
 
         def work() -> None:
             with self._driver.session(database=self.database) as session:

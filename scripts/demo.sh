@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: install, start Neo4j, apply the schema, show where everything is.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$repo/scripts/install.sh"
+trellis="${TRELLIS_VENV:-$HOME/.cache/trellis/venv}/bin/trellis"
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+
+"$trellis" neo4j start
+"$trellis" init
+"$trellis" neo4j status
+echo
+echo "Neo4j Browser: $("$trellis" neo4j status | awk '/^Browser/ {print $2}')  (user neo4j; password: NEO4J_PASSWORD," \
+  "or ${TRELLIS_DATA_DIR:-$HOME/.local/share/trellis}/neo4j/password)"
+echo "Stop the server with: $trellis neo4j stop"

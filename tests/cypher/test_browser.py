@@ -1,0 +1,46 @@
+"""Neo4j Browser, served by the test server, in headless Chromium: log in, run a saved query, take a screenshot."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kg.graph import GraphStore
+from kg.graph.auth import resolve_password
+from kg.settings import Settings
+from tests.cypher.test_saved_queries import saved_queries
+from tests.support_browser import headless_chromium, screenshot_path
+
+pytestmark = pytest.mark.browser
+
+
+def test_browser_logs_in_and_runs_a_saved_query(neo4j_settings: Settings, empty_graph: GraphStore) -> None:
+    documents = [
+        {"id": f"browser-doc-{i}", "source": f"/corpus/{i}.txt", "title": f"Browser test document {i}",
+         "sha256": "0" * 64, "ingested_at": "2026-11-29T12:00:00+00:00", "metadata": {}}
+        for i in range(3)
+    ]  # fmt: skip
+    empty_graph.write_batches("upsert_documents", documents)
+    query = saved_queries()["Overview - nodes by label"]
+
+    with headless_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(neo4j_settings.browser_url, wait_until="networkidle")
+        page.locator("[data-testid=boltaddress]").fill(neo4j_settings.bolt_uri)
+        page.locator("[data-testid=username]").fill(neo4j_settings.neo4j_user)
+        page.locator("[data-testid=password]").fill(resolve_password(neo4j_settings))
+        page.locator("[data-testid=connect]").click()
+        page.get_by_text("You are connected as user").first.wait_for(timeout=60_000)
+
+        page.locator(".monaco-editor").first.click()
+        page.keyboard.type(re.sub(r"\s+", " ", query).rstrip(";"))
+        page.locator("[data-testid=editor-Run]").click()
+        result = page.locator("[data-testid=frame]").first
+        result.get_by_text("Completed after").wait_for(timeout=30_000)
+        path = screenshot_path("neo4j-browser-saved-query.png")
+        page.screenshot(path=str(path))
+        table = result.inner_text()
+    assert "UNWIND labels(n)" in table
+    assert re.search(r'"Document"\s+3', table), table
+    assert path.stat().st_size > 10_000

@@ -1,0 +1,51 @@
+"""The store against the real server: named queries, batched writes, transactions, translated errors."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from kg.errors import Neo4jAuthError, Neo4jUnavailableError, QueryError
+from kg.graph import GraphStore
+from kg.settings import Settings
+from tests.support import free_port
+
+
+def _document(document_id: str | None) -> dict[str, object]:
+    return {
+        "id": document_id,
+        "source": f"/corpus/{document_id}.txt",
+        "title": f"Title of {document_id}",
+        "sha256": "0" * 64,
+        "ingested_at": "2026-11-29T12:00:00+00:00",
+        "metadata": {"format": "txt"},
+    }
+
+
+def test_batched_writes_land_in_several_transactions(empty_graph: GraphStore) -> None:
+    rows = [_document(f"doc-{i}") for i in range(25)]
+    written = empty_graph.write_batches("upsert_documents", rows, batch_size=10)
+    assert written == 25
+    assert empty_graph.query("graph_counts")[0]["documents"] == 25
+
+
+def test_transaction_is_all_or_nothing(empty_graph: GraphStore) -> None:
+    good = ("upsert_documents", {"rows": [_document("kept-out")]})
+    bad = ("upsert_documents", {"rows": [_document(None)]})  # MERGE on a null id fails
+    with pytest.raises(QueryError):
+        empty_graph.write_transaction([good, bad])
+    assert empty_graph.query("graph_counts")[0]["documents"] == 0
+
+
+def test_wrong_password_is_an_auth_error(neo4j_settings: Settings) -> None:
+    wrong = neo4j_settings.model_copy(update={"neo4j_password": SecretStr("not-the-password")})
+    with GraphStore(wrong) as store, pytest.raises(Neo4jAuthError, match="NEO4J_PASSWORD"):
+        store.verify()
+
+
+def test_unreachable_server_is_unavailable(neo4j_settings: Settings) -> None:
+    nowhere = neo4j_settings.model_copy(update={"neo4j_bolt_port": free_port(), "neo4j_max_retry_s": 1.0})
+    with GraphStore(nowhere) as store, pytest.raises(Neo4jUnavailableError, match="trellis neo4j start"):
+        store.verify()
+    with GraphStore(nowhere) as store, pytest.raises(Neo4jUnavailableError):
+        store.query("graph_counts")

@@ -1,0 +1,45 @@
+"""Helpers shared by tests: free ports, and running the real `trellis` command line against test settings."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def settings_env(settings: Settings, **overrides: str) -> dict[str, str]:
+    """Environment variables that point a `trellis` subprocess at the given settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRELLIS_", "NEO4J_"))}
+    env.update(
+        TRELLIS_DATA_DIR=str(settings.data_dir),
+        TRELLIS_CACHE_DIR=str(settings.cache_dir),
+        TRELLIS_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
+        TRELLIS_NEO4J_HTTP_PORT=str(settings.neo4j_http_port),
+        TRELLIS_NEO4J_HEAP=settings.neo4j_heap,
+        TRELLIS_NEO4J_PAGECACHE=settings.neo4j_pagecache,
+        HF_HUB_OFFLINE="1",
+        COLUMNS="200",
+    )
+    env.update(overrides)
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real `trellis` command line in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
+    )  # fmt: skip
