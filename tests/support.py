@@ -43,3 +43,16 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess
         [sys.executable, "-m", "api.cli", *args],
         env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
     )  # fmt: skip
+
+
+def graph_fingerprint(store: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every node id with labels and every relationship with sorted provenance: equal fingerprints, equal graphs."""
+    nodes = tuple(sorted(f"{row['id']}:{','.join(sorted(row['labels']))}" for row in store.query("graph_node_ids")))  # type: ignore[attr-defined]
+    edges = tuple(
+        sorted(
+            f"{row['start']}-{row['type']}->{row['end']}"
+            f"|{','.join(sorted(row['evidence'] or []))}|{','.join(sorted(row['documents'] or []))}"
+            for row in store.query("graph_relationships")  # type: ignore[attr-defined]
+        )
+    )
+    return nodes, edges

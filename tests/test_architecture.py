@@ -50,19 +50,13 @@ def test_no_cypher_outside_the_cypher_folder() -> None:
         if path == CYPHER_LOADER:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and CYPHER_KEYWORDS.search(node.value)
-            ):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CYPHER_KEYWORDS.search(node.value):
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not offenders, "Cypher belongs in cypher/queries/*.cypher: " + ", ".join(offenders)
 
 
 def test_no_module_is_a_thousand_line_file() -> None:
-    long = [
-        f"{p.relative_to(REPO)} ({n})" for p in _sources() if (n := len(p.read_text().splitlines())) > 400
-    ]
+    long = [f"{p.relative_to(REPO)} ({n})" for p in _sources() if (n := len(p.read_text().splitlines())) > 400]
     assert not long, "split these modules: " + ", ".join(long)
 
 

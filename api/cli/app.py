@@ -7,7 +7,7 @@ import logging
 import typer
 from rich.console import Console
 
-from api.cli import neo4j_commands
+from api.cli import ingest_commands, neo4j_commands
 from kg.errors import TrellisError
 from kg.graph import GraphStore, apply_schema
 from kg.settings import get_settings
@@ -22,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(neo4j_commands.app, name="neo4j")
+ingest_commands.register(app)
 console = Console()
 errors = Console(stderr=True)
 

@@ -31,9 +31,7 @@ _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   </dependencies>
 </project>
 """
-_DEPENDENCY = (
-    "    <dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version></dependency>"
-)
+_DEPENDENCY = "    <dependency><groupId>{}</groupId><artifactId>{}</artifactId><version>{}</version></dependency>"
 _MARKER = "COMPLETE"
 
 
@@ -79,9 +77,7 @@ def _maven_fetch(maven: str, folder: str, artifacts: list[tuple[str, str, str]],
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise MavenError(
-            "Maven took over 30 minutes to fetch Neo4j: check the connection to Maven Central"
-        ) from exc
+        raise MavenError("Maven took over 30 minutes to fetch Neo4j: check the connection to Maven Central") from exc
     if result.returncode != 0:
         errors = [line for line in result.stdout.splitlines() if "ERROR" in line]
         reason = errors[0].replace("[ERROR]", "").strip() if errors else f"exit code {result.returncode}"

@@ -27,9 +27,7 @@ class JavaRuntime:
 
 def _major_version(executable: Path) -> int:
     try:
-        result = subprocess.run(
-            [str(executable), "-version"], capture_output=True, text=True, timeout=30, check=False
-        )
+        result = subprocess.run([str(executable), "-version"], capture_output=True, text=True, timeout=30, check=False)
     except OSError as exc:
         raise JavaNotFoundError(f"Java at {executable} cannot run ({exc.strerror}): {_FIX}") from exc
     match = _VERSION.search(result.stderr + result.stdout)
@@ -53,7 +51,5 @@ def find_java(java_home: Path | None) -> JavaRuntime:
     major = _major_version(executable)
     if major not in SUPPORTED_JAVA:
         relation = "too old" if major < SUPPORTED_JAVA[0] else "not supported"
-        raise JavaNotFoundError(
-            f"Java {major} at {executable} is {relation}; Neo4j 5.26 needs Java 17 or 21: {_FIX}"
-        )
+        raise JavaNotFoundError(f"Java {major} at {executable} is {relation}; Neo4j 5.26 needs Java 17 or 21: {_FIX}")
     return JavaRuntime(executable=executable, major=major)

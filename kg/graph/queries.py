@@ -34,9 +34,7 @@ def load_query(name: str) -> str:
 def query_names() -> list[str]:
     """Every named query that ships with Trellis."""
     folder = _cypher_root() / "queries"
-    return sorted(
-        item.name.removesuffix(".cypher") for item in folder.iterdir() if item.name.endswith(".cypher")
-    )
+    return sorted(item.name.removesuffix(".cypher") for item in folder.iterdir() if item.name.endswith(".cypher"))
 
 
 def _statements(text: str) -> list[str]:

@@ -218,9 +218,7 @@ class LocalServer:
         lines: list[str] = []
         for name in ("console.log", "neo4j.log"):
             with contextlib.suppress(ServerNotRunningError):
-                lines += [
-                    line for line in self.log_lines(200, name=name) if "ERROR" in line or "Exception" in line
-                ]
+                lines += [line for line in self.log_lines(200, name=name) if "ERROR" in line or "Exception" in line]
         return lines[-2:] or ["no error in the logs"]
 
 

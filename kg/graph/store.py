@@ -75,11 +75,7 @@ class GraphStore:
                 "set NEO4J_PASSWORD (or TRELLIS_NEO4J_PASSWORD) to the server's password"
             ) from exc
         except _TRANSIENT as exc:
-            fix = (
-                "start it with `trellis neo4j start`"
-                if self.settings.uses_local_server
-                else "check NEO4J_URI"
-            )
+            fix = "start it with `trellis neo4j start`" if self.settings.uses_local_server else "check NEO4J_URI"
             raise Neo4jUnavailableError(f"cannot reach Neo4j at {self.uri}: {fix}") from exc
         except neo4j_errors.Neo4jError as exc:
             raise QueryError(f"Neo4j rejected a query ({exc.code}): {exc.message}") from exc

@@ -56,6 +56,5 @@ def describe_utf8_error(data: bytes, offset: int) -> str:
     """One line naming the bad byte at ``offset``, its line, and the fix."""
     line = data.count(b"\n", 0, offset) + 1
     return (
-        f"not valid UTF-8: byte 0x{data[offset]:02X} at byte offset {offset} (line {line}); "
-        "re-save the file as UTF-8"
+        f"not valid UTF-8: byte 0x{data[offset]:02X} at byte offset {offset} (line {line}); re-save the file as UTF-8"
     )

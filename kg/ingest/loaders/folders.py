@@ -56,9 +56,7 @@ def compile_globs(patterns: Sequence[str]) -> Callable[[str], bool]:
 
     def matches(relative: str) -> bool:
         name = relative.rsplit("/", 1)[-1]
-        return bool(
-            (name_regex and name_regex.fullmatch(name)) or (path_regex and path_regex.fullmatch(relative))
-        )
+        return bool((name_regex and name_regex.fullmatch(name)) or (path_regex and path_regex.fullmatch(relative)))
 
     return matches
 

@@ -44,9 +44,7 @@ def _decode(data: bytes, source: str) -> str:
     except LookupError:
         raise LoaderError(source, f"declares an unknown charset {charset!r} in its <meta> tag") from None
     except UnicodeDecodeError as error:
-        raise LoaderError(
-            source, f"not valid {charset} (its declared charset) at byte offset {error.start}"
-        ) from None
+        raise LoaderError(source, f"not valid {charset} (its declared charset) at byte offset {error.start}") from None
 
 
 def _is_hidden(tag: Tag) -> bool:

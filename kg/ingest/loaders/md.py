@@ -18,9 +18,7 @@ _FRONT_TITLE = re.compile(r"^title:[ \t]*(?P<title>.+?)[ \t]*$", re.MULTILINE)
 _ATX_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _SETEXT_HEADING = re.compile(r"^(?P<title>[^\n]*\S[^\n]*)\n[ ]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 # A line that starts a block of its own rather than continuing the paragraph above it.
-_BLOCK_START = re.compile(
-    r"^[ ]{0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|>|```|~~~|\||(?:=+|-+)[ \t]*$)"
-)
+_BLOCK_START = re.compile(r"^[ ]{0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|>|```|~~~|\||(?:=+|-+)[ \t]*$)")
 _FENCE = re.compile(r"^[ ]{0,3}(?:```|~~~)")
 # A line that nothing joins onto: a heading, a setext underline, a fence or a table row.
 _BLOCK_END = re.compile(r"^[ ]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~|\||(?:=+|-+)[ \t]*$)")

@@ -53,8 +53,7 @@ def _unsupported(suffix: str) -> str:
 
 def _too_large(size: int, max_bytes: int) -> str:
     return (
-        f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-        "(raise TRELLIS_MAX_DOCUMENT_BYTES to load it)"
+        f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes (raise TRELLIS_MAX_DOCUMENT_BYTES to load it)"
     )
 
 
@@ -178,9 +177,7 @@ def load_paths(
             if isinstance(result, Document):
                 if result.id in loaded:
                     reason = f"duplicate document id {result.id!r}, already loaded from {loaded[result.id]}"
-                    result = LoadFailure(
-                        source=result.source, reason=reason, line=result.metadata.get("line")
-                    )
+                    result = LoadFailure(source=result.source, reason=reason, line=result.metadata.get("line"))
                 else:
                     loaded[result.id] = result.source
             yield result

@@ -66,9 +66,7 @@ def parse_pdf(data: bytes, source: str) -> Parsed:
             continue
         pages.append(unwrap_lines(clean_text(page_text)))
     if unreadable == len(reader.pages):
-        raise LoaderError(
-            source, f"corrupt or unreadable PDF: none of its {_pages(unreadable)} could be read"
-        )
+        raise LoaderError(source, f"corrupt or unreadable PDF: none of its {_pages(unreadable)} could be read")
     if not any(pages):
         raise LoaderError(
             source,

@@ -83,9 +83,7 @@ def test_port_already_taken(neo4j_settings: Settings, tmp_path: Path) -> None:
 
 
 def test_java_missing(neo4j_settings: Settings, tmp_path: Path) -> None:
-    env = settings_env(
-        neo4j_settings, TRELLIS_DATA_DIR=str(tmp_path), TRELLIS_JAVA_HOME=str(tmp_path / "no-jdk")
-    )
+    env = settings_env(neo4j_settings, TRELLIS_DATA_DIR=str(tmp_path), TRELLIS_JAVA_HOME=str(tmp_path / "no-jdk"))
     result = run_cli("neo4j", "start", env=env)
     assert result.returncode == 1
     _one_clear_error(result.stderr, "no Java", "openjdk-17")
@@ -96,9 +94,7 @@ def test_java_too_old(neo4j_settings: Settings, tmp_path: Path) -> None:
     java.parent.mkdir(parents=True)
     java.write_text("#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n")
     java.chmod(0o755)
-    env = settings_env(
-        neo4j_settings, TRELLIS_DATA_DIR=str(tmp_path), TRELLIS_JAVA_HOME=str(tmp_path / "jdk11")
-    )
+    env = settings_env(neo4j_settings, TRELLIS_DATA_DIR=str(tmp_path), TRELLIS_JAVA_HOME=str(tmp_path / "jdk11"))
     result = run_cli("neo4j", "start", env=env)
     assert result.returncode == 1
     _one_clear_error(result.stderr, "Java 11", "too old", "Java 17 or 21")

@@ -24,9 +24,7 @@ def test_vector_indexes_are_384_dimensional_cosine(store: GraphStore) -> None:
 
 
 def test_uniqueness_constraints(store: GraphStore) -> None:
-    constraints = {
-        (tuple(c["labelsOrTypes"]), tuple(c["properties"])) for c in describe_schema(store)["constraints"]
-    }
+    constraints = {(tuple(c["labelsOrTypes"]), tuple(c["properties"])) for c in describe_schema(store)["constraints"]}
     assert {(("Document",), ("id",)), (("Chunk",), ("id",)), (("Entity",), ("id",))} <= constraints
 
 

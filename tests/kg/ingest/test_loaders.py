@@ -124,9 +124,7 @@ the lek is its currency.
 
 
 def test_txt_loads_with_stem_title_stable_id_and_hash(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path / "albania facts.txt", "Tirana is the capital   of Albania.\r\n\r\n\r\nIt uses the lek.\n"
-    )
+    path = _write(tmp_path / "albania facts.txt", "Tirana is the capital   of Albania.\r\n\r\n\r\nIt uses the lek.\n")
     document = _one_document(path)
     source = str(path.resolve())
     assert document.text == "Tirana is the capital of Albania.\n\nIt uses the lek."
@@ -161,8 +159,7 @@ def test_html_loads_without_boilerplate_and_keeps_title(tmp_path: Path) -> None:
     document = _one_document(_write(tmp_path / "page.html", PAGE))
     assert document.title == "Balkan capitals"
     assert document.text == (
-        "Capitals\n\nTirana is the capital of Albania.\n\n"
-        "Skopje is the capital of North Macedonia.\n\nSofia\nBulgaria"
+        "Capitals\n\nTirana is the capital of Albania.\n\nSkopje is the capital of North Macedonia.\n\nSofia\nBulgaria"
     )
     for boilerplate in ("script text", "color", "Home", "hidden text", "Related", "Copyright"):
         assert boilerplate not in document.text
@@ -189,8 +186,7 @@ def test_pdf_loads_every_page_with_title(tmp_path: Path) -> None:
     document = _one_document(_write(tmp_path / "capitals.pdf", pdf))
     assert document.title == "Balkan capitals"
     assert document.text == (
-        "Tirana is the capital of Albania. It lies in the centre of the country.\n\n"
-        "Skopje is in North Macedonia."
+        "Tirana is the capital of Albania. It lies in the centre of the country.\n\nSkopje is in North Macedonia."
     )
     assert document.metadata == {"format": "pdf", "byte_size": len(pdf), "pages": 2, "unreadable_pages": 0}
     untitled = _one_document(_write(tmp_path / "untitled.pdf", make_pdf(["Some text."])))
@@ -231,9 +227,7 @@ def test_byte_order_marks_are_honoured(tmp_path: Path) -> None:
 
 
 def test_load_bytes_reads_an_upload_by_its_name() -> None:
-    (document,) = load_bytes(
-        b"# Upload\n\nKabul is the capital of Afghanistan.", name="notes.md", max_bytes=LIMIT
-    )
+    (document,) = load_bytes(b"# Upload\n\nKabul is the capital of Afghanistan.", name="notes.md", max_bytes=LIMIT)
     assert isinstance(document, Document)
     assert (document.source, document.title, document.metadata["format"]) == ("notes.md", "Upload", "md")
     (failure,) = load_bytes(b"data", name="sheet.xlsx", source="upload:sheet.xlsx", max_bytes=LIMIT)
@@ -289,9 +283,7 @@ def _corpus_folder(root: Path) -> Path:
 def _names(results: Iterable[Document | LoadFailure]) -> list[str]:
     documents, failures = _split(results)
     assert not failures, failures
-    return [
-        Path(d.source).relative_to(d.source.split("/corpus/")[0] + "/corpus").as_posix() for d in documents
-    ]
+    return [Path(d.source).relative_to(d.source.split("/corpus/")[0] + "/corpus").as_posix() for d in documents]
 
 
 def test_folders_load_recursively_in_order_skipping_unsupported_and_hidden(tmp_path: Path) -> None:
@@ -317,9 +309,7 @@ def test_folders_filter_with_include_and_exclude_globs(tmp_path: Path) -> None:
         "b.md",
         "sub/c.html",
     ]
-    assert _names(load_paths([root], include=["sub/**"], exclude=["*.html"], max_bytes=LIMIT)) == [
-        "sub/deeper/d.txt"
-    ]
+    assert _names(load_paths([root], include=["sub/**"], exclude=["*.html"], max_bytes=LIMIT)) == ["sub/deeper/d.txt"]
 
 
 def test_globs_match_names_anywhere_and_paths_from_the_root() -> None:

@@ -1,0 +1,126 @@
+"""``trellis ingest``, ``trellis delete`` and ``trellis index check|rebuild``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.progress import StageBars
+from kg.errors import IngestError
+from kg.graph import GraphStore
+from kg.ingest.consistency import check_indexes, rebuild_indexes
+from kg.ingest.pipeline import IngestPipeline
+from kg.ingest.report import IngestReport
+from kg.settings import get_settings
+
+__all__ = ["index_app", "register"]
+
+console = Console()
+errors = Console(stderr=True)
+index_app = typer.Typer(help="Check or rebuild the FAISS indexes against Neo4j.", no_args_is_help=True)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl).")],
+    include: Annotated[list[str] | None, typer.Option("--include", "-i", help="Glob of files to take.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Glob of files to skip.")] = None,
+) -> None:
+    """Ingest documents into Neo4j and FAISS; unchanged documents are skipped, changed ones replaced."""
+    settings = get_settings()
+    with GraphStore(settings) as store:
+        store.verify()
+        with StageBars(console) as bars:
+            pipeline = IngestPipeline(settings, store=store, progress=bars)
+            report = pipeline.ingest(paths, include=include or None, exclude=exclude or None)
+    _summary(report)
+    console.print(f"Explore it in Neo4j Browser: {settings.browser_url}" if settings.uses_local_server else "")
+    if report.failed:
+        raise IngestError(
+            f"{report.failed} of {report.failed + report.documents + report.skipped} inputs failed (above)"
+        )
+
+
+def _summary(report: IngestReport) -> None:
+    for failure in report.failures:
+        errors.print(f"[red]failed:[/red] {failure}", highlight=False, soft_wrap=True)
+    table = Table(title="ingest summary", show_header=False)
+    rows = [
+        ("documents written", report.documents), ("of which replaced", report.replaced),
+        ("unchanged, skipped", report.skipped), ("failed", report.failed), ("chunks", report.chunks),
+        ("new entities", report.entities), ("relation evidence", report.relations), ("tokens", report.tokens),
+        ("seconds", f"{report.seconds:.1f}"), ("tokens/s", f"{report.tokens_per_second:,.0f}"),
+    ]  # fmt: skip
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console.print(table)
+
+
+def delete(document_ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove.")]) -> None:
+    """Remove documents and exactly the support they gave (chunks, mentions, evidence, orphaned entities)."""
+    settings = get_settings()
+    with GraphStore(settings) as store:
+        store.verify()
+        known = {row["id"] for row in store.query("document_hashes", ids=document_ids)}
+        missing = [document_id for document_id in document_ids if document_id not in known]
+        if missing:
+            raise IngestError(f"no document with id {', '.join(missing)}: list them with `trellis documents`")
+        removal = IngestPipeline(settings, store=store).delete(document_ids)
+    console.print(
+        f"[green]deleted[/green] {len(document_ids)} document(s), {len(removal.chunk_ids)} chunks, "
+        f"{len(removal.entity_ids)} entities left without support"
+    )
+
+
+def documents(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10_000, help="How many to list.")] = 50,
+) -> None:
+    """List the ingested documents, newest first."""
+    with GraphStore(get_settings()) as store:
+        store.verify()
+        rows = store.query("list_documents", skip=0, limit=limit)
+    table = Table("id", "title", "chunks", "ingested")
+    for row in rows:
+        table.add_row(row["id"], row["title"], str(row["chunks"]), row["ingested_at"][:19])
+    console.print(table)
+
+
+@index_app.command("check")
+def check() -> None:
+    """Prove that FAISS and Neo4j hold the same chunk (and entity) ids."""
+    settings = get_settings()
+    with GraphStore(settings) as store:
+        store.verify()
+        checks = check_indexes(settings, store)
+    for result in checks:
+        state = "[green]ok[/green]" if result.ok else "[red]MISMATCH[/red]"
+        console.print(f"{result.name:<9} neo4j {result.graph:>7}  faiss {result.index:>7}  {state}")
+        for label, ids in (
+            ("missing from FAISS", result.missing_from_index),
+            ("missing from Neo4j", result.missing_from_graph),
+        ):
+            if ids:
+                console.print(f"  {label}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}")
+    if not all(result.ok for result in checks):
+        raise IngestError("FAISS and Neo4j disagree: run `trellis index rebuild` to rebuild FAISS from Neo4j")
+
+
+@index_app.command("rebuild")
+def rebuild() -> None:
+    """Rebuild the FAISS indexes from the embeddings stored in Neo4j."""
+    settings = get_settings()
+    with GraphStore(settings) as store:
+        store.verify()
+        counts = rebuild_indexes(settings, store)
+    console.print(f"[green]rebuilt[/green] {counts['chunks']} chunk and {counts['entities']} entity vectors")
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the root ``trellis`` app."""
+    app.command()(ingest)
+    app.command()(delete)
+    app.command()(documents)
+    app.add_typer(index_app, name="index")

@@ -1,0 +1,6 @@
+// Link chunks to the entities they name. $rows: [{chunk_id, entity_id, start, end, surface}].
+UNWIND $rows AS row
+MATCH (c:Chunk {id: row.chunk_id})
+MATCH (e:Entity {id: row.entity_id})
+MERGE (c)-[m:MENTIONS {start: row.start}]->(e)
+SET m.end = row.end, m.surface = row.surface

@@ -1,0 +1,83 @@
+"""Neo4j and FAISS hold the same ids: prove it (``trellis index check``) or make it so (``trellis index rebuild``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from pydantic import BaseModel
+
+from kg.graph import GraphStore
+from kg.ingest.pipeline import index_lock, open_indexes
+from kg.settings import Settings
+
+__all__ = ["IndexCheck", "check_indexes", "rebuild_indexes"]
+
+_PAGE = 5000
+
+
+class IndexCheck(BaseModel):
+    """How the ids of one vector index compare with the graph."""
+
+    name: str
+    graph: int
+    index: int
+    missing_from_index: list[str]
+    missing_from_graph: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing_from_index and not self.missing_from_graph
+
+
+def _pages(store: GraphStore, query: str) -> Iterator[list[dict[str, object]]]:
+    after = ""
+    while rows := store.query(query, after=after, limit=_PAGE):
+        yield rows
+        after = str(rows[-1]["id"])
+
+
+def _graph_ids(store: GraphStore, query: str) -> set[str]:
+    return {str(row["id"]) for page in _pages(store, query) for row in page}
+
+
+def check_indexes(settings: Settings, store: GraphStore) -> list[IndexCheck]:
+    """Compare the chunk ids (and entity ids with embeddings) of Neo4j and FAISS."""
+    chunk_index, entity_index = open_indexes(settings)
+    checks = []
+    for name, index, query in (
+        ("chunks", chunk_index, "chunk_embeddings"),
+        ("entities", entity_index, "entity_embeddings"),
+    ):
+        graph, held = _graph_ids(store, query), index.ids()
+        checks.append(
+            IndexCheck(
+                name=name,
+                graph=len(graph),
+                index=len(held),
+                missing_from_index=sorted(graph - held)[:20],
+                missing_from_graph=sorted(held - graph)[:20],
+            )
+        )
+    return checks
+
+
+def rebuild_indexes(settings: Settings, store: GraphStore) -> dict[str, int]:
+    """Rebuild both FAISS indexes from the embeddings stored on the Neo4j nodes; returns the vector counts."""
+    counts = {}
+    with index_lock(settings):
+        chunk_index, entity_index = open_indexes(settings)
+        for name, index, query in (
+            ("chunks", chunk_index, "chunk_embeddings"),
+            ("entities", entity_index, "entity_embeddings"),
+        ):
+            ids: list[str] = []
+            vectors: list[list[float]] = []
+            for page in _pages(store, query):
+                ids += [str(row["id"]) for row in page]
+                vectors += [list(row["embedding"]) for row in page]  # type: ignore[call-overload]
+            matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), index.dimensions)
+            index.rebuild(ids, matrix)
+            index.save()
+            counts[name] = len(ids)
+    return counts

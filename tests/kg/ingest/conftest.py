@@ -1,0 +1,67 @@
+"""Ingest fixtures: the real models loaded once per session, and settings whose vector indexes live in tmp."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from kg.graph import GraphStore
+from kg.graph.auth import resolve_password
+from kg.ingest.extraction import SpacyExtractor
+from kg.ingest.pipeline import IngestPipeline
+from kg.settings import Settings
+from kg.vectors import Embedder
+from tests.support import REPO
+
+SAMPLE = REPO / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder(Settings(_env_file=None, device="cpu"))  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def extractor() -> SpacyExtractor:
+    return SpacyExtractor()
+
+
+@pytest.fixture
+def ingest_settings(neo4j_settings: Settings, tmp_path: Path) -> Settings:
+    """The test server's settings with this test's own vector index folder."""
+    return neo4j_settings.model_copy(
+        update={"data_dir": tmp_path / "data", "neo4j_password": SecretStr(resolve_password(neo4j_settings))}
+    )
+
+
+@pytest.fixture
+def make_pipeline(
+    ingest_settings: Settings, empty_graph: GraphStore, embedder: Embedder, extractor: SpacyExtractor
+) -> Callable[..., IngestPipeline]:
+    """Pipelines on an empty graph, sharing the session's models."""
+
+    def make(settings: Settings | None = None, **kwargs: object) -> IngestPipeline:
+        return IngestPipeline(
+            settings or ingest_settings, store=empty_graph, embedder=embedder, extractor=extractor, **kwargs
+        )  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def sample_subset(tmp_path: Path) -> Path:
+    """A slice of the shipped sample corpus: three Wikipedia articles and the hand-written extras."""
+    folder = tmp_path / "corpus"
+    (folder / "extra").mkdir(parents=True)
+    lines = (SAMPLE / "wikipedia.jsonl").read_text(encoding="utf-8").splitlines()
+    wanted = {"Albania", "Algeria", "Aristotle"}
+    chosen = [line for line in lines if json.loads(line)["title"] in wanted]
+    assert len(chosen) == len(wanted)
+    (folder / "wikipedia.jsonl").write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    for path in (SAMPLE / "extra").iterdir():
+        (folder / "extra" / path.name).write_bytes(path.read_bytes())
+    return folder

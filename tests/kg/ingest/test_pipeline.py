@@ -1,0 +1,118 @@
+"""The whole ingest against the real server and models: idempotence, exact deletion, replacement, provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.graph import GraphStore
+from kg.ingest.consistency import check_indexes, rebuild_indexes
+from kg.ingest.pipeline import IngestPipeline
+from kg.settings import Settings
+from tests.support import graph_fingerprint
+
+Make = Callable[..., IngestPipeline]
+
+
+def _counts(store: GraphStore) -> dict[str, int]:
+    return store.query("graph_counts")[0]
+
+
+def _indexes_agree(settings: Settings, store: GraphStore) -> bool:
+    return all(check.ok for check in check_indexes(settings, store))
+
+
+def test_ingesting_twice_changes_nothing(make_pipeline: Make, sample_subset: Path, ingest_settings: Settings) -> None:
+    pipeline = make_pipeline()
+    first = pipeline.ingest([sample_subset])
+    assert first.failed == 0 and first.documents == 6
+    assert first.chunks > 30 and first.entities > 50 and first.relations > 50
+    before, counts = graph_fingerprint(pipeline.store), _counts(pipeline.store)
+
+    second = pipeline.ingest([sample_subset])
+    assert (second.documents, second.skipped) == (0, 6)
+    assert graph_fingerprint(pipeline.store) == before
+    assert _counts(pipeline.store) == counts
+    assert _indexes_agree(ingest_settings, pipeline.store)
+
+
+def test_delete_then_reingest_restores_the_graph_exactly(
+    make_pipeline: Make, sample_subset: Path, ingest_settings: Settings
+) -> None:
+    pipeline = make_pipeline()
+    pipeline.ingest([sample_subset])
+    before = graph_fingerprint(pipeline.store)
+    albania = pipeline.store.query("list_documents", skip=0, limit=100)
+    target = next(row["id"] for row in albania if row["title"] == "Albania")
+
+    removal = pipeline.delete([target])
+    assert removal.chunk_ids and removal.entity_ids
+    nodes, edges = graph_fingerprint(pipeline.store)
+    assert not any(node.startswith(target) for node in nodes)
+    assert not any(target in edge for edge in edges), "no evidence of the deleted document may remain"
+    assert _indexes_agree(ingest_settings, pipeline.store)
+
+    again = pipeline.ingest([sample_subset])
+    assert (again.documents, again.skipped) == (1, 5)
+    assert graph_fingerprint(pipeline.store) == before
+    assert _indexes_agree(ingest_settings, pipeline.store)
+
+
+def test_deleting_keeps_the_support_other_documents_give(make_pipeline: Make, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Tirana is the capital of Albania. Tirana is a large city.")
+    (tmp_path / "b.txt").write_text("Tirana is the capital of Albania, a country in Europe.")
+    pipeline = make_pipeline()
+    pipeline.ingest([tmp_path])
+    documents = {row["title"]: row["id"] for row in pipeline.store.query("list_documents", skip=0, limit=10)}
+    pipeline.delete([documents["a"]])
+    facts = [row for row in pipeline.store.query("graph_relationships") if row["type"] == "CAPITAL_OF"]
+    assert len(facts) == 1
+    assert facts[0]["documents"] == [documents["b"]]
+    assert all(chunk.startswith(documents["b"]) for chunk in facts[0]["evidence"])
+
+
+def test_a_changed_document_replaces_its_old_version(
+    make_pipeline: Make, tmp_path: Path, ingest_settings: Settings
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("Algiers is the capital of Algeria.")
+    pipeline = make_pipeline()
+    pipeline.ingest([path])
+    path.write_text("Luanda is the capital of Angola.")
+    report = pipeline.ingest([path])
+    assert (report.documents, report.replaced) == (1, 1)
+    names = {row["id"] for row in pipeline.store.query("graph_node_ids")}
+    entities = {row["name"] for row in pipeline.store.query("known_entities")}
+    assert {"Luanda", "Angola"} <= entities and not {"Algiers", "Algeria"} & entities
+    assert _counts(pipeline.store)["documents"] == 1 and len(names) == 1 + 1 + len(entities)
+    assert _indexes_agree(ingest_settings, pipeline.store)
+
+
+def test_known_sentences_give_typed_relations_with_provenance(make_pipeline: Make, tmp_path: Path) -> None:
+    (tmp_path / "facts.txt").write_text(
+        "Tirana is the capital of Albania. Albert Einstein was born in Ulm. "
+        "Einstein developed the theory of relativity in Germany."
+    )
+    pipeline = make_pipeline()
+    pipeline.ingest([tmp_path])
+    rows = pipeline.store.query("graph_relationships")
+    names = {row["id"]: row["name"] for row in pipeline.store.query("known_entities")}
+    typed = {(names.get(r["start"]), r["type"], names.get(r["end"])) for r in rows if r["evidence"]}
+    assert ("Tirana", "CAPITAL_OF", "Albania") in typed
+    assert ("Albert Einstein", "BORN_IN", "Ulm") in typed
+    capital = next(r for r in rows if r["type"] == "CAPITAL_OF")
+    assert capital["documents"] and capital["evidence"][0].startswith(capital["documents"][0])
+    people = [row for row in pipeline.store.query("known_entities") if row["type"] == "Person"]
+    assert [(person["name"], person["aliases"]) for person in people] == [("Albert Einstein", ["Einstein"])]
+
+
+def test_rebuild_restores_faiss_from_neo4j(make_pipeline: Make, sample_subset: Path, ingest_settings: Settings) -> None:
+    pipeline = make_pipeline()
+    pipeline.ingest([sample_subset / "extra"])
+    for folder in (ingest_settings.index_dir / "chunks", ingest_settings.index_dir / "entities"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                path.unlink()
+    counts = rebuild_indexes(ingest_settings, pipeline.store)
+    assert counts["chunks"] == _counts(pipeline.store)["chunks"]
+    assert _indexes_agree(ingest_settings, pipeline.store)
