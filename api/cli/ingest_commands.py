@@ -12,12 +12,13 @@ from rich.table import Table
 from api.cli.progress import StageBars
 from kg.errors import IngestError
 from kg.graph import GraphStore
-from kg.ingest.consistency import check_indexes, rebuild_indexes
-from kg.ingest.pipeline import IngestPipeline
 from kg.ingest.report import IngestReport
 from kg.settings import get_settings
 
 __all__ = ["index_app", "register"]
+
+# The pipeline pulls in torch, spaCy and sentence-transformers: imported inside the commands that need them, so
+# `trellis neo4j ...` answers in a second.
 
 console = Console()
 errors = Console(stderr=True)
@@ -30,6 +31,11 @@ def ingest(
     exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Glob of files to skip.")] = None,
 ) -> None:
     """Ingest documents into Neo4j and FAISS; unchanged documents are skipped, changed ones replaced."""
+    from transformers.utils import logging as transformers_logging
+
+    from kg.ingest.pipeline import IngestPipeline
+
+    transformers_logging.disable_progress_bar()  # our bars show progress; no per-model loading bars
     settings = get_settings()
     with GraphStore(settings) as store:
         store.verify()
@@ -68,6 +74,8 @@ def delete(document_ids: Annotated[list[str], typer.Argument(help="Ids of the do
         missing = [document_id for document_id in document_ids if document_id not in known]
         if missing:
             raise IngestError(f"no document with id {', '.join(missing)}: list them with `trellis documents`")
+        from kg.ingest.pipeline import IngestPipeline
+
         removal = IngestPipeline(settings, store=store).delete(document_ids)
     console.print(
         f"[green]deleted[/green] {len(document_ids)} document(s), {len(removal.chunk_ids)} chunks, "
@@ -91,6 +99,8 @@ def documents(
 @index_app.command("check")
 def check() -> None:
     """Prove that FAISS and Neo4j hold the same chunk (and entity) ids."""
+    from kg.ingest.consistency import check_indexes
+
     settings = get_settings()
     with GraphStore(settings) as store:
         store.verify()
@@ -111,6 +121,8 @@ def check() -> None:
 @index_app.command("rebuild")
 def rebuild() -> None:
     """Rebuild the FAISS indexes from the embeddings stored in Neo4j."""
+    from kg.ingest.consistency import rebuild_indexes
+
     settings = get_settings()
     with GraphStore(settings) as store:
         store.verify()

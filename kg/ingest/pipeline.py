@@ -17,10 +17,10 @@ from time import perf_counter
 
 import numpy as np
 
-from kg.errors import GraphError, TrellisError
+from kg.errors import ConfigurationError, GraphError, TrellisError
 from kg.graph import GraphStore
 from kg.ingest.chunking import Chunker
-from kg.ingest.extraction import Extractor, SpacyExtractor
+from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
 from kg.ingest.loaders import LoadFailure, load_paths
 from kg.ingest.report import IngestProgress, IngestReport
 from kg.ingest.resolution import EntityResolver, KnownEntity, Mention, Resolution
@@ -52,6 +52,23 @@ def open_indexes(settings: Settings) -> tuple[VectorIndex, VectorIndex]:
         VectorIndex.open(settings, folder=settings.index_dir / "chunks"),
         VectorIndex.open(settings, folder=settings.index_dir / "entities"),
     )
+
+
+def _extractor_from(settings: Settings) -> Extractor:
+    """spaCy by default; a LangChain chat model when ``llm_extraction`` is on."""
+    if not settings.llm_extraction:
+        return SpacyExtractor.from_settings(settings)
+    if not settings.llm_extraction_model:
+        raise ConfigurationError(
+            "TRELLIS_LLM_EXTRACTION is on but no model is named: set TRELLIS_LLM_EXTRACTION_MODEL "
+            "(a langchain init_chat_model string such as openai:gpt-4o-mini)"
+        )
+    from langchain.chat_models import init_chat_model  # only needed for this optional extractor
+
+    try:
+        return LLMExtractor(init_chat_model(settings.llm_extraction_model))
+    except (ImportError, ValueError) as exc:
+        raise ConfigurationError(f"cannot build chat model {settings.llm_extraction_model!r}: {exc}") from exc
 
 
 def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -88,7 +105,7 @@ class IngestPipeline:
             overlap_tokens=settings.chunk_overlap_tokens,
             count_tokens=self.embedder.count_tokens,
         )
-        self.extractor = extractor or SpacyExtractor.from_settings(settings)
+        self.extractor = extractor or _extractor_from(settings)
         self.resolver = EntityResolver.from_settings(settings, embed=self.embedder.embed)
         self.writer = GraphWriter(store)
         self.progress: IngestProgress = progress or _NoProgress()

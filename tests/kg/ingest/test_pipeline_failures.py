@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from kg.errors import Neo4jUnavailableError
+from kg.errors import ConfigurationError, Neo4jUnavailableError
 from kg.graph import GraphStore, LocalServer, apply_schema
 from kg.graph.auth import resolve_password
 from kg.ingest.consistency import check_indexes
@@ -109,3 +109,12 @@ def test_neo4j_outage_mid_ingest_leaves_whole_batches_only(
             assert all(check.ok for check in check_indexes(settings, store))
     finally:
         server.stop()
+
+
+def test_llm_extraction_needs_a_model(ingest_settings: Settings, empty_graph: GraphStore, embedder: Embedder) -> None:
+    settings = ingest_settings.model_copy(update={"llm_extraction": True})
+    with pytest.raises(ConfigurationError, match="TRELLIS_LLM_EXTRACTION_MODEL"):
+        IngestPipeline(settings, store=empty_graph, embedder=embedder)
+    unknown = settings.model_copy(update={"llm_extraction_model": "no-such-provider:some-model"})
+    with pytest.raises(ConfigurationError, match="no-such-provider"):
+        IngestPipeline(unknown, store=empty_graph, embedder=embedder)
