@@ -1,3 +1,51 @@
-"""Trellis retrieval layer (see DESIGN.md)."""
+"""Trellis retrieval: entity linking, hybrid search, graph expansion, ranking, cited context and generation.
 
-__all__: list[str] = []
+``answer(question)`` is the entry point; ``build_context`` is the one context format, shared with training.
+"""
+
+from retrieval.answer import Retriever, answer, retrieve
+from retrieval.context import build_context
+from retrieval.errors import EmptyQuestionError, QuestionTooLongError, RetrievalError
+from retrieval.generators import NOT_IN_GRAPH, ExtractiveGenerator, Generation, Generator
+from retrieval.types import (
+    Answer,
+    AnswerOptions,
+    Citation,
+    Context,
+    Evidence,
+    Fact,
+    GraphEdge,
+    GraphNode,
+    GraphPath,
+    LinkedEntity,
+    Passage,
+    Retrieval,
+    Subgraph,
+)
+
+__all__ = [
+    "NOT_IN_GRAPH",
+    "Answer",
+    "AnswerOptions",
+    "Citation",
+    "Context",
+    "EmptyQuestionError",
+    "Evidence",
+    "ExtractiveGenerator",
+    "Fact",
+    "Generation",
+    "Generator",
+    "GraphEdge",
+    "GraphNode",
+    "GraphPath",
+    "LinkedEntity",
+    "Passage",
+    "QuestionTooLongError",
+    "Retrieval",
+    "RetrievalError",
+    "Retriever",
+    "Subgraph",
+    "answer",
+    "build_context",
+    "retrieve",
+]

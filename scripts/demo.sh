@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install, start Neo4j, apply the schema, ingest the sample corpus
-# (Wikipedia articles shipped in data/sample), and show where to explore the graph.
+# (Wikipedia articles shipped in data/sample), answer a sample question with citations and a picture of its
+# subgraph, and show where to explore the graph.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$repo/scripts/install.sh"
@@ -11,6 +12,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 "$trellis" init
 "$trellis" ingest "$repo/data/sample"
 "$trellis" index check
+"$trellis" ask "What is the capital of Albania?" --png "$repo/artifacts/answer.png"
 "$trellis" neo4j status
 echo
 echo "Neo4j Browser: $("$trellis" neo4j status | awk '/^Browser/ {print $2}')  (user neo4j; password: NEO4J_PASSWORD," \

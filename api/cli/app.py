@@ -7,7 +7,7 @@ import logging
 import typer
 from rich.console import Console
 
-from api.cli import ingest_commands, neo4j_commands
+from api.cli import ask_commands, ingest_commands, neo4j_commands
 from kg.errors import TrellisError
 from kg.graph import GraphStore, apply_schema
 from kg.settings import get_settings
@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(neo4j_commands.app, name="neo4j")
 ingest_commands.register(app)
+app.command()(ask_commands.ask)
 console = Console()
 errors = Console(stderr=True)
 
@@ -60,12 +61,12 @@ def main() -> None:
         raise SystemExit(130) from None
     except typer.Exit as exc:
         raise SystemExit(exc.exit_code) from None
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Abort):
+    except Exception as exc:
+        # Usage errors (unknown command, bad option) come from the click that typer uses; shown the click way.
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            raise SystemExit(code) from None
+        if type(exc).__name__ == "Abort":
             raise SystemExit(1) from None
         raise

@@ -23,7 +23,7 @@ from kg.ingest.chunking import Chunker
 from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
 from kg.ingest.loaders import LoadFailure, load_paths
 from kg.ingest.report import IngestProgress, IngestReport
-from kg.ingest.resolution import EntityResolver, KnownEntity, Mention, Resolution
+from kg.ingest.resolution import EntityResolver, KnownEntity, Mention, Resolution, name_key
 from kg.ingest.writer import GraphWriter, Removal
 from kg.settings import Settings
 from kg.types import Chunk, Document, DocumentGraph, EntityRecord, ExtractionResult, MentionRecord, RelationRecord
@@ -238,14 +238,13 @@ class IngestPipeline:
     ) -> tuple[Resolution, dict[tuple[str, str], str]]:
         forms: dict[tuple[str, str], Mention] = {}
         for result in extractions:
-            for mention in result.mentions:
-                forms.setdefault((mention.surface, mention.type), Mention(surface=mention.surface, type=mention.type))
-            for relation in result.relations:
-                for surface, kind in (
-                    (relation.subject, relation.subject_type),
-                    (relation.object, relation.object_type),
-                ):
-                    forms.setdefault((surface, kind), Mention(surface=surface, type=kind))
+            ends = [(m.surface, m.type) for m in result.mentions]
+            ends += [(r.subject, r.subject_type) for r in result.relations] + [
+                (r.object, r.object_type) for r in result.relations
+            ]
+            for surface, kind in ends:
+                if (surface, kind) not in forms and name_key(surface, kind):  # "#$%" names nothing: dropped
+                    forms[(surface, kind)] = Mention(surface=surface, type=kind)
         mentions = list(forms.values())
         resolution = self.resolver.run(mentions, known.values())
         entity_of = {(m.surface, m.type): r.entity_id for m, r in zip(mentions, resolution.mentions, strict=True)}
@@ -290,12 +289,13 @@ def _document_graph(
         )
         for result in results
         for m in result.mentions
+        if (m.surface, m.type) in entity_of
     ]
     relations = []
     for result in results:
         for r in result.relations:
-            subject, obj = entity_of[(r.subject, r.subject_type)], entity_of[(r.object, r.object_type)]
-            if subject != obj:
+            subject, obj = entity_of.get((r.subject, r.subject_type)), entity_of.get((r.object, r.object_type))
+            if subject and obj and subject != obj:
                 relations.append(
                     RelationRecord(
                         subject_id=subject,

@@ -128,3 +128,9 @@ def test_bad_setting_value(neo4j_settings: Settings) -> None:
     result = run_cli("neo4j", "status", env=env)
     assert result.returncode == 1
     _one_clear_error(result.stderr, "TRELLIS_NEO4J_BOLT_PORT")
+
+
+def test_unknown_command_is_a_usage_error_without_traceback(neo4j_settings: Settings) -> None:
+    result = run_cli("frobnicate", env=settings_env(neo4j_settings))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "No such command" in result.stderr

@@ -45,9 +45,8 @@ def make_pipeline(
     """Pipelines on an empty graph, sharing the session's models."""
 
     def make(settings: Settings | None = None, **kwargs: object) -> IngestPipeline:
-        return IngestPipeline(
-            settings or ingest_settings, store=empty_graph, embedder=embedder, extractor=extractor, **kwargs
-        )  # type: ignore[arg-type]
+        kwargs.setdefault("extractor", extractor)
+        return IngestPipeline(settings or ingest_settings, store=empty_graph, embedder=embedder, **kwargs)  # type: ignore[arg-type]
 
     return make
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.graph import GraphStore
 from kg.ingest.consistency import check_indexes, rebuild_indexes
+from kg.ingest.extraction import SpacyExtractor
 from kg.ingest.pipeline import IngestPipeline
 from kg.settings import Settings
+from kg.types import Chunk, EntityMention, ExtractionResult, Relation
 from tests.support import graph_fingerprint
 
 Make = Callable[..., IngestPipeline]
@@ -116,3 +118,29 @@ def test_rebuild_restores_faiss_from_neo4j(make_pipeline: Make, sample_subset: P
     counts = rebuild_indexes(ingest_settings, pipeline.store)
     assert counts["chunks"] == _counts(pipeline.store)["chunks"]
     assert _indexes_agree(ingest_settings, pipeline.store)
+
+
+def test_mentions_that_name_nothing_are_dropped_not_fatal(
+    make_pipeline: Make, tmp_path: Path, extractor: SpacyExtractor
+) -> None:
+    """spaCy tags symbols such as '#$%' or a minus sign as entities now and then (seen on the Wikipedia sample): such a
+    mention names nothing, so it is dropped, and the document still lands."""
+
+    class WithSymbolMentions:
+        def extract(self, chunks: Sequence[Chunk]) -> list[ExtractionResult]:
+            results = extractor.extract(chunks)
+            for result in results:
+                symbol = EntityMention(chunk_id=result.chunk_id, surface="#$%", type="Organization", start=0, end=3)
+                result.mentions.append(symbol)
+                result.relations.append(
+                    Relation(chunk_id=result.chunk_id, subject="#$%", subject_type="Organization",
+                             predicate="FOUNDED", object="Tirana", object_type="Location", evidence="x", confidence=0.5)
+                )  # fmt: skip
+            return results
+
+    (tmp_path / "symbols.txt").write_text("Tirana is the capital of Albania.")
+    pipeline = make_pipeline(extractor=WithSymbolMentions())
+    report = pipeline.ingest([tmp_path])
+    assert (report.documents, report.failed) == (1, 0)
+    names = {row["name"] for row in pipeline.store.query("known_entities")}
+    assert names == {"Tirana", "Albania"}

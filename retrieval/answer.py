@@ -1,0 +1,195 @@
+"""The one entry point: ``answer(question)``. It reads as the retrieval story, top to bottom:
+
+link entities -> search passages (dense + full-text, RRF) -> expand the graph (PPR, paths) -> rank passages and
+facts -> build the cited context -> generate. :class:`Retriever` holds the models, the store and the indexes;
+:func:`retrieve` and :func:`answer` use a process-wide one built from the settings unless given one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from time import perf_counter
+from typing import Self
+
+from kg.graph import GraphStore
+from kg.ingest.extraction import load_pipeline
+from kg.ingest.pipeline import open_indexes
+from kg.settings import Settings, get_settings
+from kg.vectors import Embedder
+from retrieval.context import build_context
+from retrieval.errors import EmptyQuestionError, QuestionTooLongError
+from retrieval.expansion import GraphExpander
+from retrieval.generators import ExtractiveGenerator, Generator
+from retrieval.linking import EntityLinker
+from retrieval.ranking import rank_facts, rank_passages
+from retrieval.search import PassageSearch, fetch_passages
+from retrieval.subgraph import used_subgraph
+from retrieval.types import Answer, AnswerOptions, Retrieval
+
+__all__ = ["Retriever", "answer", "clean_question", "retrieve"]
+
+logger = logging.getLogger(__name__)
+
+
+def clean_question(question: str, *, max_chars: int) -> str:
+    """The question with surrounding whitespace and control characters removed; refuses empty or long ones."""
+    if not isinstance(question, str):
+        raise EmptyQuestionError(f"the question must be text, got {type(question).__name__}")
+    cleaned = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question).strip()
+    if not cleaned:
+        raise EmptyQuestionError("the question is empty: ask something, e.g. 'What is the capital of Albania?'")
+    if len(cleaned) > max_chars:
+        raise QuestionTooLongError(
+            f"the question is {len(cleaned):,} characters long; the limit is {max_chars:,}: shorten it"
+        )
+    return cleaned
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    began = perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = round(perf_counter() - began, 6)
+
+
+class Retriever:
+    """Answers questions from the graph and the vector indexes named by the settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: GraphStore,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder or Embedder(settings)
+        self.nlp = load_pipeline(settings.spacy_model)
+        self.generator: Generator = generator or ExtractiveGenerator()
+        self._owns_store = False
+        self.reload_indexes()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """A retriever with its own store (closed by :meth:`close`), embedder and the extractive generator."""
+        retriever = cls(settings, store=GraphStore(settings))
+        retriever._owns_store = True
+        return retriever
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the store when this retriever opened it (a store passed in stays open)."""
+        if self._owns_store:
+            self.store.close()
+
+    def reload_indexes(self) -> None:
+        """Read the vector indexes again (after an ingest changed them)."""
+        self.chunk_index, self.entity_index = open_indexes(self.settings)
+
+    def retrieve(self, question: str, *, options: AnswerOptions | None = None) -> Retrieval:
+        """Linked entities, ranked passages and facts, paths and timings for the question."""
+        options = options or AnswerOptions()
+        question = clean_question(question, max_chars=options.max_question_chars)
+        timings: dict[str, float] = {}
+        linker = EntityLinker(store=self.store, embed=self.embedder.embed, index=self.entity_index, nlp=self.nlp)
+        with _timed(timings, "mentions"):
+            mentions = linker.mentions(question)
+        with _timed(timings, "embed"):
+            vectors = self.embedder.embed([question, *mentions])  # one batch: the question and its mentions
+            vector = vectors[0]
+        with _timed(timings, "link"):
+            entities = linker.link(mentions, vectors[1:])
+        with _timed(timings, "search"):
+            search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
+            candidates = search.run(question, vector)
+        with _timed(timings, "expand"):
+            expansion = GraphExpander(self.store, hops=options.hops).run(entities, candidates)
+        with _timed(timings, "rank"):
+            passages = rank_passages(candidates, expansion.chunk_scores(), k=options.k)
+            missing = fetch_passages(self.store, [p.chunk_id for p in passages if not p.text])
+            passages = [
+                p if p.text else missing[p.chunk_id].model_copy(update={"score": p.score, "ppr": p.ppr})
+                for p in passages
+                if p.text or p.chunk_id in missing
+            ]
+            facts = rank_facts(
+                expansion.facts,
+                expansion.ppr,
+                question=question,
+                entity_ids={e.id for e in entities},
+                limit=options.max_facts,
+            )
+        subgraph = used_subgraph(entities, passages, facts, expansion)
+        return Retrieval(
+            question=question,
+            entities=entities,
+            passages=passages,
+            facts=facts,
+            paths=expansion.paths,
+            subgraph=subgraph,
+            timings=timings,
+        )
+
+    def answer(self, question: str, options: AnswerOptions | None = None) -> Answer:
+        """A cited answer, or a plain "not in the graph" when the graph does not hold one."""
+        options = options or AnswerOptions()
+        began = perf_counter()
+        found = self.retrieve(question, options=options)
+        timings = dict(found.timings)
+        with _timed(timings, "context"):
+            context = build_context(
+                found.question,
+                found.passages,
+                found.facts,
+                token_budget=options.token_budget,
+                count_tokens=self.embedder.count_tokens,
+            )
+        with _timed(timings, "generate"):
+            generation = self.generator.generate(found.question, context, entities=found.entities)
+        timings["total"] = round(perf_counter() - began, 6)
+        cited = [c for c in context.citations if c.number in set(generation.citations)]
+        return Answer(
+            question=found.question,
+            text=generation.text,
+            answerable=generation.answerable,
+            model=self.generator.name,
+            citations=cited,
+            chunk_ids=list(dict.fromkeys(c.chunk_id for c in cited)),
+            document_ids=list(dict.fromkeys(c.document_id for c in cited if c.document_id)),
+            relations=generation.facts,
+            subgraph=found.subgraph,
+            entities=found.entities,
+            timings=timings,
+            score=generation.score,
+            context=context.text,
+        )
+
+
+@lru_cache(maxsize=1)
+def _default_retriever() -> Retriever:
+    return Retriever.from_settings(get_settings())
+
+
+def retrieve(
+    question: str, k: int = 6, *, options: AnswerOptions | None = None, retriever: Retriever | None = None
+) -> Retrieval:
+    """Retrieve for ``question`` with ``retriever`` (default: one built from the process settings)."""
+    options = (options or AnswerOptions()).model_copy(update={"k": k})
+    return (retriever or _default_retriever()).retrieve(question, options=options)
+
+
+def answer(question: str, options: AnswerOptions | None = None, *, retriever: Retriever | None = None) -> Answer:
+    """Answer ``question`` with ``retriever`` (default: one built from the process settings)."""
+    return (retriever or _default_retriever()).answer(question, options)

@@ -1,0 +1,118 @@
+"""The context block a generator reads: facts and passages with numbered citations, within a token budget.
+
+:func:`build_context` is pure and deterministic (same inputs, same text), and it is the one function that both
+query time and training use to build context, so a model is trained on exactly the format it later reads::
+
+    Facts:
+    (Tirana) -[CAPITAL_OF]-> (Albania) [1]
+    Passages:
+    [1] Capitals of the Balkans: Tirana is the capital of Albania. ...
+
+Passages are numbered in the order given; a fact cites the passages that are its evidence, or, when none of them
+made it in, a citation of its own (numbered after the passages) that maps to its first evidence chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from retrieval.types import Citation, Context, Fact, Passage
+
+__all__ = ["CountTokens", "build_context", "render_context"]
+
+CountTokens = Callable[[str], int]
+_ELLIPSIS = " …"
+_MIN_WORDS = 8
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _citations(passages: Sequence[Passage], facts: Sequence[Fact]) -> tuple[list[Citation], dict[int, list[int]]]:
+    """Numbers for the passages in order, then for the evidence of facts that cite no passage."""
+    citations = [Citation(number=i, chunk_id=p.chunk_id, document_id=p.document_id) for i, p in enumerate(passages, 1)]
+    number = {c.chunk_id: c.number for c in citations}
+    cited: dict[int, list[int]] = {}
+    for position, fact in enumerate(facts):
+        numbers = [number[e.chunk_id] for e in fact.evidence if e.chunk_id in number]
+        if not numbers and fact.evidence:
+            first = fact.evidence[0]
+            number[first.chunk_id] = len(citations) + 1
+            citations.append(
+                Citation(number=number[first.chunk_id], chunk_id=first.chunk_id, document_id=first.document_id)
+            )
+            numbers = [number[first.chunk_id]]
+        cited[position] = sorted(set(numbers))
+    return citations, cited
+
+
+def render_context(passages: Sequence[Passage], facts: Sequence[Fact]) -> tuple[str, list[Citation]]:
+    """The context text of exactly these passages and facts, and its citations (no budget applied)."""
+    citations, cited = _citations(passages, facts)
+    lines: list[str] = []
+    if facts:
+        lines.append("Facts:")
+        for position, fact in enumerate(facts):
+            marks = "".join(f"[{n}]" for n in cited[position])
+            lines.append(f"{fact.triple} {marks}".rstrip())
+    if passages:
+        lines.append("Passages:")
+        for number, passage in enumerate(passages, 1):
+            title = f"{_clean(passage.title)}: " if passage.title else ""
+            lines.append(f"[{number}] {title}{_clean(passage.text)}")
+    return "\n".join(lines), citations
+
+
+def _truncated(passage: Passage, fits: Callable[[Passage], bool]) -> Passage | None:
+    """The longest word prefix of the passage that still fits (at least a few words), else None."""
+    words = _clean(passage.text).split(" ")
+    low, high, best = _MIN_WORDS, len(words) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = passage.model_copy(update={"text": " ".join(words[:middle]) + _ELLIPSIS})
+        if fits(candidate):
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
+
+
+def build_context(
+    question: str,
+    passages: Sequence[Passage],
+    facts: Sequence[Fact],
+    *,
+    token_budget: int,
+    count_tokens: CountTokens,
+) -> Context:
+    """The context for ``question``: facts first, then passages, each in the order given, while they fit.
+
+    Items are taken greedily, facts before passages; a passage too long for what is left is cut at a word
+    boundary (marked with "…") when at least a few words fit. The text never exceeds ``token_budget`` tokens
+    as ``count_tokens`` counts them.
+    """
+    chosen_facts: list[Fact] = []
+    chosen_passages: list[Passage] = []
+
+    def fits(extra_facts: Sequence[Fact] = (), extra_passages: Sequence[Passage] = ()) -> bool:
+        text, _ = render_context([*chosen_passages, *extra_passages], [*chosen_facts, *extra_facts])
+        return count_tokens(text) <= token_budget
+
+    for fact in facts:
+        if fits(extra_facts=[fact]):
+            chosen_facts.append(fact)
+    for passage in passages:
+        if fits(extra_passages=[passage]):
+            chosen_passages.append(passage)
+        elif (cut := _truncated(passage, lambda p: fits(extra_passages=[p]))) is not None:
+            chosen_passages.append(cut)
+    text, citations = render_context(chosen_passages, chosen_facts)
+    return Context(
+        question=question,
+        text=text,
+        citations=citations,
+        passages=chosen_passages,
+        facts=chosen_facts,
+        tokens=count_tokens(text) if text else 0,
+    )

@@ -1,0 +1,152 @@
+"""Entity linking: which graph entities a question names.
+
+Mentions come from spaCy's named entities (noun chunks when it finds none). Each mention gathers candidates two
+ways, Neo4j full-text search over entity names and aliases (``entity_names``, the mention escaped for Lucene) and
+nearest neighbours in the entity FAISS index, and each candidate is scored by the cosine between the mention and
+the entity's stored name vector (1.0 for an exact name or alias). The best candidates of each mention above the
+threshold are kept, merged by entity id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.language import Language
+
+from kg.graph import GraphStore
+from kg.vectors import VectorIndex
+from retrieval.lucene import terms_query
+from retrieval.types import LinkedEntity
+
+__all__ = ["EntityLinker", "find_mentions"]
+
+logger = logging.getLogger(__name__)
+
+EmbedFunction = Callable[[Sequence[str]], np.ndarray]
+_VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+_LEADING = frozenset({"the", "a", "an"})
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def find_mentions(nlp: Language, question: str, *, max_mentions: int = 8) -> list[str]:
+    """The entity mentions of a question: named entities (values such as dates left out), else noun chunks."""
+    doc = nlp(question)
+    found = [ent.text for ent in doc.ents if ent.label_ not in _VALUE_LABELS]
+    if not found:
+        found = [" ".join(t.text for t in chunk if not t.is_stop and not t.is_punct) for chunk in doc.noun_chunks]
+    mentions: list[str] = []
+    for text in found:
+        words = text.split()
+        while len(words) > 1 and words[0].lower() in _LEADING:
+            words = words[1:]
+        mention = " ".join(words).strip()
+        if mention and _normal(mention) not in {_normal(m) for m in mentions}:
+            mentions.append(mention)
+    return mentions[:max_mentions]
+
+
+@dataclass
+class _Candidate:
+    id: str
+    sources: set[str] = field(default_factory=set)
+
+
+class EntityLinker:
+    """Links question mentions to graph entities through full-text search and the entity vector index."""
+
+    def __init__(
+        self,
+        *,
+        store: GraphStore,
+        embed: EmbedFunction,
+        index: VectorIndex,
+        nlp: Language,
+        threshold: float = 0.8,
+        margin: float = 0.05,
+        candidates: int = 10,
+    ) -> None:
+        self.store = store
+        self.embed = embed
+        self.index = index
+        self.nlp = nlp
+        self.threshold = threshold
+        self.margin = margin
+        self.candidates = candidates
+
+    def run(self, question: str) -> list[LinkedEntity]:
+        """The entities the question names, best first; empty when none scores above the threshold."""
+        mentions = self.mentions(question)
+        return self.link(mentions, self.embed(mentions)) if mentions else []
+
+    def mentions(self, question: str) -> list[str]:
+        """The question's entity mentions (see :func:`find_mentions`)."""
+        return find_mentions(self.nlp, question)
+
+    def link(self, mentions: Sequence[str], vectors: np.ndarray) -> list[LinkedEntity]:
+        """Link mentions whose vectors are already embedded (one row per mention), merged by entity id."""
+        if not mentions:
+            return []
+        hits = self.index.search(vectors, self.candidates) if len(self.index) else [[] for _ in mentions]
+        linked: dict[str, LinkedEntity] = {}
+        for mention, vector, vector_hits in zip(mentions, vectors, hits, strict=True):
+            for entity in self._link(mention, vector, vector_hits):
+                best = linked.get(entity.id)
+                if best is None or entity.score > best.score:
+                    if best is not None:
+                        entity.sources = sorted(set(entity.sources) | set(best.sources))
+                    linked[entity.id] = entity
+                else:
+                    best.sources = sorted(set(entity.sources) | set(best.sources))
+        return sorted(linked.values(), key=lambda e: (-e.score, e.name, e.id))
+
+    def _link(self, mention: str, vector: np.ndarray, vector_hits: Sequence[tuple[str, float]]) -> list[LinkedEntity]:
+        candidates: dict[str, _Candidate] = {}
+        query = terms_query(mention)
+        if query:
+            for row in self.store.query("retrieval_entity_fulltext", query=query, limit=self.candidates):
+                candidates.setdefault(row["id"], _Candidate(row["id"])).sources.add("fulltext")
+        for entity_id, _score in vector_hits:
+            candidates.setdefault(entity_id, _Candidate(entity_id)).sources.add("vector")
+        if not candidates:
+            return []
+        rows = {row["id"]: row for row in self.store.query("retrieval_entities", ids=list(candidates))}
+        with_vectors = [entity_id for entity_id in candidates if entity_id in self.index and entity_id in rows]
+        similarity = dict(zip(with_vectors, self._similarities(vector, with_vectors), strict=True))
+        scored: list[LinkedEntity] = []
+        for entity_id, candidate in candidates.items():
+            if entity_id not in rows:
+                continue
+            row = rows[entity_id]
+            names = {_normal(row["name"]), *(_normal(alias) for alias in row["aliases"])}
+            score = similarity.get(entity_id, 0.0)
+            sources = set(candidate.sources)
+            if _normal(mention) in names:
+                score, sources = 1.0, sources | {"exact"}
+            scored.append(
+                LinkedEntity(
+                    id=entity_id,
+                    name=row["name"],
+                    type=row["type"],
+                    score=round(score, 6),
+                    mention=mention,
+                    sources=sorted(sources),
+                )
+            )
+        if not scored:
+            return []
+        best = max(entity.score for entity in scored)
+        if best < self.threshold:
+            return []
+        return [entity for entity in scored if entity.score >= max(self.threshold, best - self.margin)]
+
+    def _similarities(self, vector: np.ndarray, ids: list[str]) -> list[float]:
+        if not ids:
+            return []
+        stored = self.index.vectors(ids)
+        return [float(x) for x in stored @ vector.astype(np.float32)]

@@ -1,0 +1,100 @@
+"""One ranking of passages and of facts, from the dense, full-text and personalized PageRank signals.
+
+Passages: a weighted sum of the dense cosine, the full-text score and the chunk's PageRank (each of the last two
+divided by the best of its kind), so a chunk that only the graph reached competes with the ones search found;
+scores, not ranks, so a passage that one signal finds far better than the rest keeps that lead.
+
+Facts: how well the predicate matches the question's words, whether the fact touches a question entity, and the
+PageRank of its two ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from retrieval.types import Fact, Passage
+
+__all__ = ["content_words", "rank_facts", "rank_passages", "word_matches"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """The lower-cased, lightly stemmed words of ``text`` that are not stop words."""
+    return {_stem(w) for w in (m.lower() for m in _WORD.findall(text)) if w not in STOP_WORDS and w.strip("_")}
+
+
+def word_matches(words: Collection[str], text: str) -> float:
+    """The share of ``words`` (content words) found among the content words of ``text``; 0.0 when none given."""
+    if not words:
+        return 0.0
+    found = content_words(text)
+    return sum(1 for word in words if word in found) / len(words)
+
+
+def rank_passages(
+    candidates: Sequence[Passage],
+    ppr: Mapping[str, float],
+    *,
+    k: int,
+    weights: tuple[float, float, float] = (0.4, 0.3, 0.3),
+) -> list[Passage]:
+    """The ``k`` best passages by a weighted sum of dense cosine, full-text and PageRank scores.
+
+    Full-text and PageRank scores are divided by the best of their kind (0..1); a signal that did not find a
+    passage gives it 0. ``ppr`` holds the PageRank of chunks the graph reached; a chunk only it reached joins as
+    a passage without text (fetch it before use). Ties break on chunk id, so the order is deterministic.
+    """
+    by_id = {p.chunk_id: p for p in candidates}
+    top_ppr = max(ppr.values(), default=0.0)
+    top_text = max((p.fulltext or 0.0 for p in candidates), default=0.0)
+    ids = list(dict.fromkeys([*by_id, *(c for c, v in ppr.items() if v > 0)]))
+    ranked = []
+    for chunk_id in ids:
+        passage = by_id.get(chunk_id) or Passage(chunk_id=chunk_id, document_id="")
+        graph = ppr[chunk_id] / top_ppr if chunk_id in ppr and top_ppr > 0 else None
+        text = (passage.fulltext or 0.0) / top_text if top_text > 0 else 0.0
+        score = weights[0] * max(passage.dense or 0.0, 0.0) + weights[1] * text + weights[2] * (graph or 0.0)
+        ranked.append(passage.model_copy(update={"score": round(score, 6), "ppr": graph}))
+    ranked.sort(key=lambda p: (-p.score, p.chunk_id))
+    return ranked[:k]
+
+
+def rank_facts(
+    facts: Sequence[Fact],
+    ppr: Mapping[str, float],
+    *,
+    question: str,
+    entity_ids: Collection[str],
+    limit: int,
+    exclude: Collection[str] = ("CO_OCCURS_WITH",),
+) -> list[Fact]:
+    """The ``limit`` best facts, each scored 0..1: predicate-question match, touching a question entity, PageRank.
+
+    Predicates in ``exclude`` (co-occurrence by default) are left out: they helped PageRank but say nothing.
+    """
+    words = content_words(question)
+    top = max((ppr.get(f.subject_id, 0.0) + ppr.get(f.object_id, 0.0) for f in facts), default=0.0)
+    scored = []
+    for fact in facts:
+        if fact.predicate in exclude:
+            continue
+        predicate = content_words(fact.predicate.replace("_", " "))
+        relevance = sum(1 for w in predicate if w in words) / len(predicate) if predicate else 0.0
+        touches = 1.0 if {fact.subject_id, fact.object_id} & set(entity_ids) else 0.0
+        centrality = (ppr.get(fact.subject_id, 0.0) + ppr.get(fact.object_id, 0.0)) / top if top > 0 else 0.0
+        score = (0.5 * relevance + 0.3 * touches + 0.2 * centrality) * (0.5 + 0.5 * fact.confidence)
+        scored.append(fact.model_copy(update={"score": round(score, 6)}))
+    scored.sort(key=lambda f: (-f.score, f.subject, f.predicate, f.object))
+    return scored[:limit]

@@ -1,0 +1,103 @@
+"""Candidate passages: dense search in the chunk FAISS index and Neo4j full-text search over ``chunk_text``, fused
+with reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from kg.graph import GraphStore
+from kg.vectors import VectorIndex
+from retrieval.lucene import terms_query
+from retrieval.types import Passage
+
+__all__ = ["RRF_K", "PassageSearch", "fetch_passages", "reciprocal_rank_fusion"]
+
+logger = logging.getLogger(__name__)
+
+RRF_K = 60
+"""The constant of reciprocal rank fusion (Cormack et al., 2009): an item at rank r scores 1 / (RRF_K + r)."""
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], *, k: int = RRF_K, weights: Sequence[float] | None = None
+) -> dict[str, float]:
+    """Fuse ranked id lists (best first): each id scores the sum of ``weight / (k + rank)``, rank counted from 1.
+
+    The result is ordered best first; ties keep the order in which the ids first appeared.
+    """
+    if weights is not None and len(weights) != len(rankings):
+        raise ValueError(f"{len(weights)} weights for {len(rankings)} rankings")
+    scores: dict[str, float] = {}
+    for position, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[position]
+        for rank, item in enumerate(dict.fromkeys(ranking), start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    order = sorted(scores, key=lambda item: -scores[item])
+    return {item: scores[item] for item in order}
+
+
+def fetch_passages(store: GraphStore, ids: Iterable[str]) -> dict[str, Passage]:
+    """The chunks of ``ids`` as passages with their text and document title, keyed by chunk id."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    return {
+        row["id"]: Passage(
+            chunk_id=row["id"],
+            document_id=row["document_id"],
+            text=row["text"] or "",
+            title=row["title"],
+            index=row["index"],
+        )
+        for row in store.query("retrieval_chunks", ids=wanted)
+    }
+
+
+class PassageSearch:
+    """Hybrid passage search: dense (FAISS) and full-text (Neo4j), fused by RRF."""
+
+    def __init__(self, *, store: GraphStore, index: VectorIndex, candidates: int = 20, rrf_k: int = RRF_K) -> None:
+        self.store = store
+        self.index = index
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+
+    def dense(self, vector: np.ndarray) -> list[tuple[str, float]]:
+        """The nearest chunks to the question vector, best first, with cosine scores."""
+        if len(self.index) == 0:
+            return []
+        return self.index.search(vector.reshape(1, -1), self.candidates)[0]
+
+    def fulltext(self, question: str) -> list[tuple[str, float]]:
+        """The chunks whose text best matches the question's words (escaped for Lucene), with Lucene scores."""
+        query = terms_query(question)
+        if not query:
+            return []
+        rows = self.store.query("retrieval_chunk_fulltext", query=query, limit=self.candidates)
+        return [(row["id"], float(row["score"])) for row in rows]
+
+    def run(self, question: str, vector: np.ndarray) -> list[Passage]:
+        """Candidate passages for the question, best first by RRF, each with its dense and full-text scores."""
+        dense = self.dense(vector)
+        text = self.fulltext(question)
+        fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in text]], k=self.rrf_k)
+        found = fetch_passages(self.store, fused)
+        return _scored(fused, found, dict(dense), dict(text))
+
+
+def _scored(
+    fused: Mapping[str, float], found: Mapping[str, Passage], dense: Mapping[str, float], text: Mapping[str, float]
+) -> list[Passage]:
+    passages = []
+    for chunk_id, score in fused.items():
+        passage = found.get(chunk_id)
+        if passage is None:  # in FAISS but gone from Neo4j: the indexes disagree; skip it
+            logger.warning("chunk %s is in the vector index but not in Neo4j", chunk_id)
+            continue
+        passages.append(
+            passage.model_copy(update={"dense": dense.get(chunk_id), "fulltext": text.get(chunk_id), "score": score})
+        )
+    return passages

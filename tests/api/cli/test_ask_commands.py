@@ -1,0 +1,34 @@
+"""`trellis ask` as a user runs it: an answer with citations, JSON output, a picture, and clear bad-input errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.graph import GraphStore
+from kg.graph.auth import resolve_password
+from kg.settings import Settings
+from tests.support import run_cli, settings_env
+
+
+def test_ask_answers_with_citations_json_and_picture(
+    neo4j_settings: Settings, empty_graph: GraphStore, tmp_path: Path
+) -> None:
+    env = settings_env(
+        neo4j_settings, TRELLIS_DATA_DIR=str(tmp_path / "data"), NEO4J_PASSWORD=resolve_password(neo4j_settings)
+    )
+    corpus = tmp_path / "facts.txt"
+    corpus.write_text("Tirana is the capital of Albania. Baku is the capital of Azerbaijan.")
+    assert run_cli("ingest", str(corpus), env=env).returncode == 0
+
+    result = run_cli("ask", "What is the capital of Azerbaijan?", "--json", "--png", str(tmp_path / "a.png"), env=env)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout[: result.stdout.rindex("}") + 1])
+    assert payload["answerable"] and "Baku" in payload["text"]
+    assert payload["citations"] and payload["citations"][0]["chunk_id"].startswith(payload["document_ids"][0])
+    assert (tmp_path / "a.png").stat().st_size > 10_000
+
+    empty = run_cli("ask", "  ", env=env)
+    assert empty.returncode == 1 and empty.stderr.startswith("error: the question is empty")
+    huge = run_cli("ask", "why " * 30_000, env=env)
+    assert huge.returncode == 1 and "limit" in huge.stderr and "Traceback" not in huge.stderr

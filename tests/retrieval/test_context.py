@@ -1,0 +1,68 @@
+"""The context block: numbered citations, fact lines, the token budget, determinism."""
+
+from __future__ import annotations
+
+from retrieval.context import build_context
+from retrieval.types import Evidence, Fact, Passage
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+P1 = Passage(chunk_id="doc-a:0", document_id="doc-a", title="Capitals", text="Tirana is the capital of Albania.")
+P2 = Passage(chunk_id="doc-b:3", document_id="doc-b", title=None, text="The Danube flows  through\nBelgrade.")
+CAPITAL = Fact(
+    subject_id="t", subject="Tirana", predicate="CAPITAL_OF", object_id="a", object="Albania", confidence=0.8,
+    evidence=[Evidence(chunk_id="doc-a:0", document_id="doc-a")],
+)  # fmt: skip
+ELSEWHERE = Fact(
+    subject_id="s", subject="Skopje", predicate="CAPITAL_OF", object_id="m", object="North Macedonia",
+    evidence=[Evidence(chunk_id="doc-c:1", document_id="doc-c")],
+)  # fmt: skip
+
+
+def test_passages_are_numbered_and_facts_cite_them() -> None:
+    context = build_context("q?", [P1, P2], [CAPITAL, ELSEWHERE], token_budget=1000, count_tokens=words)
+    assert context.text == (
+        "Facts:\n"
+        "(Tirana) -[CAPITAL_OF]-> (Albania) [1]\n"
+        "(Skopje) -[CAPITAL_OF]-> (North Macedonia) [3]\n"
+        "Passages:\n"
+        "[1] Capitals: Tirana is the capital of Albania.\n"
+        "[2] The Danube flows through Belgrade."
+    )
+    assert [(c.number, c.chunk_id, c.document_id) for c in context.citations] == [
+        (1, "doc-a:0", "doc-a"),
+        (2, "doc-b:3", "doc-b"),
+        (3, "doc-c:1", "doc-c"),
+    ]
+    assert context.number_of("doc-b:3") == 2 and context.citation(3) is not None
+    assert context.tokens == words(context.text) and context.question == "q?"
+
+
+def test_the_budget_is_never_exceeded() -> None:
+    long = Passage(chunk_id="doc-l:0", document_id="doc-l", text=" ".join(f"w{i}" for i in range(400)))
+    for budget in (5, 12, 40, 100, 1000):
+        context = build_context("q", [P1, long, P2], [CAPITAL], token_budget=budget, count_tokens=words)
+        assert words(context.text) <= budget
+    cut = build_context("q", [P1, long], [], token_budget=60, count_tokens=words)
+    assert cut.passages[1].text.endswith("…") and words(cut.text) <= 60
+
+
+def test_items_that_do_not_fit_are_left_out_with_their_numbers() -> None:
+    context = build_context("q", [P1, P2], [CAPITAL], token_budget=12, count_tokens=words)
+    assert context.text == (
+        "Facts:\n(Tirana) -[CAPITAL_OF]-> (Albania) [2]\nPassages:\n[1] The Danube flows through Belgrade."
+    )
+    assert [(c.number, c.chunk_id) for c in context.citations] == [(1, "doc-b:3"), (2, "doc-a:0")]
+
+
+def test_same_inputs_same_context() -> None:
+    first = build_context("q", [P1, P2], [CAPITAL], token_budget=50, count_tokens=words)
+    assert build_context("q", [P1, P2], [CAPITAL], token_budget=50, count_tokens=words) == first
+
+
+def test_nothing_to_say_is_an_empty_context() -> None:
+    context = build_context("q", [], [], token_budget=50, count_tokens=words)
+    assert context.text == "" and context.citations == [] and context.tokens == 0

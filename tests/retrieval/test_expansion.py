@@ -1,0 +1,58 @@
+"""Graph expansion: personalized PageRank reaches a chunk two hops from the question entity; paths between
+question entities."""
+
+from __future__ import annotations
+
+from retrieval import AnswerOptions, Retriever
+from retrieval.expansion import Expansion, GraphExpander
+from retrieval.linking import EntityLinker
+from retrieval.search import PassageSearch
+from retrieval.types import LinkedEntity, Passage
+
+
+def _expand(retriever: Retriever, question: str) -> tuple[list[LinkedEntity], list[Passage], Expansion]:
+    """Linked entities and the expansion from them and the search candidates, as ``retrieve`` does it."""
+    linker = EntityLinker(
+        store=retriever.store, embed=retriever.embedder.embed, index=retriever.entity_index, nlp=retriever.nlp
+    )
+    entities = linker.run(question)
+    search = PassageSearch(store=retriever.store, index=retriever.chunk_index)
+    candidates = search.run(question, retriever.embedder.embed([question])[0])
+    return entities, candidates, GraphExpander(retriever.store, hops=2).run(entities, candidates)
+
+
+def test_pagerank_ranks_a_chunk_two_hops_away(retriever: Retriever) -> None:
+    # Serbia -[CAPITAL_OF]- Belgrade -[MENTIONS]- "The Danube flows through ... Belgrade": that chunk never names
+    # Serbia, yet PageRank from Serbia reaches it through the capital.
+    entities, candidates, expansion = _expand(retriever, "Which river flows through the capital of Serbia?")
+    assert [e.name for e in entities] == ["Serbia"]
+    scores = expansion.chunk_scores()
+    texts = {p.chunk_id: p.text for p in candidates}
+    danube = next(chunk for chunk, text in texts.items() if "Danube flows through" in text)
+    assert "Serbia" not in texts[danube]
+    assert scores[danube] > 0
+    others = [chunk for chunk, text in texts.items() if chunk != danube and "Serbia" not in text]
+    assert len(others) >= 3 and all(scores[danube] > scores.get(chunk, 0.0) for chunk in others)
+    assert all(value >= 0 for value in expansion.ppr.values())
+
+
+def test_the_two_hop_chunk_reaches_the_ranked_passages(retriever: Retriever) -> None:
+    found = retriever.retrieve("Which river flows through the capital of Serbia?", options=AnswerOptions(k=4))
+    danube = [p for p in found.passages if "Danube flows through" in p.text]
+    assert danube and danube[0].ppr is not None and danube[0].ppr > 0
+    assert any(f.predicate == "FLOWED_THROUGH" and f.object == "Belgrade" for f in found.facts)
+
+
+def test_paths_join_the_question_entities(retriever: Retriever) -> None:
+    entities, _, expansion = _expand(retriever, "Does the Danube flow through the capital of Serbia?")
+    assert {"Danube", "Serbia"} <= {e.name for e in entities}
+    path = next(p for p in expansion.paths if {p.names[0], p.names[-1]} == {"Danube", "Serbia"})
+    assert "Belgrade" in path.names and len(path.edges) == len(path.nodes) - 1
+    assert all(edge.evidence for edge in path.edges), "every relation on a path carries its evidence chunks"
+
+
+def test_relations_carry_their_evidence(retriever: Retriever) -> None:
+    _, _, expansion = _expand(retriever, "What is the capital of Albania?")
+    capital = next(f for f in expansion.facts if f.predicate == "CAPITAL_OF" and f.subject == "Tirana")
+    assert capital.object == "Albania" and capital.evidence
+    assert all(e.document_id for e in capital.evidence)

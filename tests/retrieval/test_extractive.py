@@ -1,0 +1,82 @@
+"""The extractive generator on hand-made contexts: facts, two-fact chains, sentences, and "not in the graph"."""
+
+from __future__ import annotations
+
+from retrieval.context import build_context
+from retrieval.generators import NOT_IN_GRAPH, ExtractiveGenerator, Generation, Generator
+from retrieval.generators.extractive import expected_types
+from retrieval.types import Evidence, Fact, LinkedEntity, Passage
+
+BALKANS = Passage(
+    chunk_id="doc-b:0", document_id="doc-b", title="Capitals of the Balkans",
+    text="Tirana is the capital of Albania. Belgrade is the capital of Serbia. The currency of Albania is the lek.",
+)  # fmt: skip
+RIVERS = Passage(chunk_id="doc-r:0", document_id="doc-r", text="The Danube flows through Vienna and Belgrade.")
+
+
+def _fact(
+    subject: str, predicate: str, obj: str, chunk: Passage, types: tuple[str, str] = ("Location", "Location")
+) -> Fact:
+    return Fact(
+        subject_id=subject, subject=subject, predicate=predicate, object_id=obj, object=obj, confidence=0.8,
+        subject_type=types[0], object_type=types[1],
+        evidence=[Evidence(chunk_id=chunk.chunk_id, document_id=chunk.document_id)],
+    )  # fmt: skip
+
+
+FACTS = [
+    _fact("Tirana", "CAPITAL_OF", "Albania", BALKANS),
+    _fact("Belgrade", "CAPITAL_OF", "Serbia", BALKANS),
+    _fact("Danube", "FLOWED_THROUGH", "Belgrade", RIVERS),
+    _fact("Einstein", "BORN_IN", "1879", RIVERS, ("Person", "Date")),
+    _fact("Einstein", "BORN_IN", "Ulm", RIVERS, ("Person", "Location")),
+]
+
+
+def _entity(name: str) -> LinkedEntity:
+    return LinkedEntity(id=name, name=name, type="Location", score=1.0, mention=name)
+
+
+def _answer(question: str, *names: str) -> Generation:
+    context = build_context(question, [BALKANS, RIVERS], FACTS, token_budget=500, count_tokens=lambda t: len(t.split()))
+    return ExtractiveGenerator().generate(question, context, entities=[_entity(n) for n in names])
+
+
+def test_it_is_a_generator() -> None:
+    assert isinstance(ExtractiveGenerator(), Generator) and ExtractiveGenerator.name == "extractive"
+
+
+def test_a_fact_answers_with_its_citation() -> None:
+    generation = _answer("What is the capital of Albania?", "Albania")
+    assert generation.answerable and generation.text.startswith("Tirana.")
+    assert "(Tirana) -[CAPITAL_OF]-> (Albania) [1]" in generation.text
+    assert generation.citations == [1] and generation.facts[0].subject == "Tirana"
+
+
+def test_two_facts_chain_through_a_bridge_entity() -> None:
+    generation = _answer("Which river flows through the capital of Serbia?", "Serbia")
+    assert generation.answerable and generation.text.startswith("Danube.")
+    assert generation.citations == [1, 2] and [f.predicate for f in generation.facts] == [
+        "CAPITAL_OF",
+        "FLOWED_THROUGH",
+    ]
+
+
+def test_the_question_word_picks_the_kind_of_answer() -> None:
+    assert _answer("Where was Einstein born?", "Einstein").text.startswith("Ulm.")
+    assert _answer("When was Einstein born?", "Einstein").text.startswith("1879.")
+    assert expected_types("How many people live there?") == frozenset({"Quantity"})
+    assert expected_types("What is it?") is None
+
+
+def test_a_sentence_answers_when_no_fact_does() -> None:
+    generation = _answer("What is the currency of Albania?", "Albania")
+    assert generation.answerable and generation.text == '"The currency of Albania is the lek." [1]'
+
+
+def test_nothing_relevant_is_not_in_the_graph() -> None:
+    for question, names in [("What is the capital of Japan?", ()), ("What is the currency of Serbia?", ("Serbia",))]:
+        generation = _answer(question, *names)
+        assert not generation.answerable and generation.text == NOT_IN_GRAPH and generation.citations == []
+        assert "not in the graph" in generation.text.lower()
+    assert not _answer("???").answerable

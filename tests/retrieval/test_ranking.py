@@ -1,0 +1,53 @@
+"""One ranking of passages and facts from the dense, full-text and PageRank signals (pure functions)."""
+
+from __future__ import annotations
+
+from retrieval.ranking import content_words, rank_facts, rank_passages, word_matches
+from retrieval.types import Evidence, Fact, Passage
+
+
+def _passage(chunk_id: str, *, dense: float | None = None, fulltext: float | None = None) -> Passage:
+    return Passage(chunk_id=chunk_id, document_id="d", text=chunk_id, dense=dense, fulltext=fulltext)
+
+
+def _fact(subject: str, predicate: str, obj: str, confidence: float = 0.8) -> Fact:
+    return Fact(
+        subject_id=subject.lower(), subject=subject, predicate=predicate, object_id=obj.lower(), object=obj,
+        confidence=confidence, evidence=[Evidence(chunk_id="c1", document_id="d")],
+    )  # fmt: skip
+
+
+def test_every_signal_counts_and_a_graph_only_chunk_can_win() -> None:
+    candidates = [_passage("dense", dense=0.6), _passage("text", dense=0.3, fulltext=4.0)]
+    ranked = rank_passages(candidates, {"graph": 1.0, "dense": 0.1}, k=3, weights=(0.2, 0.2, 0.6))
+    assert [p.chunk_id for p in ranked] == ["graph", "text", "dense"]
+    graph = ranked[0]
+    assert graph.text == "" and graph.ppr == 1.0, "a chunk only the graph reached joins without text"
+    assert ranked[2].ppr == 0.1
+
+
+def test_ranking_is_deterministic_and_cut_at_k() -> None:
+    candidates = [_passage(f"c{i}", dense=0.5) for i in range(5)]
+    ranked = rank_passages(candidates, {}, k=3)
+    assert [p.chunk_id for p in ranked] == ["c0", "c1", "c2"]
+    assert rank_passages(list(reversed(candidates)), {}, k=3) == ranked
+
+
+def test_facts_that_answer_the_question_come_first_and_co_occurrence_is_left_out() -> None:
+    facts = [
+        _fact("Albania", "MEMBER_OF", "United Nations"),
+        _fact("Tirana", "CAPITAL_OF", "Albania"),
+        _fact("Tirana", "CO_OCCURS_WITH", "Albania", 0.3),
+        _fact("Skopje", "CAPITAL_OF", "North Macedonia"),
+    ]
+    ranked = rank_facts(facts, {}, question="What is the capital of Albania?", entity_ids={"albania"}, limit=10)
+    assert ranked[0].triple == "(Tirana) -[CAPITAL_OF]-> (Albania)"
+    assert all(f.predicate != "CO_OCCURS_WITH" for f in ranked)
+    assert len(rank_facts(facts, {}, question="x", entity_ids=set(), limit=1)) == 1
+
+
+def test_content_words() -> None:
+    assert content_words("What is the capital of Albania?") == {"capital", "albania"}
+    assert content_words("Which rivers flowed") == {"river", "flow"}
+    assert word_matches({"capital", "albania"}, "Tirana is the capital of Albania.") == 1.0
+    assert word_matches(set(), "anything") == 0.0
