@@ -122,9 +122,9 @@ class IngestPipeline:
             chunk_index, entity_index = open_indexes(self.settings)
             known = {entity.id: entity for entity in self._known_entities()}
             for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
-                documents = self._new_or_changed(batch, report)
+                documents, stored = self._new_or_changed(batch, report)
                 if documents:
-                    self._ingest_batch(documents, known, chunk_index, entity_index, report)
+                    self._ingest_batch(documents, stored, known, chunk_index, entity_index, report)
         report.seconds = perf_counter() - began
         return report
 
@@ -153,23 +153,25 @@ class IngestPipeline:
             else:
                 yield item
 
-    def _new_or_changed(self, documents: list[Document], report: IngestReport) -> list[Document]:
+    def _new_or_changed(self, documents: list[Document], report: IngestReport) -> tuple[list[Document], set[str]]:
+        """The documents to write, and the ids among them that Neo4j holds an older version of."""
         rows = self.store.query("document_hashes", ids=[document.id for document in documents])
         stored = {row["id"]: row["sha256"] for row in rows}
         fresh = [document for document in documents if stored.get(document.id) != document.sha256]
         report.skipped += len(documents) - len(fresh)
-        return fresh
+        return fresh, {document.id for document in fresh if document.id in stored}
 
     def _ingest_batch(
         self,
         documents: list[Document],
+        stored: set[str],
         known: dict[str, KnownEntity],
         chunk_index: VectorIndex,
         entity_index: VectorIndex,
         report: IngestReport,
     ) -> None:
         try:
-            graphs, replacing = self._build(documents, known, report)
+            graphs = self._build(documents, known, report)
         except GraphError:
             raise
         except TrellisError as exc:
@@ -177,9 +179,10 @@ class IngestPipeline:
                 report.failures.append(LoadFailure(source=documents[0].source, reason=str(exc)))
                 return
             for document in documents:  # find the document that fails, let the others land
-                self._ingest_batch([document], known, chunk_index, entity_index, report)
+                self._ingest_batch([document], stored, known, chunk_index, entity_index, report)
             return
         with report.timed("write"):
+            replacing = [graph.document.id for graph in graphs if graph.document.id in stored]
             removal = self.writer.write(graphs, replacing=replacing)
         self.progress.advance("write", len(graphs))
         with report.timed("index"):
@@ -206,9 +209,7 @@ class IngestPipeline:
 
     def _build(
         self, documents: list[Document], known: dict[str, KnownEntity], report: IngestReport
-    ) -> tuple[list[DocumentGraph], list[str]]:
-        stored = {row["id"] for row in self.store.query("document_hashes", ids=[d.id for d in documents])}
-        replacing = [document.id for document in documents if document.id in stored]
+    ) -> list[DocumentGraph]:
         with report.timed("chunk"):
             chunks = {document.id: self.chunker.run(document) for document in documents}
         everything = [chunk for document in documents for chunk in chunks[document.id]]
@@ -231,7 +232,7 @@ class IngestPipeline:
             results = [extractions[chunk.id] for chunk in document_chunks]
             graphs.append(_document_graph(document, document_chunks, embeddings, results, resolution, entity_of))
         self.progress.stage("write", len(graphs))
-        return graphs, replacing
+        return graphs
 
     def _resolve(
         self, extractions: Iterable[ExtractionResult], known: dict[str, KnownEntity]
