@@ -35,7 +35,7 @@ def resolve_password(settings: Settings, *, create: bool = False) -> str:
             "or set TRELLIS_NEO4J_PASSWORD"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    password = secrets.token_urlsafe(24)
+    password = "t" + secrets.token_urlsafe(24)  # never starts with '-', which a command line reads as an option
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(password + "\n")

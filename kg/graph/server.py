@@ -165,7 +165,7 @@ class LocalServer:
             "set-initial-password",
         ]
         result = subprocess.run(
-            [*command, password],
+            [*command, "--", password],  # "--": a password starting with '-' is not an option
             capture_output=True,
             text=True,
             env=self._environment(),

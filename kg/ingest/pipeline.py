@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -118,13 +119,26 @@ class IngestPipeline:
         began = perf_counter()
         exclude = list(exclude) if exclude is not None else self.settings.ingest_exclude
         loaded = load_paths(paths, include=include, exclude=exclude, max_bytes=self.settings.max_document_bytes)
-        with index_lock(self.settings):
+        # The write of one batch (Neo4j, then FAISS) runs in a thread while the next batch is built, in order.
+        with index_lock(self.settings), ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-write") as io:
             chunk_index, entity_index = open_indexes(self.settings)
             known = {entity.id: entity for entity in self._known_entities()}
+            pending: Future[None] | None = None
+            in_flight: set[str] = set()
             for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
+                if pending is not None and in_flight & {document.id for document in batch}:
+                    pending.result()  # the same id again: its earlier version lands before hashes are compared
                 documents, stored = self._new_or_changed(batch, report)
-                if documents:
-                    self._ingest_batch(documents, stored, known, chunk_index, entity_index, report)
+                graphs = self._build_isolating(documents, known, report) if documents else []
+                if pending is not None:
+                    pending.result()
+                    pending = None
+                if graphs:
+                    _remember(graphs, known)
+                    in_flight = {graph.document.id for graph in graphs}
+                    pending = io.submit(self._write, graphs, stored, chunk_index, entity_index, report)
+            if pending is not None:
+                pending.result()
         report.seconds = perf_counter() - began
         return report
 
@@ -161,26 +175,29 @@ class IngestPipeline:
         report.skipped += len(documents) - len(fresh)
         return fresh, {document.id for document in fresh if document.id in stored}
 
-    def _ingest_batch(
-        self,
-        documents: list[Document],
-        stored: set[str],
-        known: dict[str, KnownEntity],
-        chunk_index: VectorIndex,
-        entity_index: VectorIndex,
-        report: IngestReport,
-    ) -> None:
+    def _build_isolating(
+        self, documents: list[Document], known: dict[str, KnownEntity], report: IngestReport
+    ) -> list[DocumentGraph]:
+        """The batch's graphs; when one document fails, the others are built alone and it is reported."""
         try:
-            graphs = self._build(documents, known, report)
+            return self._build(documents, known, report)
         except GraphError:
             raise
         except TrellisError as exc:
             if len(documents) == 1:
                 report.failures.append(LoadFailure(source=documents[0].source, reason=str(exc)))
-                return
-            for document in documents:  # find the document that fails, let the others land
-                self._ingest_batch([document], stored, known, chunk_index, entity_index, report)
-            return
+                return []
+            return [graph for document in documents for graph in self._build_isolating([document], known, report)]
+
+    def _write(
+        self,
+        graphs: list[DocumentGraph],
+        stored: set[str],
+        chunk_index: VectorIndex,
+        entity_index: VectorIndex,
+        report: IngestReport,
+    ) -> None:
+        """Write one batch to Neo4j in one transaction, then its vectors to FAISS (saved atomically)."""
         with report.timed("write"):
             replacing = [graph.document.id for graph in graphs if graph.document.id in stored]
             removal = self.writer.write(graphs, replacing=replacing)
@@ -195,12 +212,6 @@ class IngestPipeline:
                 entity_index.add(list(fresh), np.asarray([e.embedding for e in fresh.values()], dtype=np.float32))
             chunk_index.save()
             entity_index.save()
-        for graph in graphs:
-            for entity in graph.entities:
-                known[entity.id] = KnownEntity(
-                    id=entity.id, name=entity.name, type=entity.type, aliases=tuple(entity.aliases),
-                    embedding=tuple(entity.embedding) if entity.embedding else known.get(entity.id, _NONE).embedding,
-                )  # fmt: skip
         report.documents += len(graphs)
         report.replaced += len(replacing)
         report.chunks += sum(len(graph.chunks) for graph in graphs)
@@ -267,6 +278,16 @@ class IngestPipeline:
 _NONE = KnownEntity(id="", name="", type="")
 
 
+def _remember(graphs: list[DocumentGraph], known: dict[str, KnownEntity]) -> None:
+    """Add a built batch's entities to what later batches resolve against (they are written before those)."""
+    for graph in graphs:
+        for entity in graph.entities:
+            known[entity.id] = KnownEntity(
+                id=entity.id, name=entity.name, type=entity.type, aliases=tuple(entity.aliases),
+                embedding=tuple(entity.embedding) if entity.embedding else known.get(entity.id, _NONE).embedding,
+            )  # fmt: skip
+
+
 def _apply_removal(removal: Removal, chunks: VectorIndex, entities: VectorIndex, *, save: bool = True) -> None:
     chunks.remove(removal.chunk_ids)
     entities.remove(removal.entity_ids)
@@ -312,8 +333,10 @@ def _document_graph(
         | {r.subject_id for r in relations}
         | {r.object_id for r in relations}
     )
-    entities = [
-        EntityRecord(id=e.id, name=e.name, type=e.type, aliases=e.aliases, embedding=e.embedding)
+    entities = [  # a known entity keeps the embedding the graph and the index hold (None: not written again)
+        EntityRecord(
+            id=e.id, name=e.name, type=e.type, aliases=e.aliases, embedding=e.embedding if e.status == "new" else None
+        )
         for e in resolution.entities
         if e.id in named
     ]

@@ -48,7 +48,7 @@ class GraphWriter:
             ("upsert_chunks", {"rows": [row for graph in graphs for row in _chunk_rows(graph)]}),
             ("upsert_entities", {"rows": _entity_rows(graphs)}),
             ("upsert_mentions", {"rows": [m.model_dump() for graph in graphs for m in graph.mentions]}),
-            ("upsert_relations", {"rows": [r.model_dump() for graph in graphs for r in graph.relations]}),
+            ("upsert_relations", {"rows": _relation_rows(graphs)}),
         ]
         if candidates:
             steps.append(("prune_entities", {"ids": candidates}))
@@ -97,4 +97,27 @@ def _entity_rows(graphs: Sequence[DocumentGraph]) -> list[dict[str, Any]]:
         row["aliases"] = sorted(set(row["aliases"]) | set(entity.aliases))
         if row["embedding"] is None:
             row["embedding"] = entity.embedding
+    return list(merged.values())
+
+
+def _relation_rows(graphs: Sequence[DocumentGraph]) -> list[dict[str, Any]]:
+    """One row per (subject, predicate, object) of the batch, its evidence in order: fewer, larger merges."""
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for relation in (relation for graph in graphs for relation in graph.relations):
+        key = (relation.subject_id, relation.predicate, relation.object_id)
+        row = merged.get(key)
+        if row is None:
+            row = merged[key] = {
+                "subject_id": relation.subject_id,
+                "predicate": relation.predicate,
+                "object_id": relation.object_id,
+                "evidence": [],
+                "documents": [],
+                "confidence": relation.confidence,
+            }
+        if relation.chunk_id not in row["evidence"]:
+            row["evidence"].append(relation.chunk_id)
+        if relation.document_id not in row["documents"]:
+            row["documents"].append(relation.document_id)
+        row["confidence"] = max(row["confidence"], relation.confidence)
     return list(merged.values())

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kg.errors import ExtractionError
+from kg.ingest.extraction.labels import LITERAL_TYPES
 from kg.ingest.resolution.aliases import is_modifier_or_number_apart
 from kg.ingest.resolution.catalogue import Catalogue, Entry
 from kg.ingest.resolution.models import (
@@ -87,7 +88,14 @@ class EntityResolver:
         vectors = None
         if self.embed is not None:
             vectors = NameVectors(self.embed, self.similarity)
-            vectors.prepare(((f.type, f.display) for f in forms.values()), catalogue.entries.values())
+            # Embed only names that may need it: values (dates, quantities) match by key alone, and a name the
+            # graph already holds resolves exactly (its entity keeps the embedding it has).
+            wanted = [
+                form
+                for form in forms.values()
+                if form.type not in LITERAL_TYPES and len(catalogue.exact(form.key, form.type)) != 1
+            ]
+            vectors.prepare(((f.type, f.display) for f in wanted), catalogue.entries.values())
         assigned: dict[tuple[str, str], tuple[Entry, Match]] = {}
         for form in sorted(forms.values(), key=lambda f: (-f.token_count, -len(f.key), f.type, f.key)):
             entry, match = self._resolve(form, catalogue, vectors)
