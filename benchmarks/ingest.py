@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,19 +35,26 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from _common import throwaway_server
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+# benchmarks/api.py and benchmarks/retrieval.py bear the packages' names: the repository comes first on sys.path
+# and this folder last, so `import api` finds the package and `_common` is still found.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = (
+    [str(_HERE.parent)] + [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE] + [str(_HERE)]
+)
 
-from api.cli.progress import StageBars
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.ingest.pipeline import IngestPipeline
-from kg.ingest.report import IngestReport
-from kg.ingest.writer import GraphWriter, Removal
-from kg.settings import Settings
-from kg.types import Chunk, DocumentGraph, EntityRecord
+from _common import throwaway_server  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from api.cli.progress import StageBars  # noqa: E402
+from kg.graph import GraphStore  # noqa: E402
+from kg.graph.auth import resolve_password  # noqa: E402
+from kg.ingest.pipeline import IngestPipeline  # noqa: E402
+from kg.ingest.report import IngestReport  # noqa: E402
+from kg.ingest.writer import GraphWriter, Removal  # noqa: E402
+from kg.settings import Settings  # noqa: E402
+from kg.types import Chunk, DocumentGraph, EntityRecord  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 WIKIPEDIA = "wikipedia.jsonl"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -77,6 +78,41 @@ class Settings(BaseSettings):
     faiss_index_kind: str = Field(default="auto", pattern="^(auto|flat|hnsw|ivf)$")
     faiss_hnsw_m: int = 32
     faiss_ivf_lists: int = 0  # 0: about 4 * sqrt(n)
+
+    # Generation: which generator answers, and its model (local causal LM, OpenAI-compatible endpoint, LangChain).
+    generator: Literal["extractive", "local", "openai", "langchain"] = "extractive"
+    llm_model: str | None = None  # a Hugging Face model folder or id, or a .gguf file; None: packaged SmolLM2-135M
+    llm_adapter: Path | None = None  # a peft LoRA adapter folder; None: the promoted one (training), if any
+    llm_max_new_tokens: int = Field(default=96, ge=1, le=4096)
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)  # 0: greedy
+    openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"), repr=False)
+    openai_model: str = "gpt-4o-mini"
+    chat_model: str | None = None  # for langchain's init_chat_model, e.g. "anthropic:claude-3-5-haiku-latest"
+
+    # API: address, keys with scopes ({"key": "read" | "write"}, JSON in TRELLIS_API_KEYS), CORS, production mode.
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_keys: dict[str, Literal["read", "write"]] = Field(default_factory=dict, repr=False)
+    api_auth_disabled: bool = False  # explicit, for local use only: every caller gets the write scope
+    api_cors_origins: list[str] = Field(default_factory=list)
+    api_production: bool = False  # masks internal errors, turns off GraphQL introspection and GraphiQL
+
+    # API (graphql): query limits, page sizes, subscriptions, ingest jobs, request logging.
+    api_max_depth: int = Field(default=8, ge=2, le=50)  # nesting of a GraphQL operation
+    api_max_aliases: int = Field(default=15, ge=1, le=1000)
+    api_max_tokens: int = Field(default=2_000, ge=100, le=100_000)  # tokens of a GraphQL document
+    api_max_cost: int = Field(default=20_000, ge=10)  # estimated fields resolved (list fields times their page size)
+    api_max_page_size: int = Field(default=100, ge=1, le=1_000)  # first / k / limit of every list argument
+    api_max_subscriptions: int = Field(default=4, ge=1, le=100)  # operations in flight per WebSocket
+    api_max_ingest_documents: int = Field(default=100, ge=1)  # documents in one ingestDocuments call
+    api_max_request_bytes: int = Field(default=2_000_000, ge=1_000)  # body of a GraphQL request
+    api_log_json: bool = True  # structured (JSON) request logs from `trellis serve`
+
+    # API (chat, mcp): the OpenAI-compatible chat route's limits; the MCP server's write tools (off by default).
+    chat_max_messages: int = Field(default=100, ge=1, le=10_000)  # messages in one chat completions request
+    chat_max_request_bytes: int = Field(default=1_000_000, ge=1_000)  # body of a chat completions request
+    mcp_write_tools: bool = False  # expose `ingest` and `delete` over MCP (the write scope over HTTP)
 
     @property
     def index_dir(self) -> Path:

@@ -6,7 +6,14 @@
 from retrieval.answer import Retriever, answer, retrieve
 from retrieval.context import build_context
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError, RetrievalError
-from retrieval.generators import NOT_IN_GRAPH, ExtractiveGenerator, Generation, Generator
+from retrieval.generators import (
+    NOT_IN_GRAPH,
+    ExtractiveGenerator,
+    Generation,
+    Generator,
+    StreamingGenerator,
+    make_generator,
+)
 from retrieval.types import (
     Answer,
     AnswerOptions,
@@ -44,8 +51,10 @@ __all__ = [
     "Retrieval",
     "RetrievalError",
     "Retriever",
+    "StreamingGenerator",
     "Subgraph",
     "answer",
     "build_context",
+    "make_generator",
     "retrieve",
 ]

@@ -1,8 +1,9 @@
 """The one entry point: ``answer(question)``. It reads as the retrieval story, top to bottom:
 
 link entities -> search passages (dense + full-text, RRF) -> expand the graph (PPR, paths) -> rank passages and
-facts -> build the cited context -> generate. :class:`Retriever` holds the models, the store and the indexes;
-:func:`retrieve` and :func:`answer` use a process-wide one built from the settings unless given one.
+facts -> build the cited context -> check the context can answer (the gate) -> generate. :class:`Retriever` holds
+the models, the store and the indexes; :func:`retrieve` and :func:`answer` use a process-wide one built from the
+settings unless given one. :meth:`Retriever.stream_answer` yields the answer's text as it is generated.
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ from kg.vectors import Embedder
 from retrieval.context import build_context
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
 from retrieval.expansion import GraphExpander
-from retrieval.generators import ExtractiveGenerator, Generator
+from retrieval.generators import (
+    AnswerabilityGate,
+    ExtractiveGenerator,
+    Generation,
+    Generator,
+    StreamingGenerator,
+    make_generator,
+)
 from retrieval.linking import EntityLinker
-from retrieval.ranking import rank_facts, rank_passages
+from retrieval.ranking import evidence_scores, rank_facts, rank_passages
 from retrieval.search import PassageSearch, fetch_passages
 from retrieval.subgraph import used_subgraph
-from retrieval.types import Answer, AnswerOptions, Retrieval
+from retrieval.types import Answer, AnswerOptions, Context, Retrieval
 
 __all__ = ["Retriever", "answer", "clean_question", "retrieve"]
 
@@ -67,19 +75,22 @@ class Retriever:
         store: GraphStore,
         embedder: Embedder | None = None,
         generator: Generator | None = None,
+        gate: AnswerabilityGate | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder or Embedder(settings)
         self.nlp = load_pipeline(settings.spacy_model)
         self.generator: Generator = generator or ExtractiveGenerator()
+        self.gate = gate or AnswerabilityGate()
         self._owns_store = False
         self.reload_indexes()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
-        """A retriever with its own store (closed by :meth:`close`), embedder and the extractive generator."""
-        retriever = cls(settings, store=GraphStore(settings))
+        """A retriever with its own store (closed by :meth:`close`), embedder and the generator the settings name."""
+        generator = make_generator(settings)
+        retriever = cls(settings, store=GraphStore(settings), generator=generator)
         retriever._owns_store = True
         return retriever
 
@@ -117,20 +128,22 @@ class Retriever:
         with _timed(timings, "expand"):
             expansion = GraphExpander(self.store, hops=options.hops).run(entities, candidates)
         with _timed(timings, "rank"):
-            passages = rank_passages(candidates, expansion.chunk_scores(), k=options.k)
+            ranked_facts = rank_facts(
+                expansion.facts,
+                expansion.ppr,
+                question=question,
+                entity_ids={e.id for e in entities},
+                limit=len(expansion.facts),
+            )
+            evidence = evidence_scores(ranked_facts, expansion.ppr, question=question)  # the asked facts' chunks
+            passages = rank_passages(candidates, expansion.chunk_scores(), k=options.k, evidence=evidence)
             missing = fetch_passages(self.store, [p.chunk_id for p in passages if not p.text])
             passages = [
                 p if p.text else missing[p.chunk_id].model_copy(update={"score": p.score, "ppr": p.ppr})
                 for p in passages
                 if p.text or p.chunk_id in missing
             ]
-            facts = rank_facts(
-                expansion.facts,
-                expansion.ppr,
-                question=question,
-                entity_ids={e.id for e in entities},
-                limit=options.max_facts,
-            )
+            facts = ranked_facts[: options.max_facts]
         subgraph = used_subgraph(entities, passages, facts, expansion)
         return Retrieval(
             question=question,
@@ -142,10 +155,7 @@ class Retriever:
             timings=timings,
         )
 
-    def answer(self, question: str, options: AnswerOptions | None = None) -> Answer:
-        """A cited answer, or a plain "not in the graph" when the graph does not hold one."""
-        options = options or AnswerOptions()
-        began = perf_counter()
+    def _context(self, question: str, options: AnswerOptions) -> tuple[Retrieval, Context, dict[str, float]]:
         found = self.retrieve(question, options=options)
         timings = dict(found.timings)
         with _timed(timings, "context"):
@@ -156,9 +166,47 @@ class Retriever:
                 token_budget=options.token_budget,
                 count_tokens=self.embedder.count_tokens,
             )
+        return found, context, timings
+
+    def answer(self, question: str, options: AnswerOptions | None = None) -> Answer:
+        """A cited answer, or a plain "not in the graph" when the graph does not hold one."""
+        options = options or AnswerOptions()
+        began = perf_counter()
+        found, context, timings = self._context(question, options)
         with _timed(timings, "generate"):
-            generation = self.generator.generate(found.question, context, entities=found.entities)
+            generation = self.gate.check(found.question, context, entities=found.entities) or self.generator.generate(
+                found.question, context, entities=found.entities
+            )
         timings["total"] = round(perf_counter() - began, 6)
+        return self._answer(found, context, generation, timings)
+
+    def stream_answer(self, question: str, options: AnswerOptions | None = None) -> Iterator[str | Answer]:
+        """The answer's text in pieces as the generator produces them, then the final :class:`Answer`.
+
+        A generator that cannot stream yields its whole text once. The final answer's text is the one to keep: it
+        can differ from the pieces (citation marks added, an abstention normalised to "not in the graph").
+        """
+        options = options or AnswerOptions()
+        began = perf_counter()
+        found, context, timings = self._context(question, options)
+        generating = perf_counter()
+        generation: Generation | None = self.gate.check(found.question, context, entities=found.entities)
+        if generation is not None:
+            yield generation.text
+        elif isinstance(self.generator, StreamingGenerator):
+            pieces: list[str] = []
+            for piece in self.generator.stream(found.question, context, entities=found.entities):
+                pieces.append(piece)
+                yield piece
+            generation = self.generator.finish("".join(pieces), context)
+        else:
+            generation = self.generator.generate(found.question, context, entities=found.entities)
+            yield generation.text
+        timings["generate"] = round(perf_counter() - generating, 6)
+        timings["total"] = round(perf_counter() - began, 6)
+        yield self._answer(found, context, generation, timings)
+
+    def _answer(self, found: Retrieval, context: Context, generation: Generation, timings: dict[str, float]) -> Answer:
         cited = [c for c in context.citations if c.number in set(generation.citations)]
         return Answer(
             question=found.question,

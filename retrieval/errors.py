@@ -1,16 +1,30 @@
 """Errors of the retrieval layer, under the one Trellis root.
 
 TrellisError (kg.errors)
-└── RetrievalError               a question could not be answered as asked
-    ├── EmptyQuestionError       the question is empty or only whitespace
-    └── QuestionTooLongError     the question is longer than the configured limit
+└── RetrievalError                   a question could not be answered as asked
+    ├── EmptyQuestionError           the question is empty or only whitespace
+    ├── QuestionTooLongError         the question is longer than the configured limit
+    ├── EvaluationDataError          an evaluation set is missing or malformed
+    └── GeneratorError               a generator could not be built or could not answer
+        ├── LanguageModelNotFoundError   the language model named by the settings cannot be found or loaded
+        ├── AdapterError             a LoRA adapter folder is missing or corrupt
+        └── ChatModelError           the chat model or OpenAI-compatible endpoint failed or could not be reached
 """
 
 from __future__ import annotations
 
 from kg.errors import TrellisError
 
-__all__ = ["EmptyQuestionError", "QuestionTooLongError", "RetrievalError"]
+__all__ = [
+    "AdapterError",
+    "ChatModelError",
+    "EmptyQuestionError",
+    "EvaluationDataError",
+    "GeneratorError",
+    "LanguageModelNotFoundError",
+    "QuestionTooLongError",
+    "RetrievalError",
+]
 
 
 class RetrievalError(TrellisError):
@@ -23,3 +37,23 @@ class EmptyQuestionError(RetrievalError):
 
 class QuestionTooLongError(RetrievalError):
     """The question is longer than the configured limit."""
+
+
+class GeneratorError(RetrievalError):
+    """A generator could not be built or could not answer."""
+
+
+class LanguageModelNotFoundError(GeneratorError):
+    """The language model named by the settings cannot be found or loaded."""
+
+
+class AdapterError(GeneratorError):
+    """A LoRA adapter folder is missing or corrupt."""
+
+
+class ChatModelError(GeneratorError):
+    """The chat model or OpenAI-compatible endpoint failed or could not be reached."""
+
+
+class EvaluationDataError(RetrievalError):
+    """An evaluation set is missing or malformed."""

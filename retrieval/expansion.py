@@ -11,6 +11,7 @@ entity (a chunk about a country's capital, say) can rank without sharing a word 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
@@ -202,7 +203,9 @@ def _paths(graph: ig.Graph, entity_ids: Sequence[str], expansion: Expansion, *, 
     }
     paths = []
     for source, target in combinations(present, 2):
-        found = relations.get_shortest_paths(source, to=target, output="vpath")[0]
+        with warnings.catch_warnings():  # igraph warns when two entities are not connected: no path, not an error
+            warnings.simplefilter("ignore", RuntimeWarning)
+            found = relations.get_shortest_paths(source, to=target, output="vpath")[0]
         if len(found) < 2:
             continue
         ids = [relations.vs[i]["name"] for i in found]

@@ -2,7 +2,10 @@
 
 Passages: a weighted sum of the dense cosine, the full-text score and the chunk's PageRank (each of the last two
 divided by the best of its kind), so a chunk that only the graph reached competes with the ones search found;
-scores, not ranks, so a passage that one signal finds far better than the rest keeps that lead.
+scores, not ranks, so a passage that one signal finds far better than the rest keeps that lead. A chunk that is
+the evidence of a ranked fact also gets that fact's score (:func:`evidence_scores`): PageRank lifts every chunk
+near the question's entities alike, the facts say which of them hold a relation the question asks about (the
+second hop of "the population of the capital of Albania" is the chunk behind ``HAS_POPULATION``).
 
 Facts: how well the predicate matches the question's words, whether the fact touches a question entity, and the
 PageRank of its two ends.
@@ -17,7 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from retrieval.types import Fact, Passage
 
-__all__ = ["content_words", "rank_facts", "rank_passages", "word_matches"]
+__all__ = ["content_words", "evidence_scores", "rank_facts", "rank_passages", "word_matches"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SUFFIXES = ("ing", "ed", "es", "s")
@@ -43,20 +46,49 @@ def word_matches(words: Collection[str], text: str) -> float:
     return sum(1 for word in words if word in found) / len(words)
 
 
+def evidence_scores(facts: Sequence[Fact], ppr: Mapping[str, float], *, question: str) -> dict[str, float]:
+    """Each evidence chunk of a fact the question asks about (its predicate's words are the question's), scored
+    by that match times the fact's PageRank (its two ends, divided by the best fact's): the chunk behind
+    ``HAS_POPULATION`` of the capital, not every chunk near the country. Facts the question does not ask about
+    give nothing, however close they are."""
+    words = content_words(question)
+    relevance = {f.predicate: _predicate_match(f.predicate, words) for f in facts}
+    centrality = {id(f): ppr.get(f.subject_id, 0.0) + ppr.get(f.object_id, 0.0) for f in facts}
+    top = max((centrality[id(f)] for f in facts if relevance[f.predicate] > 0), default=0.0)
+    scores: dict[str, float] = {}
+    for fact in facts:
+        if relevance[fact.predicate] <= 0 or top <= 0:
+            continue
+        score = relevance[fact.predicate] * centrality[id(fact)] / top
+        for evidence in fact.evidence:
+            scores[evidence.chunk_id] = max(scores.get(evidence.chunk_id, 0.0), score)
+    return scores
+
+
+def _predicate_match(predicate: str, words: Collection[str]) -> float:
+    """The share of a predicate's content words that the question uses."""
+    own = content_words(predicate.replace("_", " "))
+    return sum(1 for w in own if w in words) / len(own) if own else 0.0
+
+
 def rank_passages(
     candidates: Sequence[Passage],
     ppr: Mapping[str, float],
     *,
     k: int,
     weights: tuple[float, float, float] = (0.4, 0.3, 0.3),
+    evidence: Mapping[str, float] | None = None,
+    evidence_weight: float = 0.3,
 ) -> list[Passage]:
-    """The ``k`` best passages by a weighted sum of dense cosine, full-text and PageRank scores.
+    """The ``k`` best passages by a weighted sum of dense cosine, full-text and PageRank scores, plus
+    ``evidence_weight`` times the score of the best ranked fact the passage is evidence of (``evidence``).
 
     Full-text and PageRank scores are divided by the best of their kind (0..1); a signal that did not find a
     passage gives it 0. ``ppr`` holds the PageRank of chunks the graph reached; a chunk only it reached joins as
     a passage without text (fetch it before use). Ties break on chunk id, so the order is deterministic.
     """
     by_id = {p.chunk_id: p for p in candidates}
+    supports = evidence or {}
     top_ppr = max(ppr.values(), default=0.0)
     top_text = max((p.fulltext or 0.0 for p in candidates), default=0.0)
     ids = list(dict.fromkeys([*by_id, *(c for c, v in ppr.items() if v > 0)]))
@@ -66,6 +98,7 @@ def rank_passages(
         graph = ppr[chunk_id] / top_ppr if chunk_id in ppr and top_ppr > 0 else None
         text = (passage.fulltext or 0.0) / top_text if top_text > 0 else 0.0
         score = weights[0] * max(passage.dense or 0.0, 0.0) + weights[1] * text + weights[2] * (graph or 0.0)
+        score += evidence_weight * supports.get(chunk_id, 0.0)
         ranked.append(passage.model_copy(update={"score": round(score, 6), "ppr": graph}))
     ranked.sort(key=lambda p: (-p.score, p.chunk_id))
     return ranked[:k]

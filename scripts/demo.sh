@@ -18,3 +18,7 @@ echo
 echo "Neo4j Browser: $("$trellis" neo4j status | awk '/^Browser/ {print $2}')  (user neo4j; password: NEO4J_PASSWORD," \
   "or ${TRELLIS_DATA_DIR:-$HOME/.local/share/trellis}/neo4j/password)"
 echo "Stop the server with: $trellis neo4j stop"
+echo
+# The API in the background (a second run finds it running and changes nothing): GraphiQL, a query to paste, the
+# Browser URL. With no TRELLIS_API_KEYS a local write key is generated once into the data folder (mode 0600).
+"$trellis" serve --detach

@@ -7,7 +7,15 @@ import logging
 import typer
 from rich.console import Console
 
-from api.cli import ask_commands, ingest_commands, neo4j_commands
+from api.cli import (
+    ask_commands,
+    eval_commands,
+    ingest_commands,
+    mcp_commands,
+    neo4j_commands,
+    serve_commands,
+    train_commands,
+)
 from kg.errors import TrellisError
 from kg.graph import GraphStore, apply_schema
 from kg.settings import get_settings
@@ -22,8 +30,12 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(neo4j_commands.app, name="neo4j")
+app.add_typer(train_commands.app, name="train")
+app.add_typer(eval_commands.app, name="eval")
 ingest_commands.register(app)
 app.command()(ask_commands.ask)
+app.command()(mcp_commands.mcp)
+serve_commands.register(app)
 console = Console()
 errors = Console(stderr=True)
 

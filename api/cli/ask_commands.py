@@ -1,9 +1,10 @@
-"""``trellis ask``: answer a question from the graph, with citations, timings and optionally a picture."""
+"""``trellis ask``: answer a question from the graph, with citations, timings and optionally a picture; any
+generator (extractive, local LM, OpenAI-compatible endpoint, LangChain chat model), streaming if asked."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -11,9 +12,28 @@ from rich.table import Table
 
 from kg.settings import get_settings
 
+if TYPE_CHECKING:
+    from retrieval import Answer, AnswerOptions, Retriever
+
 __all__ = ["ask"]
 
 console = Console()
+GeneratorName = Literal["extractive", "local", "openai", "langchain"]
+
+
+def _streamed(retriever: Retriever, question: str, options: AnswerOptions) -> tuple[Answer, str]:
+    """Print the answer's text as it is generated; return the final answer and the text streamed."""
+    from retrieval import Answer
+
+    console.print(f"[bold]Q:[/bold] {question}\n[bold]A:[/bold] ", end="")
+    pieces: list[str] = []
+    for item in retriever.stream_answer(question, options):
+        if isinstance(item, Answer):
+            console.print()
+            return item, "".join(pieces)
+        pieces.append(item)
+        console.print(item, end="", markup=False, highlight=False, soft_wrap=True)
+    raise RuntimeError("the answer stream ended without an answer")  # stream_answer always ends with one
 
 
 def ask(
@@ -22,6 +42,11 @@ def ask(
     hops: Annotated[int, typer.Option("--hops", min=0, max=3, help="How far to expand the graph.")] = 2,
     png: Annotated[Path | None, typer.Option("--png", help="Draw the answer's subgraph to this PNG file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole answer as JSON.")] = False,
+    generator: Annotated[
+        GeneratorName | None,
+        typer.Option("--generator", help="Who answers (default: the TRELLIS_GENERATOR setting, else extractive)."),
+    ] = None,
+    stream: Annotated[bool, typer.Option("--stream", help="Print the answer's text as it is generated.")] = False,
 ) -> None:
     """Answer a question from the knowledge graph, citing the chunks, documents and relations it used."""
     from transformers.utils import logging as transformers_logging
@@ -30,13 +55,27 @@ def ask(
     from retrieval.drawing import draw_answer
 
     transformers_logging.disable_progress_bar()
-    with console.status("loading models and indexes..."), Retriever.from_settings(get_settings()) as retriever:
-        answer = retriever.answer(question, AnswerOptions(k=k, hops=hops))
+    settings = get_settings()
+    if generator is not None:
+        settings = settings.model_copy(update={"generator": generator})
+    options = AnswerOptions(k=k, hops=hops)
+    with console.status("loading models and indexes..."):
+        retriever = Retriever.from_settings(settings)
+    with retriever:
+        streamed = None
+        if stream and not as_json:
+            answer, streamed = _streamed(retriever, question, options)
+        else:
+            with console.status("answering..."):
+                answer = retriever.answer(question, options)
     if as_json:
         console.print_json(answer.model_dump_json())
     else:
         style = "green" if answer.answerable else "yellow"
-        console.print(f"[bold]Q:[/bold] {answer.question}\n[bold {style}]A:[/bold {style}] {answer.text}")
+        if streamed is None:
+            console.print(f"[bold]Q:[/bold] {answer.question}\n[bold {style}]A:[/bold {style}] {answer.text}")
+        elif streamed.strip() != answer.text:  # citation marks added, or an abstention said plainly
+            console.print(f"[bold {style}]answer:[/bold {style}] {answer.text}")
         citations = Table("[n]", "chunk", "document", title="citations", title_justify="left")
         for citation in answer.citations:
             citations.add_row(str(citation.number), citation.chunk_id, citation.document_id or "")

@@ -9,6 +9,7 @@ fit the model.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +62,7 @@ class Embedder:
         self.device = resolve_device(settings.device)
         self.batch_size = settings.embedding_batch_size
         self._model = self._load(self.model_path, self.device)
+        self._lock = threading.RLock()  # the API calls one embedder from many threads
         # Newer sentence-transformers renamed the method (the old name warns); older ones lack the new name.
         get_dimensions = getattr(self._model, "get_embedding_dimension", None)
         dimensions = get_dimensions() if get_dimensions else self._model.get_sentence_embedding_dimension()
@@ -109,12 +111,14 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         """How many tokens of the model's own tokenizer ``text`` is, without the special tokens."""
-        encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False)
+        with self._lock:
+            encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False)
         return len(encoded["input_ids"])
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """The character span ``(start, end)`` of each token of ``text``, to cut text at token boundaries."""
-        encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False, return_offsets_mapping=True)
+        with self._lock:
+            encoded = self._model.tokenizer(text, add_special_tokens=False, verbose=False, return_offsets_mapping=True)
         return [(int(start), int(end)) for start, end in encoded["offset_mapping"]]
 
     def embed(
@@ -144,13 +148,14 @@ class Embedder:
         for start in starts:
             positions = order[start : start + self.batch_size]
             try:
-                vectors = self._model.encode(
-                    [texts[i] for i in positions],
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
+                with self._lock:  # a fast tokenizer used from two threads at once fails ("Already borrowed")
+                    vectors = self._model.encode(
+                        [texts[i] for i in positions],
+                        batch_size=self.batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
             except Exception as exc:  # torch and tokenizers errors, e.g. CUDA out of memory
                 raise ModelError(f"the embedding model {self.model_path} failed on {self.device}: {exc}") from exc
             out[positions] = vectors

@@ -1,6 +1,34 @@
-"""Generators: turn a question and its context into a cited answer (extractive now; LLM generators later)."""
+"""Generators: turn a question and its context into a cited answer, behind one interface.
 
-from retrieval.generators.base import NOT_IN_GRAPH, Generation, Generator
+``extractive`` quotes a fact or sentence (no model); ``local`` runs a Hugging Face causal LM (default the packaged
+SmolLM2-135M-Instruct, optionally a LoRA adapter); ``openai`` and ``langchain`` call a chat model. Every one sits
+behind the same :class:`AnswerabilityGate`, so each says "not in the graph" for the same questions.
+"""
+
+from kg.settings import Settings
+from retrieval.generators.base import NOT_IN_GRAPH, Generation, Generator, StreamingGenerator
+from retrieval.generators.chat import ChatModelGenerator
 from retrieval.generators.extractive import ExtractiveGenerator
+from retrieval.generators.gate import AnswerabilityGate
+from retrieval.generators.local_lm import LocalLMGenerator
 
-__all__ = ["NOT_IN_GRAPH", "ExtractiveGenerator", "Generation", "Generator"]
+__all__ = [
+    "NOT_IN_GRAPH",
+    "AnswerabilityGate",
+    "ChatModelGenerator",
+    "ExtractiveGenerator",
+    "Generation",
+    "Generator",
+    "LocalLMGenerator",
+    "StreamingGenerator",
+    "make_generator",
+]
+
+
+def make_generator(settings: Settings) -> Generator:
+    """The generator ``settings.generator`` names: extractive (default), local, openai or langchain."""
+    if settings.generator == "local":
+        return LocalLMGenerator(settings)
+    if settings.generator in ("openai", "langchain"):
+        return ChatModelGenerator(settings)
+    return ExtractiveGenerator()

@@ -1,15 +1,16 @@
-"""What every generator offers: one ``generate`` over a question and its context, returning a cited answer."""
+"""What every generator offers: one ``generate`` over a question and its context, returning a cited answer;
+language-model generators also ``stream`` the text as it is generated and ``finish`` it into a cited answer."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
 from retrieval.types import Context, Fact, LinkedEntity
 
-__all__ = ["NOT_IN_GRAPH", "Generation", "Generator"]
+__all__ = ["NOT_IN_GRAPH", "Generation", "Generator", "StreamingGenerator"]
 
 NOT_IN_GRAPH = "Not in the graph: the knowledge graph holds no fact or passage that answers this question."
 """What a generator says when the context does not answer the question."""
@@ -38,4 +39,18 @@ class Generator(Protocol):
 
     def generate(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Generation:
         """Answer ``question`` from ``context``; ``entities`` are the graph entities the question names."""
+        ...
+
+
+@runtime_checkable
+class StreamingGenerator(Generator, Protocol):
+    """A generator that yields its text as it is generated: ``"".join(stream(...))`` then ``finish`` equals
+    ``generate``."""
+
+    def stream(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Iterator[str]:
+        """The answer's text in pieces, as the model produces them."""
+        ...
+
+    def finish(self, text: str, context: Context) -> Generation:
+        """The cited answer that the whole streamed ``text`` makes."""
         ...

@@ -100,3 +100,11 @@ def test_public_names_are_deliberate() -> None:
     errors = importlib.import_module("retrieval.errors")
     for name in errors.__all__:
         assert issubclass(getattr(errors, name), TrellisError) and name in (errors.__doc__ or "")
+
+
+def test_a_generator_that_cannot_stream_yields_its_whole_text_then_the_answer(retriever: Retriever) -> None:
+    *pieces, final = retriever.stream_answer("What is the capital of Albania?")
+    assert isinstance(final, retrieval.Answer) and pieces == [final.text]
+    assert final.answerable and final.text.startswith("Tirana") and final.model == "extractive"
+    *refusal, absent = retriever.stream_answer("Who won the 1987 Tour de France?")
+    assert refusal == [NOT_IN_GRAPH] and isinstance(absent, retrieval.Answer) and not absent.answerable

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.ranking import content_words, rank_facts, rank_passages, word_matches
+from retrieval.ranking import content_words, evidence_scores, rank_facts, rank_passages, word_matches
 from retrieval.types import Evidence, Fact, Passage
 
 
@@ -51,3 +51,26 @@ def test_content_words() -> None:
     assert content_words("Which rivers flowed") == {"river", "flow"}
     assert word_matches({"capital", "albania"}, "Tirana is the capital of Albania.") == 1.0
     assert word_matches(set(), "anything") == 0.0
+
+
+def test_the_evidence_of_asked_facts_lifts_its_passage() -> None:
+    capital = _fact("Kabul", "CAPITAL_OF", "Afghanistan").model_copy(
+        update={"evidence": [Evidence(chunk_id="capital", document_id="d1")]}
+    )
+    population = _fact("Kabul", "HAS_POPULATION", "4,434,550").model_copy(
+        update={"evidence": [Evidence(chunk_id="population", document_id="d2")]}
+    )
+    currency = _fact("Afghani", "CURRENCY_OF", "Afghanistan").model_copy(
+        update={"evidence": [Evidence(chunk_id="currency", document_id="d3")]}
+    )
+    ppr = {"kabul": 0.2, "afghanistan": 0.4, "4,434,550": 0.05, "afghani": 0.05}
+    question = "What is the population of the capital of Afghanistan?"
+    scores = evidence_scores([capital, population, currency], ppr, question=question)
+    assert set(scores) == {"capital", "population"}, "the currency is near the country but not asked about"
+    assert scores["capital"] == 1.0 and 0 < scores["population"] < 1.0
+    candidates = [_passage(c, dense=0.5) for c in ("currency", "population", "capital")]
+    near = {"currency": 0.8, "capital": 1.0, "population": 0.5}
+    plain = rank_passages(candidates, near, k=2)
+    lifted = rank_passages(candidates, near, k=2, evidence=scores)
+    assert [p.chunk_id for p in plain] == ["capital", "currency"]
+    assert [p.chunk_id for p in lifted] == ["capital", "population"]

@@ -12,7 +12,8 @@ points at a plain noun. The patterns, with what they make of an example:
 - relational noun with an "of"-argument (a preposition or a possessive) and the entity it describes (the other
   side of a copula, or an apposition): "Tirana is the capital of Albania", "Tirana, the capital of Albania,
   ...", "Albania's capital is Tirana", "The capital of Albania is Tirana" ->
-  (Tirana)-[:CAPITAL_OF]->(Albania).
+  (Tirana)-[:CAPITAL_OF]->(Albania); a value on the other side turns it round: "The population of Tirana is
+  374,801" -> (Tirana)-[:HAS_POPULATION]->(374,801).
 - two locations in apposition: "Hodgenville, Kentucky" -> (Hodgenville)-[:LOCATED_IN]->(Kentucky), less sure.
 
 Subjects and objects spread over conjunctions ("Gates and Allen founded ..."); relative pronouns and
@@ -202,6 +203,10 @@ def _noun_relations(noun: Token, entities: Mapping[int, Span]) -> Iterator[Tripl
     modifiers = " ".join(c.lower_ for c in noun.children if c.dep_ == "compound" and c.i not in entities)
     for subject in _described(noun, entities):
         for preposition, obj in arguments:
+            if entity_type(subject.label_) in LITERAL_TYPES:  # "The population of Tirana is 374,801"
+                predicate = noun_predicate(noun.lemma_, "", modifiers=f"has {modifiers}")
+                yield Triple(obj, predicate, subject, CONFIDENCE["relational_noun"])
+                continue
             predicate = noun_predicate(noun.lemma_, preposition, modifiers=modifiers)
             yield Triple(subject, predicate, obj, CONFIDENCE["relational_noun"])
 

@@ -28,6 +28,12 @@ def test_ask_answers_with_citations_json_and_picture(
     assert payload["citations"] and payload["citations"][0]["chunk_id"].startswith(payload["document_ids"][0])
     assert (tmp_path / "a.png").stat().st_size > 10_000
 
+    streamed = run_cli("ask", "What is the capital of Azerbaijan?", "--generator", "extractive", "--stream", env=env)
+    assert streamed.returncode == 0, streamed.stderr
+    assert "A: Baku" in streamed.stdout and "model extractive;" in streamed.stdout
+    wrong = run_cli("ask", "x", "--generator", "gpt", env=env)
+    assert wrong.returncode == 2 and "gpt" in wrong.stderr
+
     empty = run_cli("ask", "  ", env=env)
     assert empty.returncode == 1 and empty.stderr.startswith("error: the question is empty")
     huge = run_cli("ask", "why " * 30_000, env=env)

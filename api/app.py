@@ -1,0 +1,79 @@
+"""The FastAPI app factory: one app per settings, every door of Trellis mounted on it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.routing import Route
+
+from api.chat import router as chat_router
+from api.errors import ApiError
+from api.graphql import mount_graphql
+from api.health import router as health_router
+from api.mcp import mcp_http
+from api.middleware import RequestMiddleware
+from api.state import AppState
+from kg.errors import ConfigurationError
+from kg.settings import Settings
+from retrieval import Retriever
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+
+def _check_auth_settings(settings: Settings) -> None:
+    if not settings.api_keys and not settings.api_auth_disabled:
+        raise ConfigurationError(
+            'the API has no keys: set TRELLIS_API_KEYS=\'{"a-long-secret": "write"}\' '
+            "(or TRELLIS_API_AUTH_DISABLED=true for local use only)"
+        )
+    if settings.api_production and settings.api_auth_disabled:
+        raise ConfigurationError("TRELLIS_API_AUTH_DISABLED cannot be used with TRELLIS_API_PRODUCTION")
+
+
+def create_app(settings: Settings, *, retriever: Retriever | None = None) -> FastAPI:
+    """The Trellis API for ``settings``; ``retriever`` (optional) is used instead of building one on first use."""
+    _check_auth_settings(settings)
+    state = AppState(settings, retriever=retriever)
+    mcp = mcp_http(state)  # the MCP server's streamable HTTP endpoint (api/mcp), its sessions run with the app
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            async with mcp.sessions.run():
+                yield
+        finally:
+            state.close()
+
+    app = FastAPI(title="Trellis", version="0.1.0", lifespan=lifespan)
+    app.state.trellis = state
+    app.add_middleware(RequestMiddleware, metrics=state.metrics, max_body_bytes=settings.api_max_request_bytes)
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api_cors_origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=headers)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(health_router)  # /readyz and /metrics (api/health.py)
+    mount_graphql(app, state)  # /graphql: queries, mutations, subscriptions, GraphiQL (api/graphql)
+    app.include_router(chat_router, prefix="/v1")  # OpenAI-compatible chat for chat clients (api/chat)
+    app.router.routes.append(Route("/mcp", mcp, include_in_schema=False))  # MCP, streamable HTTP (api/mcp)
+
+    return app

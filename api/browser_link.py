@@ -1,0 +1,37 @@
+"""The "open in Neo4j Browser" link of an answer: the Browser with its subgraph query in the editor.
+
+Neo4j Browser pre-fills its editor from the URL (``?cmd=edit&arg=QUERY``). The query is the named
+``browser_answer_subgraph`` with its parameters (``$ids``, ``$limit``) written out as literals: JSON string
+literals are valid Cypher string literals, so an id can never end the list or the query.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from kg.graph import load_query
+from kg.settings import Settings
+from retrieval.types import Subgraph
+
+__all__ = ["MAX_LINK_IDS", "browser_link", "subgraph_query"]
+
+MAX_LINK_IDS = 60
+"""At most this many node ids go into one link (URLs stay well under browsers' limits)."""
+
+
+def subgraph_query(ids: Sequence[str], *, limit: int = 300) -> str:
+    """The Cypher that shows the nodes ``ids`` and the relationships among them, parameters inlined."""
+    text = "\n".join(line for line in load_query("browser_answer_subgraph").splitlines() if not line.startswith("//"))
+    literal = json.dumps(list(ids), ensure_ascii=True)
+    return text.replace("$ids", literal).replace("$limit", str(int(limit)))
+
+
+def browser_link(settings: Settings, subgraph: Subgraph) -> str | None:
+    """The Browser URL showing ``subgraph``; None when it has no nodes."""
+    ids = list(dict.fromkeys(node.id for node in subgraph.nodes))[:MAX_LINK_IDS]
+    if not ids:
+        return None
+    query = {"cmd": "edit", "arg": subgraph_query(ids), "dbms": settings.bolt_uri, "db": settings.neo4j_database}
+    return f"{settings.browser_url}?{urlencode(query)}"

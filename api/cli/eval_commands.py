@@ -1,0 +1,90 @@
+"""``trellis eval retrieval``: recall@k, MRR and answer EM/F1 of Trellis and its baselines, in one run.
+
+By default the evaluation corpus (``data/eval/corpus.jsonl``) is ingested into a throwaway Neo4j on free ports
+(a temporary folder, removed afterwards), so the user's graph is never touched; ``--current-graph`` evaluates the
+graph the settings point at instead (it must hold the corpus the sets refer to).
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg.settings import get_settings
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Evaluate retrieval and answers against baselines.", no_args_is_help=True)
+console = Console()
+
+SetChoice = Literal["multihop", "singlehop", "all"]
+GeneratorChoice = Literal["extractive", "local", "openai", "langchain", "none"]
+
+
+@app.command("retrieval")
+def retrieval_command(
+    which: Annotated[SetChoice, typer.Option("--set", help="Which question set to run.")] = "all",
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions of each set.")] = None,
+    generator: Annotated[
+        GeneratorChoice | None,
+        typer.Option("--generator", help="Generator for EM/F1 (default: the settings'); 'none' skips answers."),
+    ] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also save the report as JSON here.")] = None,
+    current_graph: Annotated[
+        bool, typer.Option("--current-graph", help="Evaluate the current graph instead of a throwaway one.")
+    ] = False,
+    data: Annotated[Path | None, typer.Option("--data", help="Folder of corpus.jsonl and the sets.")] = None,
+    depth: Annotated[int, typer.Option("--depth", min=10, max=100, help="Passages each system retrieves.")] = 20,
+) -> None:
+    """Run dense-only, full-text-only, hybrid (no graph) and Trellis retrieval on the shipped evaluation sets."""
+    from transformers.utils import logging as transformers_logging
+
+    from api.cli.progress import StageBars
+    from retrieval.evaluation import DEFAULT_EVAL_DIR, build_systems, evaluate, load_sets
+    from retrieval.evaluation.datasets import SET_NAMES
+    from retrieval.evaluation.harness import evaluation_retriever
+    from retrieval.evaluation.report import report_table, save_report
+
+    transformers_logging.disable_progress_bar()
+    folder = data or DEFAULT_EVAL_DIR
+    sets = load_sets(folder, SET_NAMES if which == "all" else (which,), limit=limit)
+    settings = get_settings()
+    if generator not in (None, "none"):
+        settings = settings.model_copy(update={"generator": generator})
+    if not current_graph:
+        console.print(f"ingesting {folder / 'corpus.jsonl'} into a throwaway Neo4j (this takes a few minutes)")
+    with ExitStack() as stack:
+        with StageBars(console) as bars:
+            retriever, ingested = stack.enter_context(
+                evaluation_retriever(
+                    settings, corpus=folder / "corpus.jsonl", current_graph=current_graph, progress=bars
+                )
+            )
+        if ingested is not None:
+            console.print(
+                f"ingested {ingested.documents} documents, {ingested.chunks} chunks, {ingested.relations} relations "
+                f"in {ingested.seconds:.0f} s"
+            )
+        systems = build_systems(retriever, depth=depth)
+        total = sum(len(questions) for questions in sets.values()) * len(systems)
+        columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("evaluating", total=total)
+            report = evaluate(
+                retriever,
+                systems,
+                sets,
+                generator=None if generator == "none" else retriever.generator,
+                depth=depth,
+                advance=lambda _system: progress.advance(task),
+            )
+    if ingested is not None:
+        report.corpus = {"documents": ingested.documents, "chunks": ingested.chunks, "source": str(folder)}
+    console.print(report_table(report))
+    if json_file is not None:
+        console.print(f"report saved to {save_report(report, json_file)}")

@@ -1,0 +1,135 @@
+"""What one GraphQL operation may ask for: depth, aliases, tokens, an estimated cost, and page sizes.
+
+Strawberry's own limiters refuse deep, alias-heavy and long documents before anything runs; :class:`CostLimit`
+adds an estimate of how many fields an operation resolves (a list field counts its children once per item of
+its page), so ``entities(first: 100) { relations(first: 50) { evidence { chunk { document { ... } } } } }``
+is refused at validation instead of being executed. In production, introspection is off and errors other than
+the caller's own mistakes are masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationContext,
+)
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from api.errors import ApiError, InvalidArgumentError
+from kg.settings import Settings
+from retrieval.errors import EmptyQuestionError, QuestionTooLongError
+
+__all__ = ["PAGE_ARGUMENTS", "CostLimit", "estimate_cost", "limit_extensions", "page_size"]
+
+PAGE_ARGUMENTS = ("first", "k", "limit")
+"""Arguments that size a list; every one is capped by ``settings.api_max_page_size`` (or a smaller field cap)."""
+_DEFAULT_PAGES = {"entities": 10, "documents": 20, "relations": 10, "chunks": 10, "search": 6, "neighbors": 25}
+_EXPECTED = (ApiError, EmptyQuestionError, QuestionTooLongError, PermissionError)
+
+
+def page_size(value: int, *, name: str, most: int) -> int:
+    """``value`` when 1 <= value <= most; else an :class:`InvalidArgumentError` naming the range."""
+    if not 1 <= value <= most:
+        raise InvalidArgumentError(f"'{name}' must be between 1 and {most}, got {value}")
+    return value
+
+
+def _multiplier(field: FieldNode, variables_cap: int) -> int:
+    for argument in field.arguments or ():
+        if argument.name.value in PAGE_ARGUMENTS:
+            if isinstance(argument.value, IntValueNode):
+                return max(1, min(int(argument.value.value), 10_000))
+            return variables_cap  # a variable: assume the largest page it could ask for
+    return _DEFAULT_PAGES.get(field.name.value, 1)
+
+
+def estimate_cost(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    *,
+    page_cap: int,
+    seen: frozenset[str] = frozenset(),
+) -> int:
+    """Fields an operation could resolve: each field costs 1 plus its children times its page size."""
+    if selection_set is None:
+        return 0
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            children = estimate_cost(selection.selection_set, fragments, page_cap=page_cap, seen=seen)
+            total += 1 + _multiplier(selection, page_cap) * children
+        elif isinstance(selection, InlineFragmentNode):
+            total += estimate_cost(selection.selection_set, fragments, page_cap=page_cap, seen=seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in seen or name not in fragments:
+                continue  # cycles and unknown fragments are refused by graphql's own rules
+            total += estimate_cost(fragments[name].selection_set, fragments, page_cap=page_cap, seen=seen | {name})
+    return total
+
+
+class CostLimit(ASTValidationRule):
+    """Refuses operations whose estimated cost passes ``max_cost`` (set by :func:`limit_extensions`)."""
+
+    max_cost = 20_000
+    page_cap = 100
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.fragments = {
+            definition.name.value: definition
+            for definition in context.document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        cost = estimate_cost(node.selection_set, self.fragments, page_cap=self.page_cap)
+        if cost > self.max_cost:
+            self.report_error(
+                GraphQLError(
+                    f"the operation is too costly: about {cost:,} fields, the limit is {self.max_cost:,}; "
+                    "ask for fewer fields or smaller pages",
+                    node,
+                )
+            )
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, _EXPECTED)
+
+
+def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Factories of the limiters for ``settings`` (a fresh extension per operation); in production also no
+    introspection and masked internal errors."""
+    cost_rule = type(
+        "CostLimit", (CostLimit,), {"max_cost": settings.api_max_cost, "page_cap": settings.api_max_page_size}
+    )
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.api_max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.api_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.api_max_aliases),
+        lambda: AddValidationRules([cost_rule]),
+    ]
+    if settings.api_production:
+        extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=_should_mask)]
+    return extensions

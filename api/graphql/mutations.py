@@ -1,0 +1,57 @@
+"""The Mutation root: ingest documents (as a background job) and delete one. Every field needs ``write``.
+
+Ingest takes texts, not server paths (see :mod:`api.jobs`). Results are unions: the success type, or an
+:class:`OperationError` whose code and message say what to fix.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from anyio import to_thread
+
+from api.errors import ApiError
+from api.graphql.context import TrellisInfo
+from api.graphql.permissions import WriteScope
+from api.graphql.queries import checked_id
+from api.graphql.types.inputs import DocumentInput
+from api.graphql.types.job import IngestJob
+from api.graphql.types.results import (
+    DeleteDocumentResult,
+    DocumentDeleted,
+    IngestDocumentsResult,
+    IngestStarted,
+    OperationError,
+)
+from api.jobs import NewDocument
+
+__all__ = ["Mutation"]
+
+
+@strawberry.type(description="Change the graph: ingest and delete documents.")
+class Mutation:
+    @strawberry.mutation(
+        permission_classes=[WriteScope],
+        description="Ingest texts as documents in the background; returns the job to follow.",
+    )
+    async def ingest_documents(self, info: TrellisInfo, documents: list[DocumentInput]) -> IngestDocumentsResult:
+        sent = [NewDocument(text=d.text, id=d.id, title=d.title, source=d.source) for d in documents]
+        try:
+            job = info.context.state.jobs.submit(sent)
+        except ApiError as exc:
+            return OperationError.from_domain(exc)
+        return IngestStarted(job=IngestJob.from_domain(job))
+
+    @strawberry.mutation(
+        permission_classes=[WriteScope],
+        description="Delete a document and exactly the support it gave (chunks, mentions, evidence, orphans).",
+    )
+    async def delete_document(self, info: TrellisInfo, id: strawberry.ID) -> DeleteDocumentResult:
+        jobs = info.context.state.jobs
+        try:
+            document_id = checked_id(str(id), name="id")
+            removal = await to_thread.run_sync(lambda: jobs.delete(document_id))
+        except ApiError as exc:
+            return OperationError.from_domain(exc)
+        return DocumentDeleted(
+            document_id=strawberry.ID(document_id), chunks=len(removal.chunk_ids), entities=len(removal.entity_ids)
+        )

@@ -1,0 +1,47 @@
+"""The Trellis GraphQL schema: Query, Mutation and Subscription with the limits of the settings.
+
+``python -m api.graphql.schema`` writes the SDL to ``api/graphql/schema.graphql`` (a test diffs the two).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from api.graphql.limits import limit_extensions
+from api.graphql.mutations import Mutation
+from api.graphql.queries import Query
+from api.graphql.subscriptions import Subscription
+from api.graphql.telemetry import OperationMetrics
+from kg.settings import Settings
+
+__all__ = ["SCHEMA_FILE", "build_schema", "schema_sdl"]
+
+SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the limiters (and, in production, masking and no introspection) of ``settings``."""
+    # instances configured from the settings, and a class
+    extensions: list[Any] = [*limit_extensions(settings), OperationMetrics]
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(batching_config=None),
+    )
+
+
+def schema_sdl() -> str:
+    """The schema as SDL text (the same for every settings)."""
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription).as_str() + "\n"
+
+
+if __name__ == "__main__":
+    SCHEMA_FILE.write_text(schema_sdl(), encoding="utf-8")
+    sys.stdout.write(f"wrote {SCHEMA_FILE}\n")

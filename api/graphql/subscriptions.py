@@ -1,0 +1,93 @@
+"""The Subscription root (graphql-transport-ws): an answer streamed as it is generated, and ingest progress."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncGenerator, Iterator
+from typing import Any
+
+import strawberry
+
+from api.graphql.context import TrellisInfo
+from api.graphql.permissions import ReadScope
+from api.graphql.queries import answer_options, checked_id
+from api.graphql.types.answer import Answer
+from api.graphql.types.ask_event import AskEvent
+from api.graphql.types.inputs import AskOptions
+from api.graphql.types.job import IngestJob
+from api.state import AppState
+from retrieval.types import Answer as DomainAnswer
+from retrieval.types import AnswerOptions
+
+__all__ = ["Subscription"]
+
+logger = logging.getLogger(__name__)
+_POLL_SECONDS = 0.2
+_DONE = object()
+
+
+def _pieces(state: AppState, question: str, options: AnswerOptions) -> Iterator[str | DomainAnswer]:
+    """Text pieces as the generator produces them, then the answer (``Retriever.stream_answer``)."""
+    yield from state.retriever.stream_answer(question, options)
+
+
+async def _from_thread(state: AppState, question: str, options: AnswerOptions) -> AsyncGenerator[Any, None]:
+    """Run the (blocking) stream in a thread and hand its items to the event loop as they come."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    cancelled = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in _pieces(state, question, options):
+                if cancelled.is_set():
+                    return
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+        except Exception as exc:  # handed to the subscriber as a GraphQL error
+            loop.call_soon_threadsafe(queue.put_nowait, exc)
+        finally:
+            loop.call_soon_threadsafe(queue.put_nowait, _DONE)
+
+    worker = threading.Thread(target=produce, name="trellis-ask-stream", daemon=True)
+    worker.start()
+    try:
+        while (item := await queue.get()) is not _DONE:
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        cancelled.set()
+
+
+@strawberry.type(description="Follow an answer as it is generated, or an ingest job as it runs.")
+class Subscription:
+    @strawberry.subscription(
+        permission_classes=[ReadScope], description="Pieces of the answer's text as generated, then the whole answer."
+    )
+    async def ask_stream(
+        self, info: TrellisInfo, question: str, options: AskOptions | None = None
+    ) -> AsyncGenerator[AskEvent, None]:
+        chosen = answer_options(options)
+        state = info.context.state
+        async for item in _from_thread(state, question, chosen):
+            if isinstance(item, DomainAnswer):
+                yield AskEvent(answer=Answer.from_domain(item, state.settings))
+            else:
+                yield AskEvent(token=str(item))
+
+    @strawberry.subscription(
+        permission_classes=[ReadScope], description="An ingest job's state whenever it changes, until it finishes."
+    )
+    async def ingest_progress(self, info: TrellisInfo, job_id: strawberry.ID) -> AsyncGenerator[IngestJob, None]:
+        job = info.context.state.jobs.get(checked_id(str(job_id), name="jobId"))
+        seen = -1
+        while True:
+            finished = job.finished  # read first: the snapshot below is then at least this new
+            if job.version != seen:
+                seen = job.version
+                yield IngestJob.from_domain(job)
+            if finished:
+                return
+            await asyncio.sleep(_POLL_SECONDS)

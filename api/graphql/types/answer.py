@@ -1,0 +1,47 @@
+"""A cited answer from the graph."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.browser_link import browser_link
+from api.graphql.types.citation import Citation
+from api.graphql.types.entity import Entity
+from api.graphql.types.relation import Relation
+from api.graphql.types.subgraph import Subgraph
+from api.graphql.types.timing import Timing
+from kg.settings import Settings
+from retrieval.types import Answer as DomainAnswer
+
+__all__ = ["Answer"]
+
+
+@strawberry.type(description="An answer with its citations, the facts and subgraph it used, its model and timings.")
+class Answer:
+    question: str
+    text: str
+    answerable: bool = strawberry.field(description="False when the graph does not hold the answer.")
+    model: str
+    score: float
+    citations: list[Citation]
+    facts: list[Relation]
+    entities: list[Entity] = strawberry.field(description="The question's entities, as linked to the graph.")
+    subgraph: Subgraph
+    timings: list[Timing]
+    browser_url: str | None = strawberry.field(description="Neo4j Browser with this answer's subgraph query.")
+
+    @classmethod
+    def from_domain(cls, answer: DomainAnswer, settings: Settings) -> Answer:
+        return cls(
+            question=answer.question,
+            text=answer.text,
+            answerable=answer.answerable,
+            model=answer.model,
+            score=answer.score,
+            citations=[Citation.from_domain(c, answer.relations) for c in answer.citations],
+            facts=[Relation.from_domain(f) for f in answer.relations],
+            entities=[Entity.from_domain(e) for e in answer.entities],
+            subgraph=Subgraph.from_domain(answer.subgraph),
+            timings=Timing.from_domain(answer.timings),
+            browser_url=browser_link(settings, answer.subgraph),
+        )

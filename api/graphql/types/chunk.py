@@ -1,0 +1,44 @@
+"""A chunk: a passage of a document's text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from api.graphql.context import TrellisInfo
+from retrieval.types import Passage
+
+if TYPE_CHECKING:
+    from api.graphql.types.document import Document
+
+__all__ = ["Chunk"]
+
+
+@strawberry.type(description="A passage of a document's text.")
+class Chunk:
+    id: strawberry.ID
+    document_id: str
+    index: int | None
+    text: str
+
+    @strawberry.field(description="The document the chunk belongs to.")
+    async def document(
+        self, info: TrellisInfo
+    ) -> Annotated[Document, strawberry.lazy("api.graphql.types.document")] | None:
+        from api.graphql.types.document import Document
+
+        row = await info.context.loaders.documents.load(self.document_id)
+        return None if row is None else Document.from_row(row)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Chunk:
+        return cls(
+            id=strawberry.ID(row["id"]), document_id=row["document_id"], index=row.get("index"), text=row["text"] or ""
+        )
+
+    @classmethod
+    def from_domain(cls, passage: Passage) -> Chunk:
+        return cls(
+            id=strawberry.ID(passage.chunk_id), document_id=passage.document_id, index=passage.index, text=passage.text
+        )

@@ -1,0 +1,44 @@
+"""A numbered source of an answer: ``[n]`` in its text means this chunk of this document."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.graphql.context import TrellisInfo
+from api.graphql.types.chunk import Chunk
+from api.graphql.types.document import Document
+from api.graphql.types.relation import Relation
+from retrieval.types import Citation as DomainCitation
+from retrieval.types import Fact
+
+__all__ = ["Citation"]
+
+
+@strawberry.type(description="[number] in an answer's text: this chunk of this document (and the relation it backs).")
+class Citation:
+    number: int
+    chunk_id: str
+    document_id: str | None
+    relation: Relation | None = strawberry.field(description="A relation of the answer that this chunk supports.")
+
+    @strawberry.field(description="The cited chunk.")
+    async def chunk(self, info: TrellisInfo) -> Chunk | None:
+        row = await info.context.loaders.chunks.load(self.chunk_id)
+        return None if row is None else Chunk.from_row(row)
+
+    @strawberry.field(description="The cited document.")
+    async def document(self, info: TrellisInfo) -> Document | None:
+        if self.document_id is None:
+            return None
+        row = await info.context.loaders.documents.load(self.document_id)
+        return None if row is None else Document.from_row(row)
+
+    @classmethod
+    def from_domain(cls, citation: DomainCitation, facts: list[Fact]) -> Citation:
+        backed = next((f for f in facts if any(e.chunk_id == citation.chunk_id for e in f.evidence)), None)
+        return cls(
+            number=citation.number,
+            chunk_id=citation.chunk_id,
+            document_id=citation.document_id,
+            relation=None if backed is None else Relation.from_domain(backed),
+        )

@@ -1,0 +1,26 @@
+"""A chunk that supports a relation."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.graphql.context import TrellisInfo
+from api.graphql.types.chunk import Chunk
+from retrieval.types import Evidence as DomainEvidence
+
+__all__ = ["Evidence"]
+
+
+@strawberry.type(description="A chunk that supports a relation, and its document.")
+class Evidence:
+    chunk_id: str
+    document_id: str | None
+
+    @strawberry.field(description="The supporting chunk.")
+    async def chunk(self, info: TrellisInfo) -> Chunk | None:
+        row = await info.context.loaders.chunks.load(self.chunk_id)
+        return None if row is None else Chunk.from_row(row)
+
+    @classmethod
+    def from_domain(cls, evidence: DomainEvidence) -> Evidence:
+        return cls(chunk_id=evidence.chunk_id, document_id=evidence.document_id)

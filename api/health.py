@@ -1,0 +1,53 @@
+"""Operations endpoints: /readyz (Neo4j reachable, indexes loaded, model ready) and /metrics (Prometheus).
+
+/healthz (in the app factory) says the process answers; /readyz says it can serve questions. Both are open (no
+key): they reveal no data. The first /readyz of a cold server starts loading the models in the background.
+"""
+
+from __future__ import annotations
+
+from anyio import to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.state import AppState, get_state
+from kg.errors import TrellisError
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _checks(state: AppState) -> dict[str, str]:
+    if not state.loaded:
+        return {"model": f"failed: {state.load_error}" if state.load_error else "loading"}
+    checks: dict[str, str] = {}
+    retriever = state.retriever
+    try:
+        retriever.store.verify()
+        checks["neo4j"] = "ok"
+    except TrellisError as exc:
+        checks["neo4j"] = f"unreachable: {exc}"
+    checks["index"] = f"ok: {len(retriever.chunk_index)} chunk vectors"
+    checks["model"] = f"ok: {retriever.generator.name}"
+    return checks
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    """200 when Neo4j answers and the indexes and the model are loaded; 503 with the reasons otherwise."""
+    state = get_state(request)
+    if not state.loaded:
+        state.warm_up()
+    checks = await to_thread.run_sync(lambda: _checks(state))
+    ready = state.loaded and all(value.startswith("ok") for value in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+    )
+
+
+@router.get("/metrics")
+def metrics(request: Request) -> Response:
+    """Request counts and latencies per route and GraphQL operation, and ingest counters."""
+    body, content_type = get_state(request).metrics.render()
+    return Response(body, media_type=content_type)

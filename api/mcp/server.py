@@ -1,0 +1,87 @@
+"""The Trellis MCP server: curated tools over the graph, served over streamable HTTP at ``/mcp`` or over stdio.
+
+Tools: ``ask`` (a cited answer), ``search`` (passages), ``get_entity``, ``neighbors`` and ``path`` (exploring), and,
+only when ``TRELLIS_MCP_WRITE_TOOLS=true``, ``ingest`` and ``delete``. Over HTTP the endpoint sits behind the same
+API keys as the rest of the API (read scope; the write tools check the write scope per call). ``trellis mcp`` runs
+the same server over stdio for desktop clients that start it as a subprocess.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
+from mcp.types import ToolAnnotations
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.auth import authenticate_headers
+from api.errors import ApiError
+from api.mcp.tools import GraphTools
+from api.mcp.write_tools import WriteTools
+from api.state import AppState
+from kg.settings import Settings
+
+__all__ = ["McpHttp", "build_mcp", "mcp_http"]
+
+logger = logging.getLogger(__name__)
+
+INSTRUCTIONS = (
+    "Trellis answers from a knowledge graph built from documents. Use `ask` for a question (the answer cites "
+    "passages as [n]; 'Not in the graph' means the graph does not hold the answer), `search` for relevant "
+    "passages, and `get_entity`, `neighbors` and `path` to explore entities and the relations between them."
+)
+
+
+def build_mcp(state: AppState) -> MCPServer:
+    """The MCP server with the read tools, and the write tools when the settings enable them."""
+    server: MCPServer = MCPServer(
+        "trellis", title="Trellis knowledge graph", instructions=INSTRUCTIONS, version="0.1.0", log_level="WARNING"
+    )
+    reads = GraphTools(state)
+    read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+    for tool in (reads.ask, reads.search, reads.get_entity, reads.neighbors, reads.path):
+        server.add_tool(tool, name=tool.__name__, annotations=read_only)
+    if state.settings.mcp_write_tools:
+        writes = WriteTools(state)
+        server.add_tool(
+            writes.ingest,
+            name="ingest",
+            annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False),
+        )
+        server.add_tool(
+            writes.delete,
+            name="delete",
+            annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True),
+        )
+    return server
+
+
+class McpHttp:
+    """The MCP server as an ASGI app behind the API keys (read scope), with its session manager to run."""
+
+    def __init__(self, server: MCPServer, settings: Settings) -> None:
+        self.settings = settings
+        # On a loopback host the SDK turns on DNS-rebinding protection (Host and Origin must be loopback too).
+        server.streamable_http_app(host=settings.api_host)  # builds the session manager; its own routes go unused
+        self.sessions: StreamableHTTPSessionManager = server.session_manager
+        self._app: ASGIApp = StreamableHTTPASGIApp(self.sessions)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+            try:
+                authenticate_headers(headers, self.settings).require("read")
+            except ApiError as exc:
+                extra: dict[str, Any] = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+                response = JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=extra)
+                await response(scope, receive, send)
+                return
+        await self._app(scope, receive, send)
+
+
+def mcp_http(state: AppState) -> McpHttp:
+    """The ``/mcp`` endpoint of an app: run ``.sessions.run()`` in the app's lifespan."""
+    return McpHttp(build_mcp(state), state.settings)

@@ -1,0 +1,77 @@
+"""What one running API holds: the settings and, built on first use, the retriever with its store and indexes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from fastapi import Request
+
+from api.jobs import IngestJobs
+from api.metrics import Metrics
+from kg.graph import GraphStore
+from kg.settings import Settings
+from retrieval import Retriever
+
+__all__ = ["AppState", "get_state"]
+
+logger = logging.getLogger(__name__)
+
+
+class AppState:
+    """The app's long-lived parts. The retriever (models, store, FAISS indexes) loads lazily and once."""
+
+    def __init__(self, settings: Settings, *, retriever: Retriever | None = None) -> None:
+        self.settings = settings
+        self._retriever = retriever
+        self._owns_retriever = retriever is None
+        self._lock = threading.Lock()
+        self.metrics = Metrics()
+        self.jobs = IngestJobs(self)
+        self.load_error: str | None = None  # why the last background load failed (for /readyz)
+
+    @property
+    def retriever(self) -> Retriever:
+        """The retriever, built from the settings on first use (thread-safe)."""
+        if self._retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    logger.info("loading the retriever (models, indexes)")
+                    self._retriever = Retriever.from_settings(self.settings)
+        return self._retriever
+
+    @property
+    def loaded(self) -> bool:
+        """True once the retriever (models and indexes) is in memory."""
+        return self._retriever is not None
+
+    @property
+    def store(self) -> GraphStore:
+        """The Neo4j store (the retriever's)."""
+        return self.retriever.store
+
+    def warm_up(self) -> None:
+        """Load the retriever in a background thread (``trellis serve`` starts it; /readyz reports it)."""
+
+        def load() -> None:
+            try:
+                _ = self.retriever
+                self.load_error = None
+            except Exception as exc:  # reported by /readyz; the next request tries again
+                logger.warning("loading the retriever failed: %s", exc)
+                self.load_error = str(exc)
+
+        threading.Thread(target=load, name="trellis-warm-up", daemon=True).start()
+
+    def close(self) -> None:
+        """Release what this state built (a retriever passed in belongs to its owner)."""
+        self.jobs.close()
+        if self._owns_retriever and self._retriever is not None:
+            self._retriever.close()
+            self._retriever = None
+
+
+def get_state(request: Request) -> AppState:
+    """The :class:`AppState` of the app serving ``request`` (FastAPI dependency)."""
+    state: AppState = request.app.state.trellis
+    return state

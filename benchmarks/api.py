@@ -1,0 +1,255 @@
+"""API throughput under a bounded loopback load, side by side with the same work called in-process, in one run.
+
+    python benchmarks/api.py [--seconds 60] [--clients 16] [--corpus DIR] [--limit N] [--json FILE]
+
+A throwaway Neo4j of the benchmark's own gets the sample corpus (``data/sample``); ``trellis serve`` runs as a
+separate process on a free port (the real server: uvicorn, auth, limits, middleware, metrics), and ``--clients``
+concurrent clients send GraphQL ``search`` and then extractive ``ask`` operations for ``--seconds`` each, over
+HTTP keep-alive. The named baseline is the same work called in-process with as many threads: the ``search``
+resolver's work (embed the text, hybrid passage search) and ``Retriever.answer``. Reported per operation: req/s,
+p50 and p95 latency, errors, and the API's req/s as a ratio of the baseline's. Target (issue 6): >= 100 search
+req/s with p95 <= 200 ms and 0 errors. The numbers depend on the machine: run it on an idle one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+# This file's name is the package's: with its folder on sys.path, `import api` would import this file.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+
+import httpx  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from api.cli.progress import StageBars  # noqa: E402
+from kg.graph.auth import resolve_password  # noqa: E402
+from kg.ingest.pipeline import IngestPipeline  # noqa: E402
+from kg.settings import Settings  # noqa: E402
+from retrieval import AnswerOptions, Retriever  # noqa: E402
+from retrieval.search import PassageSearch  # noqa: E402
+
+sys.path.append(str(_HERE))
+from _common import free_port, throwaway_server  # noqa: E402
+
+REPO = _HERE.parent
+KEY = "benchmark-read-key-0123456789abcdef"
+QUESTIONS = [
+    "What is the capital of Albania?",
+    "Which countries border Afghanistan?",
+    "Where was Albert Einstein born?",
+    "What currency does Angola use?",
+    "Who was Aristotle's teacher?",
+    "What is the official language of Algeria?",
+    "Which river flows through Baghdad?",
+    "When did Abraham Lincoln become president?",
+]
+SEARCH = "query($q: String!) { search(text: $q, k: 6) { score chunk { id } } }"
+ASK = "query($q: String!) { ask(question: $q) { text citations { number } } }"
+TARGET_RPS, TARGET_P95_MS = 100.0, 200.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def summary(latencies: list[float], errors: int, seconds: float) -> dict[str, float]:
+    return {
+        "requests": len(latencies) + errors,
+        "rps": round(len(latencies) / seconds, 1),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "errors": errors,
+    }
+
+
+def in_process(work: Callable[[str], Any], *, clients: int, seconds: float) -> dict[str, float]:
+    """The baseline: ``work`` called by ``clients`` threads for ``seconds``."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = perf_counter() + seconds
+
+    def client(number: int) -> None:
+        nonlocal errors
+        i = number
+        while perf_counter() < deadline:
+            began = perf_counter()
+            try:
+                work(QUESTIONS[i % len(QUESTIONS)])
+                elapsed = perf_counter() - began
+                with lock:
+                    latencies.append(elapsed)
+            except Exception:
+                with lock:
+                    errors += 1
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    began = perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return summary(latencies, errors, perf_counter() - began)
+
+
+async def over_http(url: str, query: str, *, clients: int, seconds: float) -> dict[str, float]:
+    """``clients`` concurrent GraphQL clients sending ``query`` for ``seconds``."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+
+        async def client(number: int) -> None:
+            nonlocal errors
+            i = number
+            while perf_counter() < deadline:
+                payload = {"query": query, "variables": {"q": QUESTIONS[i % len(QUESTIONS)]}}
+                began = perf_counter()
+                try:
+                    response = await http.post("/graphql", json=payload, headers={"Authorization": f"Bearer {KEY}"})
+                    ok = response.status_code == 200 and not response.json().get("errors")
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(perf_counter() - began)
+                else:
+                    errors += 1
+                i += 1
+
+        began = perf_counter()
+        await asyncio.gather(*(client(n) for n in range(clients)))
+        return summary(latencies, errors, perf_counter() - began)
+
+
+def limited(corpus: Path, limit: int | None, folder: Path) -> Path:
+    """``corpus`` itself, or a copy holding its first ``limit`` JSONL articles and its other files."""
+    if limit is None:
+        return corpus
+    folder.mkdir(parents=True)
+    for path in corpus.rglob("*"):
+        if path.is_file():
+            target = folder / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            target.write_text("".join(lines[:limit]) if path.suffix == ".jsonl" else "".join(lines), encoding="utf-8")
+    return folder
+
+
+def start_api(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRELLIS_", "NEO4J_"))}
+    env.update(
+        TRELLIS_DATA_DIR=str(settings.data_dir),
+        TRELLIS_CACHE_DIR=str(settings.cache_dir),
+        TRELLIS_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
+        TRELLIS_NEO4J_HTTP_PORT=str(settings.neo4j_http_port),
+        TRELLIS_NEO4J_PASSWORD=resolve_password(settings),
+        TRELLIS_API_KEYS=json.dumps({KEY: "read"}),
+        TRELLIS_DEVICE=settings.device or "cpu",
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    )
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            env=env,
+            cwd=REPO,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the API exited: see {log}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    process.terminate()
+    raise SystemExit(f"the API was not ready in 600 s: see {log}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60.0, help="Length of each of the four runs.")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--corpus", type=Path, default=REPO / "data" / "sample")
+    parser.add_argument("--limit", type=int, default=None, help="Only the first N Wikipedia articles of the corpus.")
+    parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    arguments = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    console = Console()
+    with throwaway_server(console, base=Settings(device="cpu")) as (settings, store):
+        corpus = limited(arguments.corpus, arguments.limit, settings.data_dir / "corpus")
+        with StageBars(console) as bars:
+            report = IngestPipeline(settings, store=store, progress=bars).ingest([corpus])
+        console.print(f"ingested {report.documents} documents, {report.chunks} chunks")
+        retriever = Retriever(settings, store=store)
+
+        def search(text: str) -> Any:
+            vector = retriever.embedder.embed([text])[0]
+            return PassageSearch(store=retriever.store, index=retriever.chunk_index, candidates=6).run(text, vector)
+
+        def ask(text: str) -> Any:
+            return retriever.answer(text, AnswerOptions())
+
+        for question in QUESTIONS:  # warm-up: models, caches, the store's connections
+            ask(question)
+        port = free_port()
+        log = settings.data_dir / "api-benchmark.log"
+        api = start_api(settings, port, log)
+        url = f"http://127.0.0.1:{port}"
+        results: dict[str, dict[str, float]] = {}
+        try:
+            for name, query, work in (("search", SEARCH, search), ("ask (extractive)", ASK, ask)):
+                asyncio.run(over_http(url, query, clients=arguments.clients, seconds=min(5.0, arguments.seconds)))
+                with console.status(f"{name}: API, {arguments.clients} clients, {arguments.seconds:.0f} s"):
+                    results[f"{name} API"] = asyncio.run(
+                        over_http(url, query, clients=arguments.clients, seconds=arguments.seconds)
+                    )
+                with console.status(f"{name}: in-process baseline, {arguments.clients} threads"):
+                    results[f"{name} in-process"] = in_process(
+                        work, clients=arguments.clients, seconds=arguments.seconds
+                    )
+        finally:
+            api.terminate()
+            api.wait(timeout=30)
+            retriever.close()
+    table = Table(title=f"API load: {arguments.clients} clients, {arguments.seconds:.0f} s per run")
+    for column in ("run", "requests", "req/s", "p50 ms", "p95 ms", "errors", "API / in-process"):
+        table.add_column(column, justify="left" if column == "run" else "right")
+    for name, row in results.items():
+        base = results.get(name.replace(" API", " in-process"))
+        ratio = f"{row['rps'] / base['rps']:.2f}x" if name.endswith(" API") and base and base["rps"] else ""
+        table.add_row(name, *(str(row[key]) for key in ("requests", "rps", "p50_ms", "p95_ms", "errors")), ratio)
+    console.print(table)
+    search_api = results["search API"]
+    met = search_api["rps"] >= TARGET_RPS and search_api["p95_ms"] <= TARGET_P95_MS and search_api["errors"] == 0
+    console.print(
+        f"target: search >= {TARGET_RPS:.0f} req/s, p95 <= {TARGET_P95_MS:.0f} ms, 0 errors: "
+        + ("[green]met[/green]" if met else "[red]not met[/red]")
+    )
+    if arguments.json:
+        arguments.json.write_text(json.dumps({"clients": arguments.clients, "seconds": arguments.seconds, **results}))
+
+
+if __name__ == "__main__":
+    main()

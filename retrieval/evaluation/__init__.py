@@ -1,0 +1,34 @@
+"""Retrieval evaluation: passage recall@k, MRR and answer EM/F1 of Trellis against dense-only, full-text-only and
+hybrid (no graph) baselines, on the shipped multi-hop (GeoNames) and single-hop (Wikipedia) sets."""
+
+from retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, load_questions, load_sets
+from retrieval.evaluation.metrics import (
+    answer_span,
+    exact_match,
+    normalize_answer,
+    recall_at_k,
+    reciprocal_rank,
+    token_f1,
+)
+from retrieval.evaluation.runner import EvaluationReport, QuestionResult, SystemSummary, evaluate
+from retrieval.evaluation.systems import SYSTEM_NAMES, Retrieved, build_systems
+
+__all__ = [
+    "DEFAULT_EVAL_DIR",
+    "SYSTEM_NAMES",
+    "EvalQuestion",
+    "EvaluationReport",
+    "QuestionResult",
+    "Retrieved",
+    "SystemSummary",
+    "answer_span",
+    "build_systems",
+    "evaluate",
+    "exact_match",
+    "load_questions",
+    "load_sets",
+    "normalize_answer",
+    "recall_at_k",
+    "reciprocal_rank",
+    "token_f1",
+]

@@ -1,0 +1,68 @@
+"""Where an evaluation runs: a throwaway Neo4j holding just the evaluation corpus, or the current graph.
+
+:func:`evaluation_retriever` starts a server in a temporary folder on free ports (:mod:`kg.graph.throwaway`),
+ingests the corpus into it with its own vector indexes, and yields a :class:`~retrieval.answer.Retriever` over
+it with the generator the settings name; everything is removed on the way out. With ``current_graph`` it yields
+a retriever over the graph and indexes the settings already point at, and ingests nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg.graph import GraphStore
+from kg.graph.throwaway import throwaway_server
+from kg.ingest.pipeline import IngestPipeline
+from kg.ingest.report import IngestProgress, IngestReport
+from kg.settings import Settings
+from kg.vectors import Embedder
+from retrieval.answer import Retriever
+from retrieval.generators import Generator, make_generator
+
+__all__ = ["evaluation_retriever", "generator_from", "ingest_corpus"]
+
+logger = logging.getLogger(__name__)
+
+
+def generator_from(settings: Settings) -> Generator:
+    """The generator ``settings.generator`` names (extractive, local, openai or langchain)."""
+    return make_generator(settings)
+
+
+def ingest_corpus(
+    settings: Settings,
+    store: GraphStore,
+    corpus: Path,
+    *,
+    embedder: Embedder | None = None,
+    progress: IngestProgress | None = None,
+) -> IngestReport:
+    """Ingest the evaluation corpus (a file or folder) into ``store`` and the settings' vector indexes."""
+    pipeline = IngestPipeline(settings, store=store, embedder=embedder, progress=progress)
+    return pipeline.ingest([corpus])
+
+
+@contextmanager
+def evaluation_retriever(
+    settings: Settings,
+    *,
+    corpus: Path,
+    current_graph: bool = False,
+    progress: IngestProgress | None = None,
+    heap: str = "2g",
+    pagecache: str = "1g",
+) -> Iterator[tuple[Retriever, IngestReport | None]]:
+    """A retriever over the evaluation corpus in a throwaway Neo4j (or over the current graph), and the ingest
+    report (None for the current graph)."""
+    if current_graph:
+        with Retriever.from_settings(settings) as retriever:  # the generator the settings name
+            yield retriever, None
+        return
+    with throwaway_server(settings, heap=heap, pagecache=pagecache, prefix="trellis-eval-") as (own, store):
+        embedder = Embedder(own)
+        report = ingest_corpus(own, store, corpus, embedder=embedder, progress=progress)
+        retriever = Retriever(own, store=store, embedder=embedder, generator=generator_from(own))
+        yield retriever, report

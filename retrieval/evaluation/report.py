@@ -1,0 +1,47 @@
+"""The evaluation report as a rich table (one row per set and system) and as a JSON file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+
+from retrieval.evaluation.runner import EvaluationReport
+
+__all__ = ["report_table", "save_report"]
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}"
+
+
+def report_table(report: EvaluationReport) -> Table:
+    """Recall@k, MRR, EM and F1 (in %), retrieval latency p50/p95 (ms), one row per set and system."""
+    title = f"retrieval evaluation (generator: {report.generator or 'none'}; {report.depth} passages per system)"
+    table = Table(title=title, title_justify="left")
+    for column in ("set", "system", "n"):
+        table.add_column(column)
+    for k in report.ks:
+        table.add_column(f"R@{k}", justify="right")
+    for column in ("MRR", "EM", "F1", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for summary in report.summaries:
+        table.add_row(
+            summary.set,
+            summary.system,
+            str(summary.questions),
+            *(_share(summary.recall.get(k)) for k in report.ks),
+            _share(summary.mrr),
+            _share(summary.exact_match),
+            _share(summary.f1),
+            f"{summary.latency_p50_ms:.1f}",
+            f"{summary.latency_p95_ms:.1f}",
+        )
+    return table
+
+
+def save_report(report: EvaluationReport, path: Path) -> Path:
+    """Write the report as indented JSON (parent folders created); returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,185 @@
+"""The evaluation run: every system on every question of the chosen sets, in one process, over one graph.
+
+For each question and system: the documents retrieved (recall@k, MRR), the time retrieval took, and the answer a
+generator gives from the system's context (exact match, token F1). The report holds a summary per set and
+system (latency p50/p95 in milliseconds) and, optionally, every question's result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from statistics import fmean
+from time import perf_counter
+
+from pydantic import BaseModel, Field
+
+from retrieval.answer import Retriever
+from retrieval.evaluation.datasets import EvalQuestion
+from retrieval.evaluation.metrics import (
+    answer_span,
+    exact_match,
+    percentile,
+    recall_at_k,
+    reciprocal_rank,
+    token_f1,
+)
+from retrieval.evaluation.systems import RetrievalSystem, generate_answer
+from retrieval.generators import Generator
+from retrieval.types import AnswerOptions
+
+__all__ = ["KS", "EvaluationReport", "QuestionResult", "SystemSummary", "evaluate", "summarise"]
+
+logger = logging.getLogger(__name__)
+
+KS = (2, 5, 10)
+"""The cut-offs of recall@k."""
+
+Advance = Callable[[str], None]
+
+
+class QuestionResult(BaseModel):
+    """One system's result on one question."""
+
+    set: str
+    id: str
+    system: str
+    question: str
+    documents: list[str]
+    recall: dict[int, float]
+    reciprocal_rank: float
+    answer: str | None = None
+    exact_match: float | None = None
+    f1: float | None = None
+    retrieve_ms: float
+    answer_ms: float | None = None
+
+
+class SystemSummary(BaseModel):
+    """One system on one set: mean recall@k, MRR, EM and F1, and retrieval latency percentiles."""
+
+    set: str
+    system: str
+    questions: int
+    recall: dict[int, float]
+    mrr: float
+    exact_match: float | None = None
+    f1: float | None = None
+    latency_p50_ms: float
+    latency_p95_ms: float
+    answer_p50_ms: float | None = None
+
+
+class EvaluationReport(BaseModel):
+    """A whole run: what was evaluated, on what, the summaries and (optionally) every question's result."""
+
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    generator: str | None = None
+    depth: int
+    ks: list[int] = Field(default_factory=lambda: list(KS))
+    corpus: dict[str, int | str] = Field(default_factory=dict)
+    summaries: list[SystemSummary] = Field(default_factory=list)
+    results: list[QuestionResult] = Field(default_factory=list)
+
+    def summary(self, set_name: str, system: str) -> SystemSummary:
+        """The summary of ``system`` on ``set_name``; KeyError when the run did not hold it."""
+        for summary in self.summaries:
+            if summary.set == set_name and summary.system == system:
+                return summary
+        raise KeyError(f"no summary for {system} on {set_name}")
+
+
+def _one(
+    retriever: Retriever,
+    system: RetrievalSystem,
+    question: EvalQuestion,
+    set_name: str,
+    *,
+    generator: Generator | None,
+    options: AnswerOptions,
+) -> QuestionResult:
+    found = system.retrieve(question.question)
+    documents = found.documents
+    result = QuestionResult(
+        set=set_name,
+        id=question.id,
+        system=system.name,
+        question=question.question,
+        documents=documents[: max(KS)],
+        recall={k: recall_at_k(documents, question.supporting, k) for k in KS},
+        reciprocal_rank=reciprocal_rank(documents, question.supporting),
+        retrieve_ms=round(found.seconds * 1000, 3),
+    )
+    if generator is not None:
+        began = perf_counter()
+        generation = generate_answer(retriever, generator, question.question, found, options=options)
+        span = answer_span(generation.text) if generation.answerable else ""
+        result.answer = generation.text
+        result.exact_match = exact_match(span, question.answers)
+        result.f1 = token_f1(span, question.answers)
+        result.answer_ms = round((perf_counter() - began) * 1000, 3)
+    return result
+
+
+def summarise(results: Sequence[QuestionResult]) -> list[SystemSummary]:
+    """One summary per (set, system), in the order they first appear."""
+    groups: dict[tuple[str, str], list[QuestionResult]] = {}
+    for result in results:
+        groups.setdefault((result.set, result.system), []).append(result)
+    summaries = []
+    for (set_name, system), group in groups.items():
+        answered = [r for r in group if r.exact_match is not None]
+        answer_ms = [r.answer_ms for r in answered if r.answer_ms is not None]
+        latency = [r.retrieve_ms for r in group]
+        summaries.append(
+            SystemSummary(
+                set=set_name,
+                system=system,
+                questions=len(group),
+                recall={k: round(fmean(r.recall[k] for r in group), 4) for k in KS},
+                mrr=round(fmean(r.reciprocal_rank for r in group), 4),
+                exact_match=round(fmean(r.exact_match or 0.0 for r in answered), 4) if answered else None,
+                f1=round(fmean(r.f1 or 0.0 for r in answered), 4) if answered else None,
+                latency_p50_ms=round(percentile(latency, 0.5), 2),
+                latency_p95_ms=round(percentile(latency, 0.95), 2),
+                answer_p50_ms=round(percentile(answer_ms, 0.5), 2) if answer_ms else None,
+            )
+        )
+    return summaries
+
+
+def evaluate(
+    retriever: Retriever,
+    systems: Sequence[RetrievalSystem],
+    sets: Mapping[str, Sequence[EvalQuestion]],
+    *,
+    generator: Generator | None = None,
+    options: AnswerOptions | None = None,
+    depth: int = 20,
+    keep_results: bool = True,
+    advance: Advance | None = None,
+) -> EvaluationReport:
+    """Run every system on every question of ``sets``; ``advance(system)`` is called after each question.
+
+    Each system first answers one warm-up question (not counted), so no system pays a one-time cost (a model
+    loaded lazily, a query plan compiled) inside its timings.
+    """
+    options = options or AnswerOptions()
+    first = next((q for questions in sets.values() for q in questions), None)
+    if first is not None:
+        for system in systems:
+            system.retrieve(first.question)
+    results: list[QuestionResult] = []
+    for set_name, questions in sets.items():
+        for question in questions:
+            for system in systems:
+                results.append(_one(retriever, system, question, set_name, generator=generator, options=options))
+                if advance is not None:
+                    advance(system.name)
+    return EvaluationReport(
+        generator=generator.name if generator is not None else None,
+        depth=depth,
+        summaries=summarise(results),
+        results=results if keep_results else [],
+    )

@@ -1,0 +1,129 @@
+"""The local language-model generator: a Hugging Face causal LM (default SmolLM2-135M-Instruct, optionally with a
+LoRA adapter) answers from the context through its chat template, streaming tokens as they come.
+
+Greedy decoding unless ``settings.llm_temperature`` is above zero. The adapter is the one the settings name, else the
+one training promoted (:mod:`retrieval.generators.promoted`), else none; :attr:`LocalLMGenerator.name` says which.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.settings import Settings
+from retrieval.errors import GeneratorError
+from retrieval.generators.base import Generation
+from retrieval.generators.grounding import ground
+from retrieval.generators.promoted import read_promoted
+from retrieval.generators.prompts import chat_messages
+from retrieval.models import load_causal_lm, model_name
+from retrieval.types import Context, LinkedEntity
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+__all__ = ["LocalLMGenerator", "choose_adapter"]
+
+logger = logging.getLogger(__name__)
+_STREAM_TIMEOUT_S = 600.0  # longest wait for one token before the stream gives up
+
+
+def choose_adapter(settings: Settings) -> tuple[Path | None, str | None]:
+    """The adapter to load and its label: the setting's, else the promoted run's, else none."""
+    if settings.llm_adapter is not None:
+        return settings.llm_adapter, Path(settings.llm_adapter).name
+    promoted = read_promoted(settings)
+    if promoted is not None:
+        return promoted.adapter, promoted.run
+    return None, None
+
+
+class LocalLMGenerator:
+    """Answers with a local causal LM over the cited context; implements the streaming generator protocol."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        model: PreTrainedModel | None = None,
+        tokenizer: PreTrainedTokenizerBase | None = None,
+        adapter: Path | None = None,
+        label: str | None = None,
+    ) -> None:
+        """Load the model the settings choose, or use ``model`` and ``tokenizer`` already loaded (named by
+        ``label``); ``adapter`` overrides the adapter the settings choose."""
+        self.max_new_tokens = settings.llm_max_new_tokens
+        self.temperature = settings.llm_temperature
+        if model is not None and tokenizer is not None:
+            self.model, self.tokenizer = model, tokenizer
+            self.name = label or model_name(settings)
+            return
+        run: str | None
+        adapter, run = (adapter, adapter.name) if adapter is not None else choose_adapter(settings)
+        self.model, self.tokenizer = load_causal_lm(settings, adapter=adapter)
+        self.name = model_name(settings) + (f"+lora:{run}" if run else "")
+        logger.info("local generator %s ready", self.name)
+
+    def _inputs(self, question: str, context: Context) -> dict[str, Any]:
+        encoded: Any = self.tokenizer.apply_chat_template(
+            chat_messages(question, context), add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        return {key: value.to(self.model.device) for key, value in encoded.items()}
+
+    def stream(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Iterator[str]:
+        """The answer's text in pieces as the model generates them (stopping early if the caller stops reading)."""
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+        stop = threading.Event()
+
+        class _Stopped(StoppingCriteria):
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
+                return stop.is_set()
+
+        streamer = TextIteratorStreamer(
+            self.tokenizer,  # type: ignore[arg-type]
+            skip_prompt=True,
+            skip_special_tokens=True,
+            timeout=_STREAM_TIMEOUT_S,
+        )
+        sampling: dict[str, Any] = {"do_sample": False}
+        if self.temperature > 0:
+            sampling = {"do_sample": True, "temperature": self.temperature}
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self.model.generate(  # type: ignore[operator]
+                    **self._inputs(question, context),
+                    max_new_tokens=self.max_new_tokens,
+                    pad_token_id=self.tokenizer.pad_token_id,
+                    streamer=streamer,
+                    stopping_criteria=StoppingCriteriaList([_Stopped()]),
+                    **sampling,
+                )
+            except Exception as exc:  # surfaced to the reader below
+                failure.append(exc)
+                streamer.end()
+
+        worker = threading.Thread(target=run, name="trellis-generate", daemon=True)
+        worker.start()
+        try:
+            for piece in streamer:
+                if piece:
+                    yield piece
+        finally:
+            stop.set()
+            worker.join()
+        if failure:
+            raise GeneratorError(f"the local model {self.name} failed to generate: {failure[0]}") from failure[0]
+
+    def finish(self, text: str, context: Context) -> Generation:
+        """The cited answer the generated ``text`` makes."""
+        return ground(text, context)
+
+    def generate(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Generation:
+        """The model's whole answer, cited (see :func:`retrieval.generators.grounding.ground`)."""
+        return self.finish("".join(self.stream(question, context, entities=entities)), context)

@@ -1,0 +1,52 @@
+"""The prompt of the language-model generators, shared with training (examples are built with :func:`chat_messages`).
+
+Kept short and plain for a 135M-parameter model: answer from the numbered context only, cite ``[n]``, and say the
+:data:`NOT_IN_GRAPH` sentence when the context does not hold the answer. Deterministic: the same question and
+context always give the same messages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.generators.base import NOT_IN_GRAPH
+from retrieval.types import Context
+
+__all__ = ["SYSTEM_PROMPT", "chat_messages", "is_abstention", "parse_citations", "user_prompt"]
+
+SYSTEM_PROMPT = (
+    "Answer the question using only the numbered context. "
+    "Give a short answer and cite the sources you used as [n]. "
+    f"If the context does not contain the answer, reply exactly: {NOT_IN_GRAPH}"
+)
+"""The system message: what the model may use, how to cite, and how to abstain."""
+
+_MARK = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_ABSTAIN = "not in the graph"
+
+
+def user_prompt(question: str, context: Context) -> str:
+    """The user message: the context block, then the question."""
+    body = context.text.strip() or "(empty)"
+    return f"Context:\n{body}\n\nQuestion: {' '.join(question.split())}"
+
+
+def chat_messages(question: str, context: Context) -> list[dict[str, str]]:
+    """The chat messages (system, user) that ask ``question`` over ``context``."""
+    return [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        {"role": "user", "content": user_prompt(question, context)},
+    ]
+
+
+def parse_citations(text: str, context: Context) -> list[int]:
+    """The context numbers ``text`` cites as ``[n]`` (or ``[n, m]``), sorted, without numbers the context lacks."""
+    known = {c.number for c in context.citations}
+    found = {int(n) for group in _MARK.findall(text) for n in group.split(",")}
+    return sorted(found & known)
+
+
+def is_abstention(text: str) -> bool:
+    """True when ``text`` says the graph does not hold the answer (the NOT_IN_GRAPH sentence or its opening)."""
+    cleaned = text.strip().strip("\"'*`").strip()
+    return cleaned == NOT_IN_GRAPH or cleaned.lower().startswith(_ABSTAIN)

@@ -1,0 +1,26 @@
+"""API fixtures: the real app over the retrieval corpus, served over HTTP on a free port for the module's tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kg.settings import Settings
+from retrieval import Retriever
+from tests.support_api import API_KEYS, serving
+
+
+@pytest.fixture(scope="module")
+def api_settings(retrieval_settings: Settings) -> Settings:
+    """The retrieval corpus's settings with a read key and a write key, and the MCP write tools on."""
+    return retrieval_settings.model_copy(update={"api_keys": API_KEYS, "mcp_write_tools": True})
+
+
+@pytest.fixture(scope="module")
+def api_url(api_settings: Settings, session_retriever: Retriever) -> Iterator[str]:
+    """Base URL of the running API (``http://127.0.0.1:PORT``), answering with the session's retriever."""
+    from api.app import create_app
+
+    with serving(create_app(api_settings, retriever=session_retriever)) as url:
+        yield url

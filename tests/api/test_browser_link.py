@@ -1,0 +1,33 @@
+"""The Neo4j Browser link of an answer: the Browser URL with the subgraph query, ids written as safe literals."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlparse
+
+from api.browser_link import MAX_LINK_IDS, browser_link, subgraph_query
+from kg.settings import Settings
+from retrieval.types import GraphNode, Subgraph
+
+
+def test_link_opens_the_browser_editor_on_the_subgraph_query() -> None:
+    settings = Settings(neo4j_http_port=7575)
+    subgraph = Subgraph(nodes=[GraphNode(id=i, kind="entity", name=i) for i in ("ent-1", "doc-1:00000")])
+    link = urlparse(browser_link(settings, subgraph) or "")
+    assert f"{link.scheme}://{link.netloc}{link.path}" == "http://127.0.0.1:7575/browser/"
+    query = parse_qs(link.query)
+    assert query["cmd"] == ["edit"] and query["db"] == ["neo4j"]
+    assert '["ent-1", "doc-1:00000"]' in query["arg"][0] and "$ids" not in query["arg"][0]
+
+
+def test_ids_cannot_break_out_of_their_literal() -> None:
+    hostile = 'x"] MATCH (n) DETACH DELETE n //'
+    text = subgraph_query([hostile])
+    assert json.dumps([hostile]) in text and "DETACH" not in text.replace(json.dumps([hostile]), "")
+
+
+def test_no_link_without_nodes_and_at_most_the_cap() -> None:
+    assert browser_link(Settings(), Subgraph()) is None
+    many = Subgraph(nodes=[GraphNode(id=f"ent-{i}", kind="entity", name="n") for i in range(200)])
+    arg = parse_qs(urlparse(browser_link(Settings(), many) or "").query)["arg"][0]
+    assert arg.count('"ent-') == 2 * MAX_LINK_IDS  # the list appears twice in the query

@@ -1,0 +1,60 @@
+"""The chat-model generator over real HTTP: an OpenAI-compatible server (uvicorn) answering with the packaged model,
+reached through langchain-openai, streamed as server-sent events; clear errors when it cannot be reached."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from langchain_openai import ChatOpenAI
+
+from kg.errors import ConfigurationError
+from kg.settings import Settings
+from retrieval import Answer, AnswerOptions, Retriever
+from retrieval.errors import ChatModelError
+from retrieval.generators import ChatModelGenerator, StreamingGenerator, make_generator
+from tests.retrieval.generators.conftest import answering_with
+from tests.retrieval.generators.contexts import BALKANS, context
+from tests.support import free_port
+
+QUESTION = "What is the capital of Albania?"
+
+
+@pytest.mark.slow
+def test_the_endpoint_streams_its_answer_through_the_retriever(
+    retriever: Retriever, lm_settings: Settings, openai_server: tuple[str, FastAPI]
+) -> None:
+    settings = lm_settings.model_copy(
+        update={"generator": "openai", "openai_base_url": openai_server[0], "openai_model": "smollm2"}
+    )
+    generator = make_generator(settings)
+    assert isinstance(generator, ChatModelGenerator) and isinstance(generator, StreamingGenerator)
+    assert generator.name == "openai:smollm2"
+    with answering_with(retriever, generator):
+        *pieces, final = retriever.stream_answer(QUESTION, AnswerOptions(k=3, token_budget=256))
+    assert len(pieces) >= 3 and all(isinstance(piece, str) for piece in pieces)  # token by token over SSE
+    assert isinstance(final, Answer) and final.answerable and final.model == "openai:smollm2" and final.citations
+
+
+@pytest.mark.slow
+def test_any_langchain_chat_model_answers(openai_server: tuple[str, FastAPI]) -> None:
+    model = ChatOpenAI(model="smollm2", base_url=openai_server[0], api_key="test-key", max_completion_tokens=8)  # type: ignore[arg-type]
+    generator = ChatModelGenerator(Settings(), chat_model=model, label="langchain:smollm2")
+    ctx = context(QUESTION, passages=(BALKANS,))
+    generation = generator.generate(QUESTION, ctx)
+    assert generator.name == "langchain:smollm2" and generation.answerable and generation.citations == [1]
+
+
+def test_an_unreachable_endpoint_is_a_clear_error() -> None:
+    settings = Settings(generator="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1", openai_model="m")
+    generator = make_generator(settings)
+    with pytest.raises(ChatModelError, match=r"openai:m failed: \w*ConnectionError: Connection error"):
+        generator.generate(QUESTION, context(QUESTION))
+
+
+def test_missing_settings_are_clear_errors() -> None:
+    with pytest.raises(ConfigurationError, match="TRELLIS_OPENAI_API_KEY"):
+        make_generator(Settings(generator="openai", openai_api_key=None, openai_base_url=None))
+    with pytest.raises(ConfigurationError, match="TRELLIS_CHAT_MODEL"):
+        make_generator(Settings(generator="langchain", chat_model=None))
+    with pytest.raises(ConfigurationError, match="cannot be built"):
+        make_generator(Settings(generator="langchain", chat_model="no-such-provider:model"))

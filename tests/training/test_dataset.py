@@ -1,0 +1,100 @@
+"""Dataset generation against the real test Neo4j and the real retrieval pipeline (the small retrieval corpus)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.graph import GraphStore
+from retrieval import Retriever
+from retrieval.context import build_context
+from retrieval.generators.base import NOT_IN_GRAPH
+from retrieval.generators.prompts import chat_messages
+from training.dataset import DatasetBuilder, DatasetOptions
+from training.errors import EmptyGraphError, TooFewExamplesError
+from training.storage import SPLITS, read_manifest, read_split
+from training.types import Example
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def dataset(session_retriever: Retriever, retrieval_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dataset built once for this module from the retrieval corpus (ingested again if another test emptied it)."""
+    from kg.ingest.pipeline import IngestPipeline
+
+    retriever = session_retriever
+    if not retriever.store.query("retrieval_entity_fulltext", query="Tirana", limit=1):
+        IngestPipeline(retriever.settings, store=retriever.store, embedder=retriever.embedder).ingest(
+            [retrieval_corpus]
+        )
+        retriever.reload_indexes()
+    folder = tmp_path_factory.mktemp("training") / "dataset"
+    options = DatasetOptions(phrasings=1, max_examples=40, min_train=5, min_test=2, test_share=0.25)
+    DatasetBuilder(retriever, options=options).write(folder)
+    return folder
+
+
+def _all(folder: Path) -> list[Example]:
+    return [example for split in SPLITS for example in read_split(folder, split)]
+
+
+def test_examples_use_the_query_time_context_and_prompt(retriever: Retriever, dataset: Path) -> None:
+    examples = _all(dataset)
+    options = read_manifest(dataset).options
+    for example in [e for e in examples if e.answerable][:3] + [e for e in examples if not e.answerable][:2]:
+        found = retriever.retrieve(example.question, options=options)
+        context = build_context(found.question, found.passages, found.facts, token_budget=options.token_budget,
+                                count_tokens=retriever.embedder.count_tokens)  # fmt: skip
+        assert context.text == example.context
+        assert example.messages == chat_messages(example.question, context)
+        for number in map(int, re.findall(r"\[(\d+)\]", example.target)):
+            citation = context.citation(number)
+            assert citation is not None
+            assert any(citation.chunk_id in relation.evidence for relation in example.relations)
+
+
+def test_targets_cite_evidence_or_abstain_exactly(dataset: Path) -> None:
+    examples = _all(dataset)
+    kinds = {e.kind for e in examples}
+    assert {"single_hop", "unanswerable"} <= kinds, kinds
+    for example in examples:
+        if example.answerable:
+            assert example.target.startswith(example.answer + ". ")
+            assert example.citations and all(f"[{n}]" in example.target for n in example.citations)
+            assert all(relation.triple in example.target for relation in example.relations)
+        else:
+            assert example.target == NOT_IN_GRAPH
+            assert not example.citations
+
+
+def test_split_is_by_entity_and_stats_add_up(dataset: Path) -> None:
+    def entities(split: str) -> set[str]:
+        return {name for e in read_split(dataset, split) for name in (e.anchor, *e.entities)}  # type: ignore[arg-type]
+
+    assert read_split(dataset, "train") and read_split(dataset, "test")
+    assert not entities("test") & entities("train")
+    assert not entities("dev") & entities("train")
+    stats = json.loads((dataset / "stats.json").read_text())
+    assert stats["total"] == len(_all(dataset)) == sum(stats["splits"].values())
+    assert sum(sum(counts.values()) for counts in stats["kinds"].values()) == stats["total"]
+    assert sum(sum(counts.values()) for counts in stats["predicates"].values()) == stats["total"]
+    assert stats["data_hash"] == read_manifest(dataset).data_hash
+
+
+def test_too_few_examples_refused_before_writing(retriever: Retriever, tmp_path: Path) -> None:
+    options = DatasetOptions(phrasings=1, max_examples=6, min_train=50)
+    with pytest.raises(TooFewExamplesError, match="at least 50"):
+        DatasetBuilder(retriever, options=options).write(tmp_path / "dataset")
+    assert not (tmp_path / "dataset").exists()
+
+
+def test_empty_graph_is_refused(  # last: it empties the shared graph
+    retriever: Retriever, empty_graph: GraphStore, tmp_path: Path
+) -> None:
+    with pytest.raises(EmptyGraphError, match="trellis ingest"):
+        DatasetBuilder(retriever).write(tmp_path / "dataset")
+    assert not (tmp_path / "dataset").exists()

@@ -1,0 +1,55 @@
+"""Examples as token ids for a causal LM: the chat prompt (masked out of the loss) followed by the target answer.
+
+The prompt is the model's chat template over the example's messages with the generation prompt added, which is
+exactly what the generator feeds the model at query time; the loss sees only the answer and the end-of-turn token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from training.types import Example
+
+__all__ = ["IGNORE", "EncodedExample", "collate", "encode_example", "prompt_ids"]
+
+IGNORE = -100
+"""Label of a token the loss ignores (the prompt, the padding)."""
+
+EncodedExample = dict[str, list[int]]
+
+
+def prompt_ids(tokenizer: Any, messages: Sequence[dict[str, str]]) -> list[int]:
+    """The token ids of the chat prompt the model answers (template with the generation prompt)."""
+    ids = tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=True)
+    if isinstance(ids, dict) or hasattr(ids, "keys"):  # some tokenizers return a BatchEncoding
+        ids = ids["input_ids"]
+    return [int(i) for i in ids]
+
+
+def encode_example(tokenizer: Any, example: Example, *, max_length: int) -> EncodedExample | None:
+    """Input ids and labels (prompt masked) of one example; None when even the answer alone does not fit."""
+    answer = tokenizer(example.target, add_special_tokens=False)["input_ids"]
+    end = tokenizer.eos_token_id
+    answer = [*answer, end] if end is not None else answer
+    prompt = prompt_ids(tokenizer, example.messages)
+    room = max_length - len(answer)
+    if room < 16:
+        return None
+    if len(prompt) > room:  # keep the end of the prompt: the question and the generation prompt come last
+        prompt = prompt[-room:]
+    return {"input_ids": prompt + answer, "labels": [IGNORE] * len(prompt) + answer}
+
+
+def collate(batch: Sequence[EncodedExample], *, pad_id: int) -> dict[str, Any]:
+    """Right-padded tensors of a batch: input ids, attention mask and labels (padding ignored by the loss)."""
+    import torch
+
+    width = max(len(item["input_ids"]) for item in batch)
+    ids, mask, labels = [], [], []
+    for item in batch:
+        gap = width - len(item["input_ids"])
+        ids.append(item["input_ids"] + [pad_id] * gap)
+        mask.append([1] * len(item["input_ids"]) + [0] * gap)
+        labels.append(item["labels"] + [IGNORE] * gap)
+    return {"input_ids": torch.tensor(ids), "attention_mask": torch.tensor(mask), "labels": torch.tensor(labels)}

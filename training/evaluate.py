@@ -1,0 +1,192 @@
+"""``trellis train evaluate``: the base model against the fine-tuned one on the held-out split, same contexts.
+
+Both read exactly the stored messages of each example (built by the query-time prompt over the query-time context)
+and answer greedily; one model object serves both (the LoRA adapter switched off for the base). Scores: exact match
+and F1 of the short answer, abstention accuracy on unanswerable questions, false abstentions on answerable ones, and
+the share of cited relations that exist in the graph (checked in Neo4j).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from kg.graph import GraphStore
+from kg.settings import Settings
+from training.encoding import prompt_ids
+from training.errors import CorruptAdapterError, TooFewExamplesError
+from training.finetune import FinetuneConfig, resolve_base_model
+from training.metrics import cited_triples, exact_match, short_answer, token_f1
+from training.registry import read_run
+from training.storage import read_split
+from training.types import EvalMetrics, EvalReport, Example, Split
+
+__all__ = ["EvalConfig", "evaluate", "relations_in_graph", "score"]
+
+logger = logging.getLogger(__name__)
+
+
+class EvalConfig(BaseModel):
+    """Which split, how many examples, how long an answer, how many answers at once."""
+
+    split: Split = "test"
+    limit: int | None = Field(default=None, ge=1)
+    max_new_tokens: int = Field(default=64, ge=1)
+    max_length: int = Field(default=640, ge=32)
+    batch_size: int = Field(default=8, ge=1)
+
+
+def _is_abstention(text: str) -> bool:
+    from retrieval.generators.prompts import is_abstention
+
+    return bool(is_abstention(text))
+
+
+def relations_in_graph(store: GraphStore, texts: Sequence[str]) -> tuple[int, int]:
+    """How many relations the texts cite, and how many of those exist in the graph."""
+    triples = [t for text in texts for t in cited_triples(text)]
+    if not triples:
+        return 0, 0
+    unique = {t.triple: t for t in triples}
+    rows = store.query(
+        "training_relations_exist",
+        triples=[
+            {"key": k, "subject": t.subject, "predicate": t.predicate, "object": t.object} for k, t in unique.items()
+        ],
+    )
+    exists = {row["key"]: bool(row["exists"]) for row in rows}
+    return len(triples), sum(exists.get(t.triple, False) for t in triples)
+
+
+def score(name: str, examples: Sequence[Example], predictions: Sequence[str], store: GraphStore) -> EvalMetrics:
+    """The metrics of one model's predictions (percentages)."""
+    em = f1 = 0.0
+    abstained_right = abstained_wrong = 0
+    answerable = [e for e in examples if e.answerable]
+    for example, prediction in zip(examples, predictions, strict=True):
+        abstains = _is_abstention(prediction)
+        if not example.answerable:
+            em += abstains
+            f1 += abstains
+            abstained_right += abstains
+        elif abstains:
+            abstained_wrong += 1
+        else:
+            answer = short_answer(prediction)
+            em += exact_match(answer, example.answer)
+            f1 += token_f1(answer, example.answer)
+    unanswerable = len(examples) - len(answerable)
+    cited, valid = relations_in_graph(store, [p for p in predictions if not _is_abstention(p)])
+    return EvalMetrics(
+        model=name,
+        examples=len(examples),
+        exact_match=round(100 * em / len(examples), 2),
+        f1=round(100 * f1 / len(examples), 2),
+        abstention_accuracy=round(100 * abstained_right / unanswerable, 2) if unanswerable else None,
+        false_abstentions=round(100 * abstained_wrong / len(answerable), 2) if answerable else None,
+        cited_relations=cited,
+        valid_cited_relations=round(100 * valid / cited, 2) if cited else None,
+    )
+
+
+def _generate(
+    model: Any, tokenizer: Any, examples: Sequence[Example], config: EvalConfig, tick: Callable[[], None]
+) -> list[str]:
+    import torch
+
+    tokenizer.padding_side = "left"
+    device = next(model.parameters()).device
+    room = config.max_length - config.max_new_tokens
+    outputs: list[str] = []
+    for start in range(0, len(examples), config.batch_size):
+        batch = [prompt_ids(tokenizer, e.messages)[-room:] for e in examples[start : start + config.batch_size]]
+        width = max(len(ids) for ids in batch)
+        pad = int(tokenizer.pad_token_id)
+        ids = torch.tensor([[pad] * (width - len(x)) + x for x in batch], device=device)
+        mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in batch], device=device)
+        with torch.no_grad():
+            generated = model.generate(
+                input_ids=ids,
+                attention_mask=mask,
+                max_new_tokens=config.max_new_tokens,
+                do_sample=False,
+                pad_token_id=pad,
+                eos_token_id=tokenizer.eos_token_id,
+            )
+        for row in generated[:, width:]:
+            outputs.append(tokenizer.decode(row, skip_special_tokens=True).strip())
+            tick()
+    return outputs
+
+
+def _load(settings: Settings, run: str | None) -> tuple[Any, Any, str, str | None]:
+    """The model (with the run's adapter, unmerged, when a run is given), its tokenizer, and the two names."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    metadata = read_run(settings, run) if run else None
+    folder = metadata.base_model_path if metadata else resolve_base_model(settings, FinetuneConfig())
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model: Any = AutoModelForCausalLM.from_pretrained(str(folder), dtype=dtype)
+    tuned_name = None
+    if metadata is not None:
+        try:
+            model = PeftModel.from_pretrained(model, str(metadata.adapter))
+        except Exception as exc:
+            raise CorruptAdapterError(f"run {run}: the adapter at {metadata.adapter} does not load ({exc})") from exc
+        tuned_name = f"{metadata.base_model}+lora:{metadata.run}"
+    model.to(device)
+    model.eval()
+    return model, tokenizer, folder.name, tuned_name
+
+
+def evaluate(
+    settings: Settings,
+    dataset: Path,
+    *,
+    store: GraphStore,
+    run: str | None = None,
+    config: EvalConfig | None = None,
+    tick: Callable[[], None] = lambda: None,
+) -> EvalReport:
+    """Scores of the base model (and the run's fine-tuned model) on the dataset's held-out split."""
+    config = config or EvalConfig()
+    examples = read_split(dataset, config.split)[: config.limit]
+    if not examples:
+        raise TooFewExamplesError(f"the {config.split} split of {dataset} is empty: build a bigger dataset")
+    model, tokenizer, base_name, tuned_name = _load(settings, run)
+    rows: list[dict[str, str]] = [
+        {"id": e.id, "kind": e.kind, "question": e.question, "gold": e.target} for e in examples
+    ]
+    metrics = []
+    for name, switch in ((base_name, True), (tuned_name, False)):
+        if name is None:
+            continue
+        began = perf_counter()
+        context = model.disable_adapter() if switch and tuned_name else nullcontext()
+        with context:
+            predictions = _generate(model, tokenizer, examples, config=config, tick=tick)
+        result = score(name, examples, predictions, store)
+        metrics.append(result.model_copy(update={"seconds": round(perf_counter() - began, 1)}))
+        for row, prediction in zip(rows, predictions, strict=True):
+            row["tuned" if not switch else "base"] = prediction
+    return EvalReport(
+        split=config.split,
+        examples=len(examples),
+        run=run,
+        models=metrics,
+        created_at=datetime.now(UTC),
+        predictions=rows,
+    )

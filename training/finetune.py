@@ -1,0 +1,255 @@
+"""``trellis train finetune``: LoRA (peft) on a causal LM with the transformers Trainer, loss on answer tokens only.
+
+The story: check the dataset and the base model (nothing is written before both are fine) -> encode the examples
+(prompt masked) -> wrap the base in LoRA -> train with checkpoints (resumable) -> save the adapter, the loss curve
+and the metadata into the run's registry folder. The same code runs on the CPU (fp32) and on a GPU (bf16 autocast).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from kg.errors import TrellisError
+from kg.settings import Settings
+from training.curves import plot_losses
+from training.encoding import IGNORE, EncodedExample, collate, encode_example
+from training.errors import BaseModelNotFoundError, RunNotFoundError, TooFewExamplesError
+from training.registry import new_run_id, run_folder, write_metadata
+from training.storage import data_hash, read_manifest, read_split
+from training.types import RunMetadata
+
+__all__ = ["FinetuneConfig", "StepReport", "finetune", "resolve_base_model"]
+
+logger = logging.getLogger(__name__)
+
+StepReport = Callable[[int, int, dict[str, float]], None]
+"""Called after each optimiser step with (step, total steps, the latest logged values)."""
+
+
+class FinetuneConfig(BaseModel):
+    """LoRA and Trainer knobs. The defaults fit a useful run in about 20 minutes on two CPU cores."""
+
+    base_model: Path | None = None  # None: the settings' model (the packaged SmolLM2, converted once)
+    max_steps: int = Field(default=120, ge=1)
+    batch_size: int = Field(default=2, ge=1)
+    grad_accumulation: int = Field(default=1, ge=1)
+    learning_rate: float = Field(default=1e-3, gt=0)
+    warmup_ratio: float = Field(default=0.05, ge=0, lt=1)
+    lora_r: int = Field(default=16, ge=1)
+    lora_alpha: int = Field(default=32, ge=1)
+    lora_dropout: float = Field(default=0.05, ge=0, lt=1)
+    target_modules: list[str] = Field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
+    max_length: int = Field(default=640, ge=32)
+    min_examples: int = Field(default=8, ge=1)
+    save_steps: int = Field(default=50, ge=1)
+    logging_steps: int = Field(default=5, ge=1)
+    eval_examples: int = Field(default=32, ge=0)  # dev examples for the dev loss at the end (0: none)
+    seed: int = 0
+
+
+def resolve_base_model(settings: Settings, config: FinetuneConfig) -> Path:
+    """The base model folder: the config's, else the settings' (converted from GGUF once); refuses a missing one."""
+    if config.base_model is None:
+        from retrieval.models import ensure_checkpoint
+
+        try:
+            folder = ensure_checkpoint(settings)
+        except TrellisError as exc:
+            raise BaseModelNotFoundError(f"no base model: {exc}") from exc
+    else:
+        folder = config.base_model.expanduser()
+    if not (folder / "config.json").is_file():
+        raise BaseModelNotFoundError(
+            f"no base model at {folder} (a Hugging Face model folder with config.json is needed): "
+            "fix --base or TRELLIS_LLM_MODEL"
+        )
+    return folder
+
+
+def _load_base(folder: Path) -> tuple[Any, Any]:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        model = AutoModelForCausalLM.from_pretrained(str(folder), dtype=torch.float32)
+    except (OSError, ValueError) as exc:
+        raise BaseModelNotFoundError(f"the base model at {folder} does not load: {exc}") from exc
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    if getattr(tokenizer, "chat_template", None) is None:
+        raise BaseModelNotFoundError(f"the tokenizer at {folder} has no chat template: use an instruct/chat model")
+    return model, tokenizer
+
+
+def _encode(tokenizer: Any, examples: list[Any], max_length: int) -> list[EncodedExample]:
+    encoded = [encode_example(tokenizer, example, max_length=max_length) for example in examples]
+    return [item for item in encoded if item is not None]
+
+
+def _callback(report: StepReport | None) -> Any:
+    from transformers import TrainerCallback
+
+    class _Report(TrainerCallback):  # type: ignore[misc]
+        latest: dict[str, float] = {}  # noqa: RUF012
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, float] | None = None, **kw: Any) -> None:
+            self.latest = {k: float(v) for k, v in (logs or {}).items() if isinstance(v, int | float)}
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+            if report is not None:
+                report(state.global_step, state.max_steps, self.latest)
+
+    return _Report()
+
+
+def _answer_only_trainer() -> Any:
+    """A Trainer whose loss runs the LM head only where labels are (the answer), not over the whole prompt.
+
+    The result equals the usual shifted cross-entropy over answer tokens; skipping the prompt's vocabulary
+    projection saves about a fifth of the compute of a 135M model with a 49k vocabulary.
+    """
+    import torch
+    from transformers import Trainer
+
+    class AnswerOnlyTrainer(Trainer):  # type: ignore[misc]
+        def compute_loss(
+            self, model: Any, inputs: dict[str, Any], return_outputs: bool = False, num_items_in_batch: Any = None
+        ) -> Any:
+            causal = model.get_base_model() if hasattr(model, "get_base_model") else model
+            decoder = getattr(causal, causal.base_model_prefix, None)
+            if decoder is None or causal.get_output_embeddings() is None:
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            hidden = decoder(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
+            labels = inputs["labels"][:, 1:]
+            keep = labels != IGNORE
+            logits = causal.get_output_embeddings()(hidden[:, :-1][keep]).float()
+            total = torch.nn.functional.cross_entropy(logits, labels[keep], reduction="sum")
+            count = num_items_in_batch if num_items_in_batch is not None else keep.sum()
+            loss = total / torch.as_tensor(count, device=total.device).clamp(min=1)
+            return (loss, {"loss": loss}) if return_outputs else loss
+
+    return AnswerOnlyTrainer
+
+
+def _device() -> tuple[str, bool]:
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda", torch.cuda.is_bf16_supported()
+    return "cpu", False
+
+
+def finetune(
+    settings: Settings,
+    dataset: Path,
+    *,
+    config: FinetuneConfig | None = None,
+    run: str | None = None,
+    on_step: StepReport | None = None,
+) -> RunMetadata:
+    """Fine-tune the base model with LoRA on ``dataset``'s train split; ``run`` names a run to resume."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import TrainingArguments, set_seed
+
+    config = config or FinetuneConfig()
+    read_manifest(dataset)  # a clear error when the folder holds no dataset
+    train_examples, dev_examples = read_split(dataset, "train"), read_split(dataset, "dev")
+    if len(train_examples) < config.min_examples:
+        raise TooFewExamplesError(
+            f"{len(train_examples)} training examples in {dataset}, at least {config.min_examples} are needed: "
+            "build a bigger dataset with `trellis train dataset`"
+        )
+    base_folder = resolve_base_model(settings, config)
+    model, tokenizer = _load_base(base_folder)
+    set_seed(config.seed)
+    train = _encode(tokenizer, train_examples, config.max_length)
+    dev = _encode(tokenizer, dev_examples[: config.eval_examples], config.max_length)
+    if len(train) < config.min_examples:
+        raise TooFewExamplesError(f"only {len(train)} examples fit in {config.max_length} tokens: raise --max-length")
+
+    if run is not None and not (run_folder(settings, run) / "checkpoints").is_dir():
+        raise RunNotFoundError(f"run {run!r} has no checkpoints to resume from: start a new run without --resume")
+    resuming = run is not None
+    run = run or new_run_id()
+    folder = run_folder(settings, run)
+    device, bf16 = _device()
+    model = get_peft_model(
+        model,
+        LoraConfig(
+            task_type="CAUSAL_LM",
+            r=config.lora_r,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=config.lora_dropout,
+            target_modules=config.target_modules,
+        ),
+    )
+    arguments = TrainingArguments(
+        output_dir=str(folder / "checkpoints"),
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.grad_accumulation,
+        learning_rate=config.learning_rate,
+        warmup_steps=round(config.max_steps * config.warmup_ratio),
+        lr_scheduler_type="cosine",
+        logging_steps=config.logging_steps,
+        save_steps=config.save_steps,
+        save_total_limit=2,
+        eval_strategy="no",
+        prediction_loss_only=True,
+        bf16=bf16,
+        use_cpu=device == "cpu",
+        report_to=[],
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        remove_unused_columns=False,
+        seed=config.seed,
+    )
+    trainer = _answer_only_trainer()(
+        model=model,
+        args=arguments,
+        train_dataset=train,  # type: ignore[arg-type]
+        eval_dataset=dev or None,  # type: ignore[arg-type]
+        data_collator=lambda batch: collate(batch, pad_id=int(tokenizer.pad_token_id)),
+        callbacks=[_callback(on_step)],
+    )
+    began = perf_counter()
+    trainer.train(resume_from_checkpoint=True if resuming else None)
+    losses = [
+        {"step": float(row["step"]), **{k: float(row[k]) for k in ("loss", "eval_loss") if k in row}}
+        for row in trainer.state.log_history
+        if "loss" in row or "eval_loss" in row
+    ]
+    if dev:
+        evaluation = trainer.evaluate()
+        losses.append({"step": float(trainer.state.global_step), "eval_loss": float(evaluation["eval_loss"])})
+    seconds = perf_counter() - began
+    adapter = folder / "adapter"
+    model.save_pretrained(str(adapter))
+    plot_losses(losses, folder / "loss.png", title=f"run {run}: LoRA r={config.lora_r} on {base_folder.name}")
+    metadata = RunMetadata(
+        run=run,
+        base_model=base_folder.name,
+        base_model_path=base_folder,
+        adapter=adapter,
+        dataset=dataset,
+        data_hash=data_hash(dataset),
+        examples={"train": len(train), "dev": len(dev)},
+        config=config.model_dump(mode="json"),
+        losses=losses,
+        created_at=datetime.now(UTC),
+        seconds=round(seconds, 1),
+        device=device + (" bf16" if bf16 else ""),
+    )
+    write_metadata(settings, metadata)
+    shutil.rmtree(folder / "checkpoints", ignore_errors=True)
+    return metadata
