@@ -170,7 +170,10 @@ def test_dates_and_numbers_end_relations_but_never_start_them(read) -> None:
         ("Microsoft", "Organization", "FOUNDED_IN", "1975", "Date"),
         ("Microsoft", "Organization", "BASED_IN", "Redmond", "Location"),
     }
-    assert facts(read("The population of Albania is 2,821,977.")) == set()
+    # "The population of X is N": the number ends the relation; nothing starts from it.
+    assert facts(read("The population of Albania is 2,821,977.")) == {
+        ("Albania", "Location", "HAS_POPULATION", "2,821,977", "Quantity")
+    }
 
 
 def test_co_occurrence_stays_within_a_sentence(read) -> None:
