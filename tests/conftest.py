@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from kg.graph import GraphStore, LocalServer, apply_schema
 from kg.settings import Settings
-from tests.support import REPO, free_port
+from tests.support import REPO, ensure_retrieval_corpus, free_port
 
 if TYPE_CHECKING:
     from kg.vectors import Embedder
@@ -123,11 +123,4 @@ def session_retriever(
 @pytest.fixture
 def retriever(session_retriever: Retriever, retrieval_corpus: Path) -> Retriever:
     """The session's retriever, its corpus ingested again first if another test emptied the graph."""
-    from kg.ingest.pipeline import IngestPipeline
-
-    if not session_retriever.store.query("retrieval_entity_fulltext", query="Tirana", limit=1):
-        IngestPipeline(
-            session_retriever.settings, store=session_retriever.store, embedder=session_retriever.embedder
-        ).ingest([retrieval_corpus])
-        session_retriever.reload_indexes()
-    return session_retriever
+    return ensure_retrieval_corpus(session_retriever, retrieval_corpus)

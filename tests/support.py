@@ -7,8 +7,12 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from retrieval import Retriever
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,3 +60,13 @@ def graph_fingerprint(store: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
         )
     )
     return nodes, edges
+
+
+def ensure_retrieval_corpus(retriever: Retriever, corpus: Path) -> Retriever:
+    """``retriever``, its corpus ingested again first if another test emptied the graph."""
+    from kg.ingest.pipeline import IngestPipeline
+
+    if not retriever.store.query("retrieval_entity_fulltext", query="Tirana", limit=1):
+        IngestPipeline(retriever.settings, store=retriever.store, embedder=retriever.embedder).ingest([corpus])
+        retriever.reload_indexes()
+    return retriever

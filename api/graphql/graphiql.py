@@ -29,7 +29,7 @@ query Ask {
 }
 """
 
-_PAGE = """<!DOCTYPE html>
+_PAGE = r"""<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8" />
@@ -52,7 +52,17 @@ _PAGE = """<!DOCTYPE html>
     };
     const wsClient = graphqlWs.createClient({ url: socket.href, connectionParams: () => storedHeaders(),
                                               lazy: true });
-    const fetcher = GraphiQL.createFetcher({ url: here.href, wsClient });
+    const send = GraphiQL.createFetcher({ url: here.href, wsClient });
+    // Right after the query is replaced GraphiQL may still send the old operation's name, which the server refuses:
+    // a name the document does not define becomes the document's only operation (or none).
+    const fetcher = (params, options) => {
+      const names = [...(params.query || "").matchAll(/(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/g)]
+        .map((match) => match[1]);
+      if (params.operationName && !names.includes(params.operationName)) {
+        params = { ...params, operationName: names.length === 1 ? names[0] : null };
+      }
+      return send(params, options);
+    };
     const element = React.createElement(GraphiQL, {
       fetcher, defaultQuery: __DEFAULT_QUERY__, shouldPersistHeaders: true, isHeadersEditorEnabled: true,
     });
