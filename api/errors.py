@@ -6,7 +6,10 @@ TrellisError (kg.errors)
     ├── PermissionDeniedError    the key lacks the scope the operation needs (HTTP 403)
     ├── InvalidRequestError      the body is malformed or asks for what the API does not offer (HTTP 400)
     ├── ModelNotFoundError       the chat request names a model this API does not serve (HTTP 404)
-    └── RequestTooLargeError     the request body is larger than the configured limit (HTTP 413)
+    ├── RequestTooLargeError     the request body is larger than the configured limit (HTTP 413)
+    ├── InvalidArgumentError     a GraphQL argument is out of range or malformed (HTTP 400)
+    ├── NotFoundError            no such document, entity or job (HTTP 404)
+    └── ServerBusyError          the server cannot take this work now (HTTP 503)
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from kg.errors import TrellisError
 __all__ = [
     "ApiError",
     "AuthenticationError",
+    "InvalidArgumentError",
     "InvalidRequestError",
     "ModelNotFoundError",
+    "NotFoundError",
     "PermissionDeniedError",
     "RequestTooLargeError",
+    "ServerBusyError",
 ]
 
 
