@@ -5,9 +5,9 @@ TrellisError (kg.errors)
     ├── AuthenticationError      no API key, or an unknown one (HTTP 401)
     ├── PermissionDeniedError    the key lacks the scope the operation needs (HTTP 403)
     ├── InvalidRequestError      the body is malformed or asks for what the API does not offer (HTTP 400)
+    │   └── InvalidArgumentError an argument is out of range or malformed: a page size, a cursor, a document (HTTP 400)
     ├── ModelNotFoundError       the chat request names a model this API does not serve (HTTP 404)
     ├── RequestTooLargeError     the request body is larger than the configured limit (HTTP 413)
-    ├── InvalidArgumentError     a GraphQL argument is out of range or malformed (HTTP 400)
     ├── NotFoundError            no such document, entity or job (HTTP 404)
     └── ServerBusyError          the server cannot take this work now (HTTP 503)
 """
@@ -57,6 +57,14 @@ class InvalidRequestError(ApiError):
         self.param = param
 
 
+class InvalidArgumentError(InvalidRequestError):
+    """An argument is out of range or malformed: a page size, a cursor, a document (HTTP 400).
+
+    The GraphQL and ingest name for a bad value (``INVALID_ARGUMENT`` in a mutation's OperationError); the chat
+    route raises its parent. One family, so ``except InvalidRequestError`` sees every bad-input error of the API.
+    """
+
+
 class ModelNotFoundError(ApiError):
     """The chat request names a model this API does not serve (HTTP 404)."""
 
@@ -67,12 +75,6 @@ class RequestTooLargeError(ApiError):
     """The request body is larger than the configured limit (HTTP 413)."""
 
     status_code = 413
-
-
-class InvalidArgumentError(ApiError):
-    """An argument is out of range or malformed (a page size, a cursor, a document)."""
-
-    status_code = 400
 
 
 class NotFoundError(ApiError):

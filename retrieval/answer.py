@@ -135,7 +135,9 @@ class Retriever:
                 entity_ids={e.id for e in entities},
                 limit=len(expansion.facts),
             )
-            evidence = evidence_scores(ranked_facts, expansion.ppr, question=question)  # the asked facts' chunks
+            evidence = evidence_scores(  # the chunks of the facts asked about, chains from the question first
+                ranked_facts, expansion.ppr, question=question, entity_names={e.name for e in entities}
+            )
             passages = rank_passages(candidates, expansion.chunk_scores(), k=options.k, evidence=evidence)
             missing = fetch_passages(self.store, [p.chunk_id for p in passages if not p.text])
             passages = [

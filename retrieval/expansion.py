@@ -21,11 +21,12 @@ import igraph as ig
 from kg.graph import GraphStore, Record
 from retrieval.types import Fact, GraphEdge, GraphPath, LinkedEntity, Passage
 
-__all__ = ["MENTIONS", "Expansion", "GraphExpander"]
+__all__ = ["MENTIONS", "SAME_NAME", "Expansion", "GraphExpander"]
 
 logger = logging.getLogger(__name__)
 
 MENTIONS = "MENTIONS"
+SAME_NAME = "SAME_NAME"
 
 
 @dataclass
@@ -105,7 +106,7 @@ class GraphExpander:
             if not frontier:
                 break
             rows = self.store.query(
-                "retrieval_relations",
+                "retrieval_expansion",
                 ids=frontier,
                 per_entity=self.per_entity,
                 limit=self.limit,
@@ -142,7 +143,7 @@ class GraphExpander:
 
 
 def _fact(row: Record) -> Fact:
-    """A ``retrieval_relations`` record as a fact (pydantic checks the types of what Neo4j returned)."""
+    """A ``retrieval_expansion`` record as a fact (pydantic checks the types of what Neo4j returned)."""
     return Fact.model_validate({**row, "evidence": row["evidence"] or []})
 
 
@@ -176,11 +177,29 @@ def _build(expansion: Expansion, mention_weight: float) -> ig.Graph:
             edges.append((position[chunk_id], position[entity_id]))
             weights.append(mention_weight)
             kinds.append(MENTIONS)
+    for first, second in _twins(expansion.names):
+        edges.append((position[first], position[second]))
+        weights.append(1.0)
+        kinds.append(SAME_NAME)
     graph = ig.Graph(n=len(names), edges=edges, directed=False)
     graph.vs["name"] = names
     graph.es["weight"] = weights
     graph.es["kind"] = kinds
     return graph
+
+
+def _twins(names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Pairs of entities with one name (the NER model typed one country as a place here, an organisation there):
+    each joined to the first of its name, so PageRank and paths flow between them as between one entity."""
+    first: dict[str, str] = {}
+    pairs = []
+    for entity_id, name in names.items():
+        key = name.casefold()
+        if key in first:
+            pairs.append((first[key], entity_id))
+        else:
+            first[key] = entity_id
+    return pairs
 
 
 def _pagerank(graph: ig.Graph, restart: Mapping[str, float], damping: float) -> dict[str, float]:
@@ -193,7 +212,8 @@ def _pagerank(graph: ig.Graph, restart: Mapping[str, float], damping: float) -> 
 
 
 def _paths(graph: ig.Graph, entity_ids: Sequence[str], expansion: Expansion, *, most: int = 4) -> list[GraphPath]:
-    """Shortest paths over entity relations (mentions left out) between each pair of question entities."""
+    """Shortest paths over entity relations (mentions left out; a step between two entities of one name is no
+    relation of its own) between each pair of question entities."""
     present = [e for e in dict.fromkeys(entity_ids) if e in expansion.names][:most]
     if len(present) < 2:
         return []
@@ -209,7 +229,7 @@ def _paths(graph: ig.Graph, entity_ids: Sequence[str], expansion: Expansion, *, 
         if len(found) < 2:
             continue
         ids = [relations.vs[i]["name"] for i in found]
-        steps = [facts[(a, b)] for a, b in pairwise(ids)]
+        steps = [facts[(a, b)] for a, b in pairwise(ids) if (a, b) in facts]
         edges = [
             GraphEdge(
                 source=f.subject_id,

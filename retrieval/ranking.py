@@ -46,23 +46,54 @@ def word_matches(words: Collection[str], text: str) -> float:
     return sum(1 for word in words if word in found) / len(words)
 
 
-def evidence_scores(facts: Sequence[Fact], ppr: Mapping[str, float], *, question: str) -> dict[str, float]:
+def evidence_scores(
+    facts: Sequence[Fact],
+    ppr: Mapping[str, float],
+    *,
+    question: str,
+    entity_names: Collection[str] = (),
+    hops: int = 2,
+    decay: float = 0.9,
+    loose: float = 0.5,
+) -> dict[str, float]:
     """Each evidence chunk of a fact the question asks about (its predicate's words are the question's), scored
-    by that match times the fact's PageRank (its two ends, divided by the best fact's): the chunk behind
-    ``HAS_POPULATION`` of the capital, not every chunk near the country. Facts the question does not ask about
-    give nothing, however close they are."""
+    0..1: the chunk behind ``HAS_POPULATION`` of the capital, not every chunk near the country.
+
+    A fact on a *chain* from the question's entities (``entity_names``; by name, so that entities of one name that
+    the NER model typed differently are one) through asked-about facts scores its predicate match times ``decay``
+    per hop: "the population of the capital of Afghanistan" reaches Kabul by ``CAPITAL_OF``,
+    then Kabul's ``HAS_POPULATION`` (the second hop, whose chunk shares no name with the question). Any other
+    asked-about fact scores ``loose`` times its match times its PageRank (its two ends, divided by the best such
+    fact's). Facts the question does not ask about give nothing, however close they are.
+    """
     words = content_words(question)
     relevance = {f.predicate: _predicate_match(f.predicate, words) for f in facts}
-    centrality = {id(f): ppr.get(f.subject_id, 0.0) + ppr.get(f.object_id, 0.0) for f in facts}
-    top = max((centrality[id(f)] for f in facts if relevance[f.predicate] > 0), default=0.0)
+    asked = [f for f in facts if relevance[f.predicate] > 0]
+    fact_scores = dict.fromkeys(map(id, asked), 0.0)
+    centrality = {id(f): ppr.get(f.subject_id, 0.0) + ppr.get(f.object_id, 0.0) for f in asked}
+    top = max(centrality.values(), default=0.0)
+    if top > 0:
+        for fact in asked:
+            fact_scores[id(fact)] = loose * relevance[fact.predicate] * centrality[id(fact)] / top
+    reached = dict.fromkeys((name.casefold() for name in entity_names), 1.0)
+    for _hop in range(hops):
+        further: dict[str, float] = {}
+        for fact in asked:
+            subject, object_ = fact.subject.casefold(), fact.object.casefold()
+            for near, far in ((subject, object_), (object_, subject)):
+                if near not in reached:
+                    continue
+                score = reached[near] * decay**_hop * relevance[fact.predicate]
+                if score > fact_scores[id(fact)]:
+                    fact_scores[id(fact)] = score
+                if far not in reached:
+                    further[far] = max(further.get(far, 0.0), score)
+        reached |= further
     scores: dict[str, float] = {}
-    for fact in facts:
-        if relevance[fact.predicate] <= 0 or top <= 0:
-            continue
-        score = relevance[fact.predicate] * centrality[id(fact)] / top
+    for fact in asked:
         for evidence in fact.evidence:
-            scores[evidence.chunk_id] = max(scores.get(evidence.chunk_id, 0.0), score)
-    return scores
+            scores[evidence.chunk_id] = max(scores.get(evidence.chunk_id, 0.0), fact_scores[id(fact)])
+    return {chunk: score for chunk, score in scores.items() if score > 0}
 
 
 def _predicate_match(predicate: str, words: Collection[str]) -> float:
@@ -78,7 +109,7 @@ def rank_passages(
     k: int,
     weights: tuple[float, float, float] = (0.4, 0.3, 0.3),
     evidence: Mapping[str, float] | None = None,
-    evidence_weight: float = 0.3,
+    evidence_weight: float = 0.5,
 ) -> list[Passage]:
     """The ``k`` best passages by a weighted sum of dense cosine, full-text and PageRank scores, plus
     ``evidence_weight`` times the score of the best ranked fact the passage is evidence of (``evidence``).

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from tests.support_api import WRITE_KEY
 
@@ -45,7 +46,7 @@ def subscribe(
     ws_url = url.replace("http://", "ws://") + "/graphql"
     messages: list[dict[str, Any]] = []
     with connect(
-        ws_url, subprotocols=["graphql-transport-ws"], additional_headers=headers or {}, open_timeout=timeout
+        ws_url, subprotocols=[Subprotocol("graphql-transport-ws")], additional_headers=headers or {}, open_timeout=timeout
     ) as socket:
         socket.send(json.dumps({"type": "connection_init", "payload": init or {}}))
         ack = json.loads(socket.recv(timeout=timeout))

@@ -47,6 +47,9 @@ class FinetuneConfig(BaseModel):
     lora_alpha: int = Field(default=32, ge=1)
     lora_dropout: float = Field(default=0.05, ge=0, lt=1)
     target_modules: list[str] = Field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
+    lora_layers: int | None = Field(default=10, ge=1)
+    """Adapt only the top this many decoder layers (None: all). Backpropagation stops at the lowest adapted layer,
+    so on a CPU the top third of SmolLM2's 30 layers trains about twice as fast as all of them."""
     max_length: int = Field(default=640, ge=32)
     min_examples: int = Field(default=8, ge=1)
     save_steps: int = Field(default=50, ge=1)
@@ -140,6 +143,14 @@ def _answer_only_trainer() -> Any:
     return AnswerOnlyTrainer
 
 
+def _top_layers(model: Any, count: int | None) -> list[int] | None:
+    """The indexes of the model's top ``count`` decoder layers (None: every layer, or a model that does not say)."""
+    total = getattr(model.config, "num_hidden_layers", None)
+    if count is None or not total or count >= total:
+        return None
+    return list(range(total - count, total))
+
+
 def _device() -> tuple[str, bool]:
     import torch
 
@@ -190,6 +201,7 @@ def finetune(
             lora_alpha=config.lora_alpha,
             lora_dropout=config.lora_dropout,
             target_modules=config.target_modules,
+            layers_to_transform=_top_layers(model, config.lora_layers),
         ),
     )
     arguments = TrainingArguments(

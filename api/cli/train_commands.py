@@ -85,6 +85,9 @@ def finetune(
     batch_size: Annotated[int, typer.Option(help="Examples per step.", min=1)] = 2,
     learning_rate: Annotated[float, typer.Option(help="Peak learning rate.")] = 1e-3,
     lora_r: Annotated[int, typer.Option(help="LoRA rank.", min=1)] = 16,
+    lora_layers: Annotated[
+        int, typer.Option(help="Adapt only the top N decoder layers (0: all); fewer train faster.", min=0)
+    ] = 10,
     max_length: Annotated[int, typer.Option(help="Tokens per example (prompt and answer).", min=32)] = 640,
     resume: Annotated[str | None, typer.Option("--resume", help="Continue this unfinished run.")] = None,
 ) -> None:
@@ -95,7 +98,7 @@ def finetune(
     settings = get_settings()
     config = FinetuneConfig(
         base_model=base, max_steps=steps, batch_size=batch_size, learning_rate=learning_rate, lora_r=lora_r,
-        max_length=max_length,
+        lora_layers=lora_layers or None, max_length=max_length,
     )  # fmt: skip
     with _bars() as bars:
         task = bars.add_task("fine-tuning (LoRA)", total=steps, note="")

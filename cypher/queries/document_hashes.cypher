@@ -1,4 +1,5 @@
-// The content hash of each known document among $ids, to skip unchanged ones.
+// The content hash (and source) of each known document among $ids, to skip unchanged ones and to find the
+// documents an older Trellis stored under an id hashed from the absolute path.
 UNWIND $ids AS id
 MATCH (d:Document {id: id})
-RETURN d.id AS id, d.sha256 AS sha256
+RETURN d.id AS id, d.sha256 AS sha256, d.source AS source

@@ -2,7 +2,9 @@
 
 Documents flow in batches. Each batch lands in Neo4j in one transaction, then its vectors go to FAISS and the index
 is saved, so after any failure Neo4j and FAISS hold the same chunk ids (``trellis index check`` proves it). An
-unchanged document (same content hash) is skipped; a changed one replaces its old version.
+unchanged document (same content hash) is skipped; a changed one replaces its old version. A file that a graph built
+by an earlier Trellis holds under its old id (a hash of its absolute path, same source) replaces that document too,
+so upgrading never duplicates a document.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kg.graph import GraphStore
 from kg.ingest.chunking import Chunker
 from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
 from kg.ingest.loaders import LoadFailure, load_paths
+from kg.ingest.loaders.base import legacy_document_id
 from kg.ingest.report import IngestProgress, IngestReport
 from kg.ingest.resolution import EntityResolver, KnownEntity, Mention, Resolution, name_key
 from kg.ingest.writer import GraphWriter, Removal
@@ -128,7 +131,7 @@ class IngestPipeline:
             for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
                 if pending is not None and in_flight & {document.id for document in batch}:
                     pending.result()  # the same id again: its earlier version lands before hashes are compared
-                documents, stored = self._new_or_changed(batch, report)
+                documents, replaces = self._new_or_changed(batch, report)
                 graphs = self._build_isolating(documents, known, report) if documents else []
                 if pending is not None:
                     pending.result()
@@ -136,7 +139,7 @@ class IngestPipeline:
                 if graphs:
                     _remember(graphs, known)
                     in_flight = {graph.document.id for graph in graphs}
-                    pending = io.submit(self._write, graphs, stored, chunk_index, entity_index, report)
+                    pending = io.submit(self._write, graphs, replaces, chunk_index, entity_index, report)
             if pending is not None:
                 pending.result()
         report.seconds = perf_counter() - began
@@ -167,13 +170,33 @@ class IngestPipeline:
             else:
                 yield item
 
-    def _new_or_changed(self, documents: list[Document], report: IngestReport) -> tuple[list[Document], set[str]]:
-        """The documents to write, and the ids among them that Neo4j holds an older version of."""
-        rows = self.store.query("document_hashes", ids=[document.id for document in documents])
-        stored = {row["id"]: row["sha256"] for row in rows}
-        fresh = [document for document in documents if stored.get(document.id) != document.sha256]
+    def _new_or_changed(self, documents: list[Document], report: IngestReport) -> tuple[list[Document], dict[str, str]]:
+        """The documents to write, and for those Neo4j holds an older version of, that version's id.
+
+        The older version is the document's own id when its text changed, or the id an earlier Trellis gave the
+        same file (hashed from the absolute path it still has as its source) when the graph does not know the
+        document's id yet: that one is replaced (re-built under the new id), never left beside it as a duplicate.
+        """
+        legacy = {document.id: legacy_document_id(document) for document in documents}
+        ids = {document.id for document in documents} | {old for old in legacy.values() if old}
+        rows = {row["id"]: row for row in self.store.query("document_hashes", ids=sorted(ids))}
+        fresh: list[Document] = []
+        replaces: dict[str, str] = {}
+        for document in documents:
+            if (row := rows.get(document.id)) is not None:
+                if row["sha256"] != document.sha256:
+                    fresh.append(document)
+                    replaces[document.id] = document.id
+                continue
+            fresh.append(document)
+            old = legacy[document.id]
+            if old and (row := rows.get(old)) is not None and row["source"] == document.source:
+                logger.info(
+                    "%s: replacing %s, its id from an earlier Trellis, by %s", document.source, old, document.id
+                )
+                replaces[document.id] = old
         report.skipped += len(documents) - len(fresh)
-        return fresh, {document.id for document in fresh if document.id in stored}
+        return fresh, replaces
 
     def _build_isolating(
         self, documents: list[Document], known: dict[str, KnownEntity], report: IngestReport
@@ -192,14 +215,14 @@ class IngestPipeline:
     def _write(
         self,
         graphs: list[DocumentGraph],
-        stored: set[str],
+        replaces: dict[str, str],
         chunk_index: VectorIndex,
         entity_index: VectorIndex,
         report: IngestReport,
     ) -> None:
         """Write one batch to Neo4j in one transaction, then its vectors to FAISS (saved atomically)."""
         with report.timed("write"):
-            replacing = [graph.document.id for graph in graphs if graph.document.id in stored]
+            replacing = [replaces[graph.document.id] for graph in graphs if graph.document.id in replaces]
             removal = self.writer.write(graphs, replacing=replacing)
         self.progress.advance("write", len(graphs))
         with report.timed("index"):

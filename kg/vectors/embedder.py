@@ -18,6 +18,7 @@ import numpy as np
 
 from kg.errors import ModelError
 from kg.settings import Settings
+from kg.vectors.coalesce import Coalescer
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -63,6 +64,8 @@ class Embedder:
         self.batch_size = settings.embedding_batch_size
         self._model = self._load(self.model_path, self.device)
         self._lock = threading.RLock()  # the API calls one embedder from many threads
+        # Small calls from many threads at once (API requests) share one model batch.
+        self._coalesce = Coalescer(self._encode, max_texts=max(self.batch_size, 32))
         # Newer sentence-transformers renamed the method (the old name warns); older ones lack the new name.
         get_dimensions = getattr(self._model, "get_embedding_dimension", None)
         dimensions = get_dimensions() if get_dimensions else self._model.get_sentence_embedding_dimension()
@@ -131,7 +134,8 @@ class Embedder:
         """Embed ``texts`` in batches: an ``(len(texts), dimensions)`` float32 array of unit-length rows.
 
         Texts are embedded longest first (less padding per batch) and returned in the order given.
-        ``progress`` is called after each batch; ``show_progress_bar`` draws a tqdm bar instead.
+        ``progress`` is called after each batch; ``show_progress_bar`` draws a tqdm bar instead. A call of at most
+        one batch from a thread that finds the model busy joins the texts of other waiting threads in one batch.
         """
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of texts; wrap a single text in a list")
@@ -139,6 +143,8 @@ class Embedder:
         out = np.empty((total, self.dimensions), dtype=np.float32)
         if total == 0:
             return out
+        if total <= self.batch_size and progress is None and not show_progress_bar:
+            return self._coalesce(texts)
         order = sorted(range(total), key=lambda i: len(texts[i]), reverse=True)
         starts = range(0, total, self.batch_size)
         if show_progress_bar:
@@ -147,21 +153,25 @@ class Embedder:
             starts = tqdm(starts, desc="embedding", unit="batch")
         for start in starts:
             positions = order[start : start + self.batch_size]
-            try:
-                with self._lock:  # a fast tokenizer used from two threads at once fails ("Already borrowed")
-                    vectors = self._model.encode(
-                        [texts[i] for i in positions],
-                        batch_size=self.batch_size,
-                        normalize_embeddings=True,
-                        convert_to_numpy=True,
-                        show_progress_bar=False,
-                    )
-            except Exception as exc:  # torch and tokenizers errors, e.g. CUDA out of memory
-                raise ModelError(f"the embedding model {self.model_path} failed on {self.device}: {exc}") from exc
-            out[positions] = vectors
+            out[positions] = self._encode([texts[i] for i in positions])
             if progress is not None:
                 progress(min(start + self.batch_size, total), total)
         return out
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One model batch: unit vectors of ``texts`` in their order."""
+        try:
+            with self._lock:  # a fast tokenizer used from two threads at once fails ("Already borrowed")
+                vectors = self._model.encode(
+                    list(texts),
+                    batch_size=max(len(texts), 1),
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+        except Exception as exc:  # torch and tokenizers errors, e.g. CUDA out of memory
+            raise ModelError(f"the embedding model {self.model_path} failed on {self.device}: {exc}") from exc
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimensions)
 
     def embed_one(self, text: str) -> np.ndarray:
         """Embed one text: a ``(dimensions,)`` float32 unit vector."""

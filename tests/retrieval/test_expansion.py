@@ -4,10 +4,10 @@ question entities."""
 from __future__ import annotations
 
 from retrieval import AnswerOptions, Retriever
-from retrieval.expansion import Expansion, GraphExpander
+from retrieval.expansion import SAME_NAME, Expansion, GraphExpander, _build, _pagerank, _paths
 from retrieval.linking import EntityLinker
 from retrieval.search import PassageSearch
-from retrieval.types import LinkedEntity, Passage
+from retrieval.types import Fact, LinkedEntity, Passage
 
 
 def _expand(retriever: Retriever, question: str) -> tuple[list[LinkedEntity], list[Passage], Expansion]:
@@ -56,3 +56,21 @@ def test_relations_carry_their_evidence(retriever: Retriever) -> None:
     capital = next(f for f in expansion.facts if f.predicate == "CAPITAL_OF" and f.subject == "Tirana")
     assert capital.object == "Albania" and capital.evidence
     assert all(e.document_id for e in capital.evidence)
+
+
+def test_entities_of_one_name_are_joined_so_pagerank_and_paths_cross_them() -> None:
+    def fact(subject: str, subject_id: str, predicate: str, obj: str, object_id: str) -> Fact:
+        return Fact(
+            subject_id=subject_id, subject=subject, predicate=predicate, object_id=object_id, object=obj,
+            confidence=0.8, evidence=[],
+        )  # fmt: skip
+
+    capital = fact("Ouagadougou", "oua", "CAPITAL_OF", "Burkina Faso", "bf-place")
+    currency = fact("Franc", "franc", "CURRENCY_OF", "Burkina Faso", "bf-organisation")
+    names = {"oua": "Ouagadougou", "bf-place": "Burkina Faso", "bf-organisation": "Burkina Faso", "franc": "Franc"}
+    expansion = Expansion(facts=[capital, currency], names=names)
+    graph = _build(expansion, mention_weight=0.5)
+    assert graph.es.select(kind_eq=SAME_NAME)["kind"] == [SAME_NAME]
+    assert _pagerank(graph, {"oua": 1.0}, 0.85)["franc"] > 0
+    (path,) = _paths(graph, ["oua", "franc"], expansion)
+    assert [edge.type for edge in path.edges] == ["CAPITAL_OF", "CURRENCY_OF"]

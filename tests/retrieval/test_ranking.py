@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from retrieval.ranking import content_words, evidence_scores, rank_facts, rank_passages, word_matches
 from retrieval.types import Evidence, Fact, Passage
 
@@ -65,12 +67,28 @@ def test_the_evidence_of_asked_facts_lifts_its_passage() -> None:
     )
     ppr = {"kabul": 0.2, "afghanistan": 0.4, "4,434,550": 0.05, "afghani": 0.05}
     question = "What is the population of the capital of Afghanistan?"
-    scores = evidence_scores([capital, population, currency], ppr, question=question)
+    scores = evidence_scores([capital, population, currency], ppr, question=question, entity_names={"Afghanistan"})
     assert set(scores) == {"capital", "population"}, "the currency is near the country but not asked about"
-    assert scores["capital"] == 1.0 and 0 < scores["population"] < 1.0
+    assert scores["capital"] == 1.0, "the first hop of the chain from the question's country"
+    assert scores["population"] == pytest.approx(0.9), "the second hop, through Kabul"
+    loose = evidence_scores([capital, population, currency], ppr, question=question)
+    assert set(loose) == {"capital", "population"} and 0 < loose["population"] < loose["capital"] <= 0.5
     candidates = [_passage(c, dense=0.5) for c in ("currency", "population", "capital")]
     near = {"currency": 0.8, "capital": 1.0, "population": 0.5}
     plain = rank_passages(candidates, near, k=2)
     lifted = rank_passages(candidates, near, k=2, evidence=scores)
     assert [p.chunk_id for p in plain] == ["capital", "currency"]
     assert [p.chunk_id for p in lifted] == ["capital", "population"]
+
+
+def test_a_chain_runs_by_name_through_entities_the_ner_typed_differently() -> None:
+    capital = _fact("Ouagadougou", "CAPITAL_OF", "Burkina Faso").model_copy(
+        update={"evidence": [Evidence(chunk_id="capital", document_id="d1")]}
+    )
+    currency = _fact("Franc", "CURRENCY_OF", "Burkina Faso").model_copy(
+        update={"object_id": "burkina-faso-as-an-organisation", "evidence": [Evidence(chunk_id="currency")]}
+    )
+    elsewhere = _fact("Kwanza", "CURRENCY_OF", "Angola").model_copy(update={"evidence": [Evidence(chunk_id="angola")]})
+    question = "What is the currency of the country whose capital is Ouagadougou?"
+    scores = evidence_scores([capital, currency, elsewhere], {}, question=question, entity_names={"Ouagadougou"})
+    assert scores == {"capital": 1.0, "currency": pytest.approx(0.9)}

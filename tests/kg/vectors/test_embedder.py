@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from pathlib import Path
 
@@ -110,3 +112,20 @@ def test_a_broken_model_folder_is_a_model_error(tmp_path: Path) -> None:
 def test_device_defaults_to_what_is_present() -> None:
     assert resolve_device("cpu") == "cpu"
     assert resolve_device(None) in {"cpu", "cuda"}
+
+
+def test_concurrent_small_calls_share_model_batches_and_match_single_calls(embedder: Embedder) -> None:
+    questions = [f"What is the capital of country number {i}?" for i in range(24)]
+    alone = np.stack([embedder.embed([q])[0] for q in questions])
+    before = embedder._coalesce.batches
+    barrier = threading.Barrier(len(questions))
+
+    def ask(i: int) -> np.ndarray:
+        barrier.wait()
+        return embedder.embed([questions[i], "Albania"])
+
+    with ThreadPoolExecutor(max_workers=len(questions)) as pool:
+        together = list(pool.map(ask, range(len(questions))))
+    assert np.allclose(np.stack([rows[0] for rows in together]), alone, atol=1e-5)
+    assert all(np.allclose(rows[1], together[0][1], atol=1e-5) for rows in together)
+    assert embedder._coalesce.batches - before < len(questions)  # some callers were served by another's batch

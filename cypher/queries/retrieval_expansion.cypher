@@ -1,0 +1,22 @@
+// One hop of graph expansion: the relations between each given entity (and the entities of the same name, which
+// the NER model typed differently, e.g. a country once as a place and once as an organisation) and other entities.
+// Bounded twice: at most $per_entity relations per entity, at most $limit in all, kept in the order of $ids (the
+// first ids are the most wanted: the question's own entities), most confident first within one id; evidence cut to
+// $evidence chunks, each paired with its document. $ids: entity ids, best first.
+UNWIND range(0, size($ids) - 1) AS rank
+MATCH (seed:Entity {id: $ids[rank]})
+MATCH (s:Entity {name: seed.name})
+CALL (s) {
+  MATCH (s)-[r]-(o:Entity)
+  RETURN r
+  ORDER BY r.confidence DESC, o.id
+  LIMIT $per_entity
+}
+WITH r, min(rank) AS rank
+WITH r, rank, startNode(r) AS a, endNode(r) AS b
+ORDER BY rank, r.confidence DESC, a.id, b.id
+LIMIT $limit
+RETURN a.id AS subject_id, a.name AS subject, a.type AS subject_type, type(r) AS predicate,
+       b.id AS object_id, b.name AS object, b.type AS object_type, coalesce(r.confidence, 0.0) AS confidence,
+       [cid IN coalesce(r.evidence, [])[..$evidence] |
+         {chunk_id: cid, document_id: head(COLLECT { MATCH (c:Chunk {id: cid}) RETURN c.document_id })}] AS evidence
