@@ -23,6 +23,7 @@ from training.curves import plot_losses
 from training.encoding import IGNORE, EncodedExample, collate, encode_example
 from training.errors import BaseModelNotFoundError, RunNotFoundError, TooFewExamplesError
 from training.registry import new_run_id, run_folder, write_metadata
+from training.split import cap_unanswerable
 from training.storage import data_hash, read_manifest, read_split
 from training.types import RunMetadata
 
@@ -38,7 +39,7 @@ class FinetuneConfig(BaseModel):
     """LoRA and Trainer knobs. The defaults fit a useful run in about 20 minutes on two CPU cores."""
 
     base_model: Path | None = None  # None: the settings' model (the packaged SmolLM2, converted once)
-    max_steps: int = Field(default=120, ge=1)
+    max_steps: int = Field(default=80, ge=1)
     batch_size: int = Field(default=2, ge=1)
     grad_accumulation: int = Field(default=1, ge=1)
     learning_rate: float = Field(default=1e-3, gt=0)
@@ -47,14 +48,16 @@ class FinetuneConfig(BaseModel):
     lora_alpha: int = Field(default=32, ge=1)
     lora_dropout: float = Field(default=0.05, ge=0, lt=1)
     target_modules: list[str] = Field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
-    lora_layers: int | None = Field(default=10, ge=1)
+    lora_layers: int | None = Field(default=8, ge=1)
     """Adapt only the top this many decoder layers (None: all). Backpropagation stops at the lowest adapted layer,
     so on a CPU the top third of SmolLM2's 30 layers trains about twice as fast as all of them."""
-    max_length: int = Field(default=640, ge=32)
+    max_length: int = Field(default=512, ge=32)
     min_examples: int = Field(default=8, ge=1)
+    unanswerable_share: float = Field(default=0.2, gt=0, le=1)
+    """The most of the training examples that may be unanswerable (1: all kept); see ``cap_unanswerable``."""
     save_steps: int = Field(default=50, ge=1)
     logging_steps: int = Field(default=5, ge=1)
-    eval_examples: int = Field(default=32, ge=0)  # dev examples for the dev loss at the end (0: none)
+    eval_examples: int = Field(default=16, ge=0)  # dev examples for the dev loss at the end (0: none)
     seed: int = 0
 
 
@@ -174,6 +177,7 @@ def finetune(
     config = config or FinetuneConfig()
     read_manifest(dataset)  # a clear error when the folder holds no dataset
     train_examples, dev_examples = read_split(dataset, "train"), read_split(dataset, "dev")
+    train_examples = cap_unanswerable(train_examples, share=config.unanswerable_share, seed=config.seed)
     if len(train_examples) < config.min_examples:
         raise TooFewExamplesError(
             f"{len(train_examples)} training examples in {dataset}, at least {config.min_examples} are needed: "

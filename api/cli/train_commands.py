@@ -81,14 +81,14 @@ def finetune(
     base: Annotated[
         Path | None, typer.Option("--base", help="Base model folder (default: the settings' model).")
     ] = None,
-    steps: Annotated[int, typer.Option(help="Optimiser steps.", min=1)] = 120,
+    steps: Annotated[int, typer.Option(help="Optimiser steps.", min=1)] = 80,
     batch_size: Annotated[int, typer.Option(help="Examples per step.", min=1)] = 2,
     learning_rate: Annotated[float, typer.Option(help="Peak learning rate.")] = 1e-3,
     lora_r: Annotated[int, typer.Option(help="LoRA rank.", min=1)] = 16,
     lora_layers: Annotated[
         int, typer.Option(help="Adapt only the top N decoder layers (0: all); fewer train faster.", min=0)
-    ] = 10,
-    max_length: Annotated[int, typer.Option(help="Tokens per example (prompt and answer).", min=32)] = 640,
+    ] = 8,
+    max_length: Annotated[int, typer.Option(help="Tokens per example (prompt and answer).", min=32)] = 512,
     resume: Annotated[str | None, typer.Option("--resume", help="Continue this unfinished run.")] = None,
 ) -> None:
     """LoRA fine-tune the base model on the dataset's train split; registers the run."""

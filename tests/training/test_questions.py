@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from training.questions import QuestionPlan, plan_questions
-from training.split import split_by_entity
+from training.split import cap_unanswerable, split_by_entity
 from training.types import Example, GraphRelation
 
 
@@ -55,3 +55,16 @@ def test_no_test_entity_occurs_in_train() -> None:
     assert by_split["test"] and by_split["train"]
     assert not by_split["test"] & by_split["train"] and not by_split["dev"] & by_split["train"]
     assert len(kept) + dropped == len(examples)
+
+
+def test_unanswerable_examples_are_capped_to_their_share_in_order() -> None:
+    answerable = [_example(f"a{i}") for i in range(8)]
+    unanswerable = [_example(f"u{i}").model_copy(update={"kind": "unanswerable"}) for i in range(8)]
+    mixed = [e for pair in zip(answerable, unanswerable, strict=True) for e in pair]
+    kept = cap_unanswerable(mixed, share=0.2, seed=1)
+    assert [e for e in kept if e.answerable] == answerable
+    assert len([e for e in kept if not e.answerable]) == 2  # 2 of 10: 20%
+    assert kept == [e for e in mixed if e in kept], "the order is kept"
+    assert cap_unanswerable(mixed, share=0.2, seed=1) == kept, "the choice is seeded"
+    assert cap_unanswerable(mixed, share=1.0) == mixed
+    assert cap_unanswerable(answerable, share=0.2) == answerable
