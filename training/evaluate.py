@@ -8,6 +8,8 @@ the share of cited relations that exist in the graph (checked in Neo4j).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
@@ -25,7 +27,7 @@ from training.errors import CorruptAdapterError, TooFewExamplesError
 from training.finetune import FinetuneConfig, resolve_base_model
 from training.metrics import cited_triples, exact_match, short_answer, token_f1
 from training.registry import read_run
-from training.storage import read_split
+from training.storage import data_hash, read_split
 from training.types import EvalMetrics, EvalReport, Example, Split
 
 __all__ = ["EvalConfig", "evaluate", "relations_in_graph", "score"]
@@ -152,6 +154,45 @@ def _load(settings: Settings, run: str | None) -> tuple[Any, Any, str, str | Non
     return model, tokenizer, folder.name, tuned_name
 
 
+def _base_cache(
+    settings: Settings, dataset: Path, examples: Sequence[Example], config: EvalConfig, base_name: str
+) -> Path:
+    """Where the base model's answers to these examples are kept: greedy decoding gives the same answers to the
+    same prompts, so comparing a second run with the base on the same dataset need not generate them again."""
+    key = hashlib.sha256(
+        json.dumps(
+            {
+                "data": data_hash(dataset),
+                "base": base_name,
+                "examples": [e.id for e in examples],
+                "generation": config.model_dump(include={"max_new_tokens", "max_length"}),
+            },
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()[:20]
+    return settings.data_dir / "training" / "base-answers" / f"{key}.json"
+
+
+def _cached(path: Path | None, count: int) -> list[str] | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        answers = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # a damaged cache is regenerated
+    if not isinstance(answers, list) or len(answers) != count or not all(isinstance(a, str) for a in answers):
+        return None
+    logger.info("base answers read from %s", path)
+    return answers
+
+
+def _store(path: Path, answers: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(answers), encoding="utf-8")
+    partial.replace(path)
+
+
 def evaluate(
     settings: Settings,
     dataset: Path,
@@ -175,9 +216,14 @@ def evaluate(
         if name is None:
             continue
         began = perf_counter()
-        context = model.disable_adapter() if switch and tuned_name else nullcontext()
-        with context:
-            predictions = _generate(model, tokenizer, examples, config=config, tick=tick)
+        cache = _base_cache(settings, dataset, examples, config, base_name) if switch else None
+        predictions = _cached(cache, len(examples))
+        if predictions is None:
+            context = model.disable_adapter() if switch and tuned_name else nullcontext()
+            with context:
+                predictions = _generate(model, tokenizer, examples, config=config, tick=tick)
+            if cache is not None:
+                _store(cache, predictions)
         result = score(name, examples, predictions, store)
         metrics.append(result.model_copy(update={"seconds": round(perf_counter() - began, 1)}))
         for row, prediction in zip(rows, predictions, strict=True):

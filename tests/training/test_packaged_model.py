@@ -30,3 +30,9 @@ def test_a_few_steps_on_the_packaged_model_then_evaluate(tmp_path: Path, tiny_da
     for metrics in report.models:
         assert 0 <= metrics.exact_match <= 100 and 0 <= metrics.f1 <= 100
         assert metrics.valid_cited_relations is None or 0 <= metrics.valid_cited_relations <= 100
+
+    answers = list((settings.data_dir / "training" / "base-answers").glob("*.json"))
+    assert len(answers) == 1, "the base model's answers are kept for the next comparison"
+    again = evaluate(settings, tiny_dataset, store=store, config=EvalConfig(max_new_tokens=24))
+    assert [row["base"] for row in again.predictions] == [row["base"] for row in report.predictions]
+    assert again.models[0].model_copy(update={"seconds": 0}) == report.models[0].model_copy(update={"seconds": 0})
