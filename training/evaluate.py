@@ -207,6 +207,7 @@ def evaluate(
     examples = read_split(dataset, config.split)[: config.limit]
     if not examples:
         raise TooFewExamplesError(f"the {config.split} split of {dataset} is empty: build a bigger dataset")
+    store.verify()  # the cited relations are checked in Neo4j: fail now, not after minutes of generation
     model, tokenizer, base_name, tuned_name = _load(settings, run)
     rows: list[dict[str, str]] = [
         {"id": e.id, "kind": e.kind, "question": e.question, "gold": e.target} for e in examples

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from kg.settings import Settings
 from retrieval.generators.promoted import PromotedModel, promoted_path, read_promoted, write_promoted
@@ -79,3 +80,17 @@ def test_corrupt_adapter_is_never_promoted(
     assert _snapshot(training_settings.data_dir / "models") == before
     assert read_promoted(training_settings) == earlier
     assert promoted_path(training_settings).is_file()
+
+
+def test_evaluation_without_neo4j_fails_before_any_generation(training_settings: Settings, tiny_dataset: Path) -> None:
+    from kg.errors import Neo4jUnavailableError
+    from kg.graph import GraphStore
+    from kg.graph.throwaway import free_port
+    from training.evaluate import evaluate
+
+    nowhere = training_settings.model_copy(
+        update={"neo4j_uri": f"bolt://127.0.0.1:{free_port()}", "neo4j_password": SecretStr("not-used")}
+    )
+    with GraphStore(nowhere) as store, pytest.raises(Neo4jUnavailableError, match="cannot reach Neo4j"):
+        evaluate(nowhere, tiny_dataset, store=store)
+    assert not (nowhere.data_dir / "training" / "base-answers").exists(), "nothing was generated"
