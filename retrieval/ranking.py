@@ -76,14 +76,14 @@ def evidence_scores(
         for fact in asked:
             fact_scores[id(fact)] = loose * relevance[fact.predicate] * centrality[id(fact)] / top
     reached = dict.fromkeys((name.casefold() for name in entity_names), 1.0)
-    for _hop in range(hops):
+    for hop in range(hops):
         further: dict[str, float] = {}
         for fact in asked:
             subject, object_ = fact.subject.casefold(), fact.object.casefold()
             for near, far in ((subject, object_), (object_, subject)):
                 if near not in reached:
                     continue
-                score = reached[near] * decay**_hop * relevance[fact.predicate]
+                score = reached[near] * decay**hop * relevance[fact.predicate]
                 if score > fact_scores[id(fact)]:
                     fact_scores[id(fact)] = score
                 if far not in reached:
@@ -154,8 +154,7 @@ def rank_facts(
     for fact in facts:
         if fact.predicate in exclude:
             continue
-        predicate = content_words(fact.predicate.replace("_", " "))
-        relevance = sum(1 for w in predicate if w in words) / len(predicate) if predicate else 0.0
+        relevance = _predicate_match(fact.predicate, words)
         touches = 1.0 if {fact.subject_id, fact.object_id} & set(entity_ids) else 0.0
         centrality = (ppr.get(fact.subject_id, 0.0) + ppr.get(fact.object_id, 0.0)) / top if top > 0 else 0.0
         score = (0.5 * relevance + 0.3 * touches + 0.2 * centrality) * (0.5 + 0.5 * fact.confidence)

@@ -46,7 +46,10 @@ def subscribe(
     ws_url = url.replace("http://", "ws://") + "/graphql"
     messages: list[dict[str, Any]] = []
     with connect(
-        ws_url, subprotocols=[Subprotocol("graphql-transport-ws")], additional_headers=headers or {}, open_timeout=timeout
+        ws_url,
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers=headers or {},
+        open_timeout=timeout,
     ) as socket:
         socket.send(json.dumps({"type": "connection_init", "payload": init or {}}))
         ack = json.loads(socket.recv(timeout=timeout))

@@ -26,7 +26,7 @@ from training.encoding import prompt_ids
 from training.errors import CorruptAdapterError, TooFewExamplesError
 from training.finetune import FinetuneConfig, resolve_base_model
 from training.metrics import cited_triples, exact_match, short_answer, token_f1
-from training.registry import read_run
+from training.registry import read_run, write_json
 from training.storage import data_hash, read_split
 from training.types import EvalMetrics, EvalReport, Example, Split
 
@@ -186,13 +186,6 @@ def _cached(path: Path | None, count: int) -> list[str] | None:
     return answers
 
 
-def _store(path: Path, answers: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(answers), encoding="utf-8")
-    partial.replace(path)
-
-
 def evaluate(
     settings: Settings,
     dataset: Path,
@@ -224,7 +217,8 @@ def evaluate(
             with context:
                 predictions = _generate(model, tokenizer, examples, config=config, tick=tick)
             if cache is not None:
-                _store(cache, predictions)
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                write_json(cache, json.dumps(predictions))
         result = score(name, examples, predictions, store)
         metrics.append(result.model_copy(update={"seconds": round(perf_counter() - began, 1)}))
         for row, prediction in zip(rows, predictions, strict=True):

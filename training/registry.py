@@ -32,6 +32,7 @@ __all__ = [
     "run_folder",
     "runs_folder",
     "update_metrics",
+    "write_json",
     "write_metadata",
 ]
 
@@ -57,7 +58,8 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{(now or datetime.now(UTC)):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
-def _write_json(path: Path, text: str) -> None:
+def write_json(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a scratch file in the same folder, then renamed over it)."""
     handle, scratch = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text)
@@ -69,7 +71,7 @@ def write_metadata(settings: Settings, metadata: RunMetadata) -> Path:
     folder = run_folder(settings, metadata.run)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / _METADATA
-    _write_json(path, metadata.model_dump_json(indent=2))
+    write_json(path, metadata.model_dump_json(indent=2))
     return path
 
 
