@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     embedding_model: str | None = None
     embedding_dimensions: int = 384
     embedding_batch_size: int = Field(default=64, ge=1)
+    embedding_cache_size: int = Field(default=1024, ge=0)  # query vectors kept (LRU, embed_queries); 0: none
     device: str | None = None  # "cpu", "cuda"; None picks CUDA when present
     faiss_flat_max: int = Field(default=50_000, ge=1)  # past this many vectors, an approximate index
     faiss_index_kind: str = Field(default="auto", pattern="^(auto|flat|hnsw|ivf)$")
@@ -85,6 +86,7 @@ class Settings(BaseSettings):
     llm_adapter: Path | None = None  # a peft LoRA adapter folder; None: the promoted one (training), if any
     llm_max_new_tokens: int = Field(default=96, ge=1, le=4096)
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)  # 0: greedy
+    llm_constrain_citations: bool = True  # a cited relation must be one of the context's facts (constrained decoding)
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"), repr=False)
     openai_model: str = "gpt-4o-mini"
@@ -105,6 +107,8 @@ class Settings(BaseSettings):
     api_max_cost: int = Field(default=20_000, ge=10)  # estimated fields resolved (list fields times their page size)
     api_max_page_size: int = Field(default=100, ge=1, le=1_000)  # first / k / limit of every list argument
     api_max_subscriptions: int = Field(default=4, ge=1, le=100)  # operations in flight per WebSocket
+    api_graphql_cache_size: int = Field(default=256, ge=0)  # parsed and validated documents kept (LRU); 0: none
+    api_compute_threads: int = Field(default=1, ge=0)  # threads per torch / FAISS operation in `trellis serve`; 0: all
     api_max_ingest_documents: int = Field(default=100, ge=1)  # documents in one ingestDocuments call
     api_max_request_bytes: int = Field(default=2_000_000, ge=1_000)  # body of a GraphQL request
     api_log_json: bool = True  # structured (JSON) request logs from `trellis serve`

@@ -1,10 +1,15 @@
 """Candidate passages: dense search in the chunk FAISS index and Neo4j full-text search over ``chunk_text``, fused
-with reciprocal rank fusion."""
+with reciprocal rank fusion.
+
+:meth:`PassageSearch.run` makes one Neo4j round trip: the full-text hits and the passages of every candidate
+(``retrieval_chunk_fulltext_passages``), instead of a full-text query and then a passage fetch.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,21 +44,22 @@ def reciprocal_rank_fusion(
     return {item: scores[item] for item in order}
 
 
+def _passage(row: Mapping[str, Any]) -> Passage:
+    return Passage(
+        chunk_id=row["id"],
+        document_id=row["document_id"],
+        text=row["text"] or "",
+        title=row["title"],
+        index=row["index"],
+    )
+
+
 def fetch_passages(store: GraphStore, ids: Iterable[str]) -> dict[str, Passage]:
     """The chunks of ``ids`` as passages with their text and document title, keyed by chunk id."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
-    return {
-        row["id"]: Passage(
-            chunk_id=row["id"],
-            document_id=row["document_id"],
-            text=row["text"] or "",
-            title=row["title"],
-            index=row["index"],
-        )
-        for row in store.query("retrieval_chunks", ids=wanted)
-    }
+    return {row["id"]: _passage(row) for row in store.query("retrieval_chunks", ids=wanted)}
 
 
 class PassageSearch:
@@ -79,12 +85,25 @@ class PassageSearch:
         rows = self.store.query("retrieval_chunk_fulltext", query=query, limit=self.candidates)
         return [(row["id"], float(row["score"])) for row in rows]
 
+    def fulltext_with_passages(
+        self, question: str, ids: Sequence[str]
+    ) -> tuple[list[tuple[str, float]], dict[str, Passage]]:
+        """:meth:`fulltext`'s hits, and the passages of those chunks and of ``ids``, in one round trip."""
+        query = terms_query(question)
+        if not query:
+            return [], fetch_passages(self.store, ids)
+        rows = self.store.query("retrieval_chunk_fulltext_passages", query=query, limit=self.candidates, ids=list(ids))
+        hits = sorted(
+            ((row["id"], float(row["fulltext"])) for row in rows if row["fulltext"] is not None),
+            key=lambda hit: (-hit[1], hit[0]),
+        )
+        return hits, {row["id"]: _passage(row) for row in rows}
+
     def run(self, question: str, vector: np.ndarray) -> list[Passage]:
         """Candidate passages for the question, best first by RRF, each with its dense and full-text scores."""
         dense = self.dense(vector)
-        text = self.fulltext(question)
+        text, found = self.fulltext_with_passages(question, [i for i, _ in dense])
         fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in text]], k=self.rrf_k)
-        found = fetch_passages(self.store, fused)
         return _scored(fused, found, dict(dense), dict(text))
 
 

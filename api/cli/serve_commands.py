@@ -168,8 +168,11 @@ def _foreground(settings: Settings, *, host: str, port: int, url: str, key_file:
 
     from api.app import create_app
     from api.logs import configure_logging
+    from kg.vectors.threads import limit_compute_threads
 
     configure_logging(json_lines=settings.api_log_json)
+    if settings.api_compute_threads:  # concurrent requests use the cores; one operation need not (kg/vectors/threads)
+        limit_compute_threads(settings.api_compute_threads)
     app = create_app(settings)
     app.state.trellis.warm_up()
     _print_usage(settings, url, key_file)

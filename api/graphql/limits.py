@@ -5,6 +5,12 @@ adds an estimate of how many fields an operation resolves (a list field counts i
 its page), so ``entities(first: 100) { relations(first: 50) { evidence { chunk { document { ... } } } } }``
 is refused at validation instead of being executed. In production, introspection is off and errors other than
 the caller's own mistakes are masked.
+
+The validation rules are built once per schema (the same classes for every operation), so Strawberry's
+``ParserCache`` and ``ValidationCache`` can remember a document and its validation errors: a client sending the same
+document with new variables (the usual case) skips parsing and validating it again. The caches are bounded LRUs
+(``settings.api_graphql_cache_size``, 0 turns them off); a document over the token limit fails to parse and is
+never cached.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from api.errors import ApiError, InvalidArgumentError
@@ -124,12 +132,18 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     cost_rule = type(
         "CostLimit", (CostLimit,), {"max_cost": settings.api_max_cost, "page_cap": settings.api_max_page_size}
     )
+    # The rule classes are made once here, not per operation: the validation cache is keyed by them.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.api_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.api_max_aliases).validation_rules,
+        cost_rule,
+    ]
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.api_max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.api_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.api_max_aliases),
-        lambda: AddValidationRules([cost_rule]),
+        lambda: AddValidationRules(rules),
     ]
+    if (size := settings.api_graphql_cache_size) > 0:
+        extensions += [lambda: ParserCache(maxsize=size), lambda: ValidationCache(maxsize=size)]
     if settings.api_production:
         extensions += [DisableIntrospection, lambda: MaskErrors(should_mask_error=_should_mask)]
     return extensions

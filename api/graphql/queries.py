@@ -53,7 +53,7 @@ def answer_options(options: AskOptions | None) -> AnswerOptions:
 def _search(info: TrellisInfo, text: str, k: int) -> list[Passage]:
     retriever = info.context.state.retriever
     cleaned = clean_question(text, max_chars=AnswerOptions().max_question_chars)
-    vector = retriever.embedder.embed([cleaned])[0]
+    vector = retriever.embedder.embed_queries([cleaned])[0]
     search = PassageSearch(store=retriever.store, index=retriever.chunk_index, candidates=k)
     return search.run(cleaned, vector)[:k]
 

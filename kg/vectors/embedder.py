@@ -18,6 +18,7 @@ import numpy as np
 
 from kg.errors import ModelError
 from kg.settings import Settings
+from kg.vectors.cache import EmbeddingCache
 from kg.vectors.coalesce import Coalescer
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ class Embedder:
         self._lock = threading.RLock()  # the API calls one embedder from many threads
         # Small calls from many threads at once (API requests) share one model batch.
         self._coalesce = Coalescer(self._encode, max_texts=max(self.batch_size, 32))
+        self.query_cache = EmbeddingCache(settings.embedding_cache_size)
+        """Vectors of recent queries (:meth:`embed_queries`); size 0: off."""
         # Newer sentence-transformers renamed the method (the old name warns); older ones lack the new name.
         get_dimensions = getattr(self._model, "get_embedding_dimension", None)
         dimensions = get_dimensions() if get_dimensions else self._model.get_sentence_embedding_dimension()
@@ -156,6 +159,26 @@ class Embedder:
             out[positions] = self._encode([texts[i] for i in positions])
             if progress is not None:
                 progress(min(start + self.batch_size, total), total)
+        return out
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed query texts (few, at query time), remembering their vectors in :attr:`query_cache`.
+
+        The same as :meth:`embed` for the same texts; a text seen recently skips the model. Texts are cache keys
+        as given, so normalise them first (``retrieval.answer.clean_question``).
+        """
+        if isinstance(texts, str):
+            raise TypeError("embed_queries() takes a sequence of texts; wrap a single text in a list")
+        found = [self.query_cache.get(self.model_path, text) for text in texts]
+        missing = list(dict.fromkeys(text for text, vector in zip(texts, found, strict=True) if vector is None))
+        if missing:
+            fresh = dict(zip(missing, self.embed(missing), strict=True))
+            for text, vector in fresh.items():
+                self.query_cache.put(self.model_path, text, vector)
+            found = [fresh[text] if vector is None else vector for text, vector in zip(texts, found, strict=True)]
+        out = np.empty((len(texts), self.dimensions), dtype=np.float32)
+        for row, vector in enumerate(found):
+            out[row] = vector
         return out
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -26,6 +26,7 @@ from kg.settings import Settings, get_settings
 from kg.vectors.backends import Backend, backend_class
 from kg.vectors.ids import IdMap
 from kg.vectors.storage import corrupt_error, read_snapshot, snapshot_exists, write_snapshot
+from kg.vectors.threads import apply_faiss_threads
 
 __all__ = ["SearchHit", "VectorIndex", "gpu_count", "to_gpu"]
 
@@ -159,6 +160,7 @@ class VectorIndex:
                 return [[] for _ in range(len(queries))]
             k = min(k, len(self._ids))
             gpu = self._search_copy() if k <= GPU_MAX_K else None
+            apply_faiss_threads()
             scores, labels = self._backend.search(queries, k, index=gpu)
             results = []
             for row_scores, row_labels in zip(scores.tolist(), labels.tolist(), strict=True):

@@ -13,6 +13,7 @@ import pytest
 from kg.errors import ModelError
 from kg.settings import Settings
 from kg.vectors import Embedder, default_model_path, resolve_device
+from kg.vectors.cache import EmbeddingCache
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +130,22 @@ def test_concurrent_small_calls_share_model_batches_and_match_single_calls(embed
     assert np.allclose(np.stack([rows[0] for rows in together]), alone, atol=1e-5)
     assert all(np.allclose(rows[1], together[0][1], atol=1e-5) for rows in together)
     assert embedder._coalesce.batches - before < len(questions)  # some callers were served by another's batch
+
+
+@pytest.mark.slow
+def test_embed_queries_matches_embed_and_remembers_a_bounded_number(embedder: Embedder) -> None:
+    texts = ["What is the capital of Albania?", "Who taught Aristotle?", "What is the capital of Albania?"]
+    embedder.query_cache = EmbeddingCache(2)
+    first = embedder.embed_queries(texts)
+    assert np.allclose(first, embedder.embed(texts), atol=1e-6) and np.array_equal(first[0], first[2])
+    assert len(embedder.query_cache) == 2
+    again = embedder.embed_queries(texts[:2])
+    assert np.array_equal(again, first[:2]) and embedder.query_cache.hits >= 2
+    again[0] = 0.0  # the caller owns its array: the cache is not changed through it
+    assert np.array_equal(embedder.embed_queries(texts[:1])[0], first[0])
+    embedder.embed_queries(["Where was Albert Einstein born?"])
+    assert len(embedder.query_cache) == 2  # bounded: the least recently used went
+    with pytest.raises(TypeError):
+        embedder.embed_queries("one text")  # type: ignore[arg-type]
+    embedder.query_cache = EmbeddingCache(0)  # off: the same vectors, nothing kept
+    assert np.allclose(embedder.embed_queries(texts), first, atol=1e-6) and len(embedder.query_cache) == 0

@@ -1,0 +1,42 @@
+"""The compute thread limit: torch's for the process, FAISS's in every thread that searches."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+import torch
+
+from kg.settings import Settings
+from kg.vectors import VectorIndex, threads
+
+
+@pytest.fixture
+def restored() -> Iterator[None]:
+    torch_before, faiss_before = torch.get_num_threads(), faiss.omp_get_max_threads()
+    yield
+    threads._limit = None
+    torch.set_num_threads(torch_before)
+    faiss.omp_set_num_threads(faiss_before)
+
+
+def test_the_limit_reaches_torch_and_faiss_searches_in_other_threads(restored: None, tmp_path: Path) -> None:
+    index = VectorIndex(Settings(_env_file=None), folder=tmp_path, dimensions=4)
+    index.add(["a", "b"], np.eye(2, 4, dtype=np.float32))
+    threads.limit_compute_threads(1)
+    seen: dict[str, int] = {}
+
+    def search() -> None:
+        assert index.search(np.eye(1, 4, dtype=np.float32), 1)[0][0][0] == "a"
+        seen["faiss"], seen["torch"] = faiss.omp_get_max_threads(), torch.get_num_threads()
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    worker.join()
+    assert seen == {"faiss": 1, "torch": 1}
+    with pytest.raises(ValueError):
+        threads.limit_compute_threads(0)
