@@ -1,14 +1,30 @@
 // Add typed relations with their provenance. Each row is one (subject, predicate, object) of a batch with all the
 // evidence the batch gives it: the chunks and documents, in order, and the highest confidence.
-// The relationship type is the normalised predicate. apoc.merge.relationship anchors the merge on the two entities;
-// a Cypher MERGE with a dynamic type ($(row.predicate)) is planned as a scan of every relationship (seen on 5.26).
+// The relationship type is the normalised predicate. A MERGE with a dynamic type ($(row.predicate)) is planned as a
+// scan of every relationship on 5.26, and apoc.merge.relationship runs a generated query per row (six times slower
+// than this, measured in benchmarks/ingest.py's writer stage), so the merge is spelt out: look for the relation
+// between the two entities (anchored on both), create it when absent, else extend it. Rows are unique per
+// (subject, predicate, object) within a batch (GraphWriter merges them) and writes are serialised by the ingest lock,
+// so no two creations of one relation race.
 // Evidence and documents accumulate without repeats; confidence keeps the highest.
 // $rows: [{subject_id, predicate, object_id, evidence: [chunk ids], documents: [document ids], confidence}].
 UNWIND $rows AS row
 MATCH (s:Entity {id: row.subject_id})
 MATCH (o:Entity {id: row.object_id})
-CALL apoc.merge.relationship(s, row.predicate, {}, {evidence: [], documents: [], confidence: row.confidence}, o, {})
-YIELD rel
-SET rel.evidence = rel.evidence + [chunk IN row.evidence WHERE NOT chunk IN rel.evidence],
-    rel.documents = rel.documents + [document IN row.documents WHERE NOT document IN rel.documents],
-    rel.confidence = CASE WHEN row.confidence > rel.confidence THEN row.confidence ELSE rel.confidence END
+OPTIONAL CALL (s, o, row) {
+  MATCH (s)-[r]->(o)
+  WHERE type(r) = row.predicate
+  RETURN r
+  LIMIT 1
+}
+CALL (s, o, row, r) {
+  WITH * WHERE r IS NULL
+  CREATE (s)-[n:$(row.predicate)]->(o)
+  SET n.evidence = row.evidence, n.documents = row.documents, n.confidence = row.confidence
+}
+CALL (row, r) {
+  WITH * WHERE r IS NOT NULL
+  SET r.evidence = r.evidence + [chunk IN row.evidence WHERE NOT chunk IN r.evidence],
+      r.documents = r.documents + [document IN row.documents WHERE NOT document IN r.documents],
+      r.confidence = CASE WHEN row.confidence > r.confidence THEN row.confidence ELSE r.confidence END
+}

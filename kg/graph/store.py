@@ -111,7 +111,7 @@ class GraphStore:
                 database_=self.database,
                 routing_=routing,
             )
-            return [record.data() for record in result.records]
+            return [_as_dict(record) for record in result.records]
 
         return self._with_retries(work)
 
@@ -152,3 +152,26 @@ class GraphStore:
                 session.execute_write(unit)
 
         self._with_retries(work)
+
+
+def _holds_graph_values(value: Any) -> bool:
+    """Whether a returned value holds nodes, relationships or paths (which ``Record.data`` turns into dicts).
+
+    A list is judged by its first item: Cypher lists built by a query hold one kind of value (ids, numbers, maps of
+    the same keys), and walking every item of a long list (an embedding) is what this check avoids."""
+    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship | neo4j.graph.Path):
+        return True
+    if isinstance(value, list):
+        return bool(value) and _holds_graph_values(value[0])
+    if isinstance(value, dict):
+        return any(map(_holds_graph_values, value.values()))
+    return False
+
+
+def _as_dict(record: neo4j.Record) -> Record:
+    """The record as a dict. ``Record.data`` walks every value (millions of floats for embeddings); only records
+    holding graph values need it."""
+    values = record.values()
+    if any(map(_holds_graph_values, values)):
+        return record.data()
+    return dict(zip(record.keys(), values, strict=True))

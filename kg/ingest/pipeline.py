@@ -125,13 +125,15 @@ class IngestPipeline:
         # The write of one batch (Neo4j, then FAISS) runs in a thread while the next batch is built, in order.
         with index_lock(self.settings), ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-write") as io:
             chunk_index, entity_index = open_indexes(self.settings)
-            known = {entity.id: entity for entity in self._known_entities()}
+            known: dict[str, KnownEntity] = {}  # what the graph holds, read once a batch has something to build
             pending: Future[None] | None = None
             in_flight: set[str] = set()
             for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
                 if pending is not None and in_flight & {document.id for document in batch}:
                     pending.result()  # the same id again: its earlier version lands before hashes are compared
                 documents, replaces = self._new_or_changed(batch, report)
+                if documents and not known:
+                    known.update((entity.id, entity) for entity in self._known_entities())
                 graphs = self._build_isolating(documents, known, report) if documents else []
                 if pending is not None:
                     pending.result()

@@ -49,3 +49,22 @@ def test_unreachable_server_is_unavailable(neo4j_settings: Settings) -> None:
         store.verify()
     with GraphStore(nowhere) as store, pytest.raises(Neo4jUnavailableError):
         store.query("graph_counts")
+
+
+def test_records_come_back_as_plain_dicts_nodes_included(empty_graph: GraphStore) -> None:
+    vector = [0.25] * 384
+    rows = empty_graph.run_text(
+        "CREATE (d:Document {id: 'as-dict', title: 'T'}) "
+        "RETURN $vector AS vector, [{id: d.id}] AS maps, d AS node, [d] AS nodes, 'x' AS text",
+        {"vector": vector},
+        write=True,
+    )
+    assert rows == [
+        {
+            "vector": vector,
+            "maps": [{"id": "as-dict"}],
+            "node": {"id": "as-dict", "title": "T"},
+            "nodes": [{"id": "as-dict", "title": "T"}],
+            "text": "x",
+        }
+    ]
