@@ -2,6 +2,8 @@
 
 The prompt is the model's chat template over the example's messages with the generation prompt added, which is
 exactly what the generator feeds the model at query time; the loss sees only the answer and the end-of-turn token.
+A prompt longer than the room left loses the end of its context (the last passages), never the system prompt, the
+facts at the top of the context or the question: :func:`fitted_prompt_ids`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ from typing import Any
 
 from training.types import Example
 
-__all__ = ["IGNORE", "EncodedExample", "collate", "encode_example", "prompt_ids"]
+__all__ = ["IGNORE", "EncodedExample", "collate", "encode_example", "fitted_prompt_ids", "prompt_ids"]
 
 IGNORE = -100
 """Label of a token the loss ignores (the prompt, the padding)."""
 
 EncodedExample = dict[str, list[int]]
+
+_QUESTION = "\n\nQuestion:"
+"""Where the user message's context ends (see ``retrieval.generators.prompts.user_prompt``)."""
+_CUT = " …"
+_MARGIN = 4
+"""Tokens kept spare when a cut context is tokenized again (a cut can merge or split a token at its edge)."""
 
 
 def prompt_ids(tokenizer: Any, messages: Sequence[dict[str, str]]) -> list[int]:
@@ -27,17 +35,33 @@ def prompt_ids(tokenizer: Any, messages: Sequence[dict[str, str]]) -> list[int]:
     return [int(i) for i in ids]
 
 
+def fitted_prompt_ids(tokenizer: Any, messages: Sequence[dict[str, str]], room: int) -> list[int]:
+    """The prompt's token ids in at most ``room`` tokens: the end of the context is cut (marked "…") when it is too
+    long, so the system prompt, the facts (the context's top) and the question always stay. Only when even the
+    context's removal would not do is the prompt cut from the left."""
+    ids = prompt_ids(tokenizer, messages)
+    if len(ids) <= room:
+        return ids
+    user = messages[-1]["content"]
+    context, marker, question = user.rpartition(_QUESTION)
+    body = tokenizer(context, add_special_tokens=False)["input_ids"] if marker else []
+    keep = len(body) - (len(ids) - room) - _MARGIN
+    if keep <= 0:
+        return ids[-room:]
+    cut = tokenizer.decode(body[:keep]).rstrip() + _CUT
+    fitted = prompt_ids(tokenizer, [*messages[:-1], {**messages[-1], "content": cut + marker + question}])
+    return fitted if len(fitted) <= room else fitted[-room:]
+
+
 def encode_example(tokenizer: Any, example: Example, *, max_length: int) -> EncodedExample | None:
     """Input ids and labels (prompt masked) of one example; None when even the answer alone does not fit."""
     answer = tokenizer(example.target, add_special_tokens=False)["input_ids"]
     end = tokenizer.eos_token_id
     answer = [*answer, end] if end is not None else answer
-    prompt = prompt_ids(tokenizer, example.messages)
     room = max_length - len(answer)
     if room < 16:
         return None
-    if len(prompt) > room:  # keep the end of the prompt: the question and the generation prompt come last
-        prompt = prompt[-room:]
+    prompt = fitted_prompt_ids(tokenizer, example.messages, room)
     return {"input_ids": prompt + answer, "labels": [IGNORE] * len(prompt) + answer}
 
 

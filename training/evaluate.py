@@ -22,7 +22,8 @@ from pydantic import BaseModel, Field
 
 from kg.graph import GraphStore
 from kg.settings import Settings
-from training.encoding import prompt_ids
+from retrieval.generators.constrained import FactCitationConstraint, fact_lines
+from training.encoding import fitted_prompt_ids
 from training.errors import CorruptAdapterError, TooFewExamplesError
 from training.finetune import FinetuneConfig, resolve_base_model
 from training.metrics import cited_triples, exact_match, short_answer, token_f1
@@ -43,6 +44,9 @@ class EvalConfig(BaseModel):
     max_new_tokens: int = Field(default=64, ge=1)
     max_length: int = Field(default=640, ge=32)
     batch_size: int = Field(default=8, ge=1)
+    constrain_citations: bool = True
+    """Cited relations restricted to the context's facts (the query-time default, see
+    ``retrieval.generators.constrained``); off, the model may cite any text."""
 
 
 def _is_abstention(text: str) -> bool:
@@ -108,16 +112,26 @@ def _generate(
     room = config.max_length - config.max_new_tokens
     outputs: list[str] = []
     for start in range(0, len(examples), config.batch_size):
-        batch = [prompt_ids(tokenizer, e.messages)[-room:] for e in examples[start : start + config.batch_size]]
+        batch = [fitted_prompt_ids(tokenizer, e.messages, room) for e in examples[start : start + config.batch_size]]
         width = max(len(ids) for ids in batch)
         pad = int(tokenizer.pad_token_id)
         ids = torch.tensor([[pad] * (width - len(x)) + x for x in batch], device=device)
         mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in batch], device=device)
+        chunk = examples[start : start + config.batch_size]
+        extra: dict[str, Any] = {}
+        if config.constrain_citations:
+            from transformers import LogitsProcessorList
+
+            facts = [fact_lines(e.context) for e in chunk]
+            extra["logits_processor"] = LogitsProcessorList(
+                [FactCitationConstraint(tokenizer, facts, prompt_length=width)]
+            )
         with torch.no_grad():
             generated = model.generate(
                 input_ids=ids,
                 attention_mask=mask,
                 max_new_tokens=config.max_new_tokens,
+                **extra,
                 do_sample=False,
                 pad_token_id=pad,
                 eos_token_id=tokenizer.eos_token_id,
@@ -165,7 +179,8 @@ def _base_cache(
                 "data": data_hash(dataset),
                 "base": base_name,
                 "examples": [e.id for e in examples],
-                "generation": config.model_dump(include={"max_new_tokens", "max_length"}),
+                "generation": config.model_dump(include={"max_new_tokens", "max_length", "constrain_citations"}),
+                "prompt": "context-tail-cut",  # how an over-long prompt is fitted (see training.encoding)
             },
             sort_keys=True,
         ).encode()

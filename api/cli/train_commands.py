@@ -142,6 +142,9 @@ def evaluate(
     split: Annotated[str, typer.Option(help="Split to score: test or dev.")] = "test",
     limit: Annotated[int | None, typer.Option(help="Score only the first N examples.", min=1)] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report here.")] = None,
+    free_citations: Annotated[
+        bool, typer.Option("--free-citations", help="Let the models cite any text (default: the context's facts only).")
+    ] = False,
 ) -> None:
     """Base against fine-tuned on held-out examples with identical contexts: EM, F1, abstentions, cited relations."""
     from kg.graph import GraphStore
@@ -153,7 +156,7 @@ def evaluate(
         raise typer.BadParameter("split must be test or dev")
     settings = get_settings()
     folder = _dataset_folder(settings, data)
-    config = EvalConfig(split=split, limit=limit)  # type: ignore[arg-type]
+    config = EvalConfig(split=split, limit=limit, constrain_citations=not free_citations)  # type: ignore[arg-type]
     with GraphStore(settings) as store, _bars() as bars:
         task = bars.add_task("answering", total=None, note="")
         report = run_evaluate(settings, folder, store=store, run=run, config=config, tick=lambda: bars.advance(task))

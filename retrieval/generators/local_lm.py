@@ -1,7 +1,8 @@
 """The local language-model generator: a Hugging Face causal LM (default SmolLM2-135M-Instruct, optionally with a
 LoRA adapter) answers from the context through its chat template, streaming tokens as they come.
 
-Greedy decoding unless ``settings.llm_temperature`` is above zero. The adapter is the one the settings name, else the
+Greedy decoding unless ``settings.llm_temperature`` is above zero. A relation the model cites is always one of the
+context's facts unless ``settings.llm_constrain_citations`` is off (:mod:`retrieval.generators.constrained`). The adapter is the one the settings name, else the
 one training promoted (:mod:`retrieval.generators.promoted`), else none; :attr:`LocalLMGenerator.name` says which.
 """
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kg.settings import Settings
 from retrieval.errors import GeneratorError
 from retrieval.generators.base import Generation
+from retrieval.generators.constrained import FactCitationConstraint, fact_lines
 from retrieval.generators.grounding import ground
 from retrieval.generators.promoted import read_promoted
 from retrieval.generators.prompts import chat_messages
@@ -57,6 +59,7 @@ class LocalLMGenerator:
         ``label``); ``adapter`` overrides the adapter the settings choose."""
         self.max_new_tokens = settings.llm_max_new_tokens
         self.temperature = settings.llm_temperature
+        self.constrain_citations = settings.llm_constrain_citations
         if model is not None and tokenizer is not None:
             self.model, self.tokenizer = model, tokenizer
             self.name = label or model_name(settings)
@@ -93,11 +96,18 @@ class LocalLMGenerator:
         if self.temperature > 0:
             sampling = {"do_sample": True, "temperature": self.temperature}
         failure: list[BaseException] = []
+        inputs = self._inputs(question, context)
+        lines = fact_lines(context.text) if self.constrain_citations else []
+        if lines:
+            from transformers import LogitsProcessorList
+
+            constraint = FactCitationConstraint(self.tokenizer, [lines], prompt_length=inputs["input_ids"].shape[1])
+            sampling["logits_processor"] = LogitsProcessorList([constraint])
 
         def run() -> None:
             try:
                 self.model.generate(  # type: ignore[operator]
-                    **self._inputs(question, context),
+                    **inputs,
                     max_new_tokens=self.max_new_tokens,
                     pad_token_id=self.tokenizer.pad_token_id,
                     streamer=streamer,
