@@ -9,11 +9,12 @@ settings unless given one. :meth:`Retriever.stream_answer` yields the answer's t
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from functools import lru_cache
 from time import perf_counter
-from typing import Self
+from typing import Any, Self, TypeVar
 
 from kg.graph import GraphStore
 from kg.ingest.extraction import load_pipeline
@@ -32,7 +33,7 @@ from retrieval.generators import (
     make_generator,
 )
 from retrieval.linking import EntityLinker
-from retrieval.ranking import evidence_scores, rank_facts, rank_passages
+from retrieval.ranking import EXCLUDED_PREDICATES, evidence_scores, rank_facts, rank_passages
 from retrieval.search import PassageSearch, fetch_passages
 from retrieval.subgraph import used_subgraph
 from retrieval.types import Answer, AnswerOptions, Context, Retrieval
@@ -40,6 +41,8 @@ from retrieval.types import Answer, AnswerOptions, Context, Retrieval
 __all__ = ["Retriever", "answer", "clean_question", "retrieve"]
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def clean_question(question: str, *, max_chars: int) -> str:
@@ -54,6 +57,12 @@ def clean_question(question: str, *, max_chars: int) -> str:
             f"the question is {len(cleaned):,} characters long; the limit is {max_chars:,}: shorten it"
         )
     return cleaned
+
+
+def _timed_call(timings: dict[str, float], stage: str, work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)``, its wall time recorded as ``stage`` (for work run in another thread)."""
+    with _timed(timings, stage):
+        return work(*args)
 
 
 @contextmanager
@@ -84,6 +93,7 @@ class Retriever:
         self.generator: Generator = generator or ExtractiveGenerator()
         self.gate = gate or AnswerabilityGate()
         self._owns_store = False
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="trellis-link")
         self.reload_indexes()
 
     @classmethod
@@ -101,7 +111,8 @@ class Retriever:
         self.close()
 
     def close(self) -> None:
-        """Close the store when this retriever opened it (a store passed in stays open)."""
+        """Stop the linking threads; close the store when this retriever opened it (a store passed in stays open)."""
+        self._pool.shutdown(wait=True)
         if self._owns_store:
             self.store.close()
 
@@ -110,7 +121,12 @@ class Retriever:
         self.chunk_index, self.entity_index = open_indexes(self.settings)
 
     def retrieve(self, question: str, *, options: AnswerOptions | None = None) -> Retrieval:
-        """Linked entities, ranked passages and facts, paths and timings for the question."""
+        """Linked entities, ranked passages and facts, paths and timings for the question.
+
+        The question and its mentions are embedded in one batch; linking (one Neo4j query) then runs in a worker
+        thread while this one searches passages, and the graph expansion needs both. Each stage's time is its own
+        wall time, so ``link`` overlaps ``search``.
+        """
         options = options or AnswerOptions()
         question = clean_question(question, max_chars=options.max_question_chars)
         timings: dict[str, float] = {}
@@ -119,24 +135,29 @@ class Retriever:
             mentions = linker.mentions(question)
         with _timed(timings, "embed"):
             vectors = self.embedder.embed([question, *mentions])  # one batch: the question and its mentions
-            vector = vectors[0]
-        with _timed(timings, "link"):
-            entities = linker.link(mentions, vectors[1:])
-        with _timed(timings, "search"):
-            search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
-            candidates = search.run(question, vector)
+        linking = self._pool.submit(_timed_call, timings, "link", linker.link, mentions, vectors[1:])
+        try:
+            with _timed(timings, "search"):
+                search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
+                candidates = search.run(question, vectors[0])
+        finally:
+            wait([linking])  # even when search failed: no linking outlives its call
+        entities = linking.result()
         with _timed(timings, "expand"):
             expansion = GraphExpander(self.store, hops=options.hops).run(entities, candidates)
         with _timed(timings, "rank"):
-            ranked_facts = rank_facts(
+            facts = rank_facts(
                 expansion.facts,
                 expansion.ppr,
                 question=question,
                 entity_ids={e.id for e in entities},
-                limit=len(expansion.facts),
+                limit=options.max_facts,
             )
             evidence = evidence_scores(  # the chunks of the facts asked about, chains from the question first
-                ranked_facts, expansion.ppr, question=question, entity_names={e.name for e in entities}
+                [f for f in expansion.facts if f.predicate not in EXCLUDED_PREDICATES],
+                expansion.ppr,
+                question=question,
+                entity_names={e.name for e in entities},
             )
             passages = rank_passages(candidates, expansion.chunk_scores(), k=options.k, evidence=evidence)
             missing = fetch_passages(self.store, [p.chunk_id for p in passages if not p.text])
@@ -145,7 +166,6 @@ class Retriever:
                 for p in passages
                 if p.text or p.chunk_id in missing
             ]
-            facts = ranked_facts[: options.max_facts]
         subgraph = used_subgraph(entities, passages, facts, expansion)
         return Retrieval(
             question=question,

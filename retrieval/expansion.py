@@ -1,8 +1,9 @@
 """Graph expansion: the neighbourhood of the seed entities, personalized PageRank over it, and paths between the
 question's entities.
 
-Seeds are the linked entities and the entities that the top passages mention. Their relations are fetched from
-Neo4j hop by hop (each query bounded per entity and in all), with the chunks that mention the entities reached.
+Seeds are the linked entities and the entities that the top passages mention. Their relations (two hops, each
+bounded per entity and in all) and the chunks that mention the question's entities and their neighbours come from
+Neo4j in one round trip (``retrieval_neighbourhood``); a third hop, when asked for, is one more query.
 An igraph graph of entities and chunks (entity-entity relations weighted by confidence, chunk-entity mentions)
 is ranked by personalized PageRank restarted at the linked entities, so a chunk two hops from the question's
 entity (a chunk about a country's capital, say) can rank without sharing a word with the question.
@@ -84,54 +85,15 @@ class GraphExpander:
         top = list(passages[:top_passages])
         for passage in top:
             expansion.chunk_documents[passage.chunk_id] = passage.document_id
-        rows = self.store.query(
-            "retrieval_chunk_entities", ids=[p.chunk_id for p in top], per_chunk=self.entities_per_chunk
-        )
-        for row in rows:
+        found = self._neighbourhood([e.id for e in linked], [p.chunk_id for p in top])
+        for row in found["chunk_entities"]:
             expansion.mentions.append((row["chunk_id"], row["entity_id"]))
             expansion.names[row["entity_id"]], expansion.types[row["entity_id"]] = row["name"], row["type"]
-        seeds = list(dict.fromkeys([e.id for e in linked] + [row["entity_id"] for row in rows]))
-        self._relations(seeds, expansion)
-        self._mentions([e.id for e in linked] + _neighbours(linked, expansion.facts), expansion)
-        restart = {e.id: e.score for e in linked} or _passage_restart(top, expansion.mentions)
-        graph = _build(expansion, self.mention_weight)
-        expansion.ppr = _pagerank(graph, restart, self.damping)
-        expansion.paths = _paths(graph, [e.id for e in linked], expansion)
-        return expansion
-
-    def _relations(self, seeds: list[str], expansion: Expansion) -> None:
-        seen_entities, seen_facts = set(seeds), set[tuple[str, str, str]]()
-        frontier = seeds
-        for _hop in range(self.hops):
-            if not frontier:
-                break
-            rows = self.store.query(
-                "retrieval_expansion",
-                ids=frontier,
-                per_entity=self.per_entity,
-                limit=self.limit,
-                evidence=self.evidence,
-            )
-            reached: list[str] = []
-            for row in rows:
-                key = (row["subject_id"], row["predicate"], row["object_id"])
-                if key in seen_facts:
-                    continue
-                seen_facts.add(key)
-                expansion.facts.append(_fact(row))
-                for side in ("subject", "object"):
-                    entity_id = row[f"{side}_id"]
-                    expansion.names[entity_id], expansion.types[entity_id] = row[side], row[f"{side}_type"]
-                    if entity_id not in seen_entities:
-                        seen_entities.add(entity_id)
-                        reached.append(entity_id)
-            frontier = reached[: self.frontier]
-
-    def _mentions(self, entity_ids: list[str], expansion: Expansion) -> None:
-        wanted = list(dict.fromkeys(entity_ids))[: self.frontier * 2]
-        if not wanted:
-            return
-        for row in self.store.query("retrieval_mentions", ids=wanted, per_entity=self.mentions_per_entity):
+        for row in found["facts"]:
+            self._add_fact(row, expansion)
+        if self.hops > 2:
+            self._further([e.id for e in linked], found, expansion)
+        for row in found["mentions"]:
             expansion.mentions.append((row["chunk_id"], row["entity_id"]))
             expansion.chunk_documents.setdefault(row["chunk_id"], row["document_id"])
         for fact in expansion.facts:
@@ -140,6 +102,61 @@ class GraphExpander:
                     expansion.chunk_documents.setdefault(evidence.chunk_id, evidence.document_id)
                     expansion.mentions += [(evidence.chunk_id, fact.subject_id), (evidence.chunk_id, fact.object_id)]
         expansion.mentions = list(dict.fromkeys(expansion.mentions))
+        restart = {e.id: e.score for e in linked} or _passage_restart(top, expansion.mentions)
+        graph = _build(expansion, self.mention_weight)
+        expansion.ppr = _pagerank(graph, restart, self.damping)
+        expansion.paths = _paths(graph, [e.id for e in linked], expansion)
+        return expansion
+
+    def _neighbourhood(self, linked: list[str], chunks: list[str]) -> Record:
+        """Seeds, up to two hops of relations and the mentions of the question's entities and their neighbours,
+        in one round trip (``retrieval_neighbourhood``)."""
+        rows = self.store.query(
+            "retrieval_neighbourhood",
+            linked=linked,
+            chunks=chunks,
+            per_chunk=self.entities_per_chunk,
+            per_entity=self.per_entity,
+            limit=self.limit if self.hops > 0 else 0,
+            frontier=self.frontier if self.hops > 1 else 0,
+            evidence=self.evidence,
+            mentioned=self.frontier * 2,
+            per_mention=self.mentions_per_entity,
+        )
+        return rows[0]
+
+    def _add_fact(self, row: Record, expansion: Expansion) -> None:
+        expansion.facts.append(_fact(row))
+        for side in ("subject", "object"):
+            entity_id = row[f"{side}_id"]
+            expansion.names[entity_id], expansion.types[entity_id] = row[side], row[f"{side}_type"]
+
+    def _further(self, linked: list[str], found: Record, expansion: Expansion) -> None:
+        """Hops past the second, one ``retrieval_expansion`` call each, from the entities the last hop reached."""
+        first, last = found["facts"][: found["first_hop"]], found["facts"][found["first_hop"] :]
+        seen = {*linked, *(row["entity_id"] for row in found["chunk_entities"]), *_ends(first)}
+        seen_facts = {(f.subject_id, f.predicate, f.object_id) for f in expansion.facts}
+        for _hop in range(2, self.hops):
+            frontier = list(dict.fromkeys(e for e in _ends(last) if e not in seen))[: self.frontier]
+            if not frontier:
+                return
+            seen |= set(_ends(last))
+            rows = self.store.query(
+                "retrieval_expansion",
+                ids=frontier,
+                per_entity=self.per_entity,
+                limit=self.limit,
+                evidence=self.evidence,
+            )
+            last = [row for row in rows if (row["subject_id"], row["predicate"], row["object_id"]) not in seen_facts]
+            for row in last:
+                seen_facts.add((row["subject_id"], row["predicate"], row["object_id"]))
+                self._add_fact(row, expansion)
+
+
+def _ends(rows: Sequence[Record]) -> list[str]:
+    """The subject and object ids of relation rows, in order."""
+    return [entity_id for row in rows for entity_id in (row["subject_id"], row["object_id"])]
 
 
 def _fact(row: Record) -> Fact:

@@ -2,21 +2,21 @@
 
 Mentions come from spaCy's named entities (noun chunks when it finds none). Each mention gathers candidates two
 ways, Neo4j full-text search over entity names and aliases (``entity_names``, the mention escaped for Lucene) and
-nearest neighbours in the entity FAISS index, and each candidate is scored by the cosine between the mention and
-the entity's stored name vector (1.0 for an exact name or alias). The best candidates of each mention above the
-threshold are kept, merged by entity id.
+nearest neighbours in the entity FAISS index (one Neo4j round trip for all the mentions' candidates), and each
+candidate is scored by the cosine between the mention and the entity's stored name vector (1.0 for an exact name
+or alias). The best candidates of each mention above the threshold are kept, merged by entity id.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.language import Language
 
-from kg.graph import GraphStore
+from kg.graph import GraphStore, Record
 from kg.vectors import VectorIndex
 from retrieval.lucene import terms_query
 from retrieval.types import LinkedEntity
@@ -93,9 +93,10 @@ class EntityLinker:
         if not mentions:
             return []
         hits = self.index.search(vectors, self.candidates) if len(self.index) else [[] for _ in mentions]
+        fulltext, rows = self._candidates(mentions, hits)
         linked: dict[str, LinkedEntity] = {}
-        for mention, vector, vector_hits in zip(mentions, vectors, hits, strict=True):
-            for entity in self._link(mention, vector, vector_hits):
+        for position, (mention, vector, vector_hits) in enumerate(zip(mentions, vectors, hits, strict=True)):
+            for entity in self._link(mention, vector, fulltext.get(position, []), vector_hits, rows):
                 best = linked.get(entity.id)
                 if best is None or entity.score > best.score:
                     if best is not None:
@@ -105,17 +106,39 @@ class EntityLinker:
                     best.sources = sorted(set(entity.sources) | set(best.sources))
         return sorted(linked.values(), key=lambda e: (-e.score, e.name, e.id))
 
-    def _link(self, mention: str, vector: np.ndarray, vector_hits: Sequence[tuple[str, float]]) -> list[LinkedEntity]:
+    def _candidates(
+        self, mentions: Sequence[str], hits: Sequence[Sequence[tuple[str, float]]]
+    ) -> tuple[dict[int, list[str]], dict[str, Record]]:
+        """The full-text hits of each mention (entity ids by position, best first) and the rows of every candidate
+        (full-text and vector hits), in one round trip (``retrieval_entity_candidates``)."""
+        queries = [{"mention": i, "query": q} for i, q in enumerate(map(terms_query, mentions)) if q]
+        ids = list(dict.fromkeys(entity_id for vector_hits in hits for entity_id, _score in vector_hits))
+        if not queries and not ids:
+            return {}, {}
+        found = self.store.query("retrieval_entity_candidates", queries=queries, limit=self.candidates, ids=ids)
+        fulltext: dict[int, list[tuple[float, str]]] = {}
+        rows: dict[str, Record] = {}
+        for row in found:
+            rows[row["id"]] = row
+            if row["mention"] is not None:
+                fulltext.setdefault(row["mention"], []).append((-row["score"], row["id"]))
+        return {position: [i for _s, i in sorted(pairs)] for position, pairs in fulltext.items()}, rows
+
+    def _link(
+        self,
+        mention: str,
+        vector: np.ndarray,
+        fulltext: Sequence[str],
+        vector_hits: Sequence[tuple[str, float]],
+        rows: Mapping[str, Record],
+    ) -> list[LinkedEntity]:
         candidates: dict[str, _Candidate] = {}
-        query = terms_query(mention)
-        if query:
-            for row in self.store.query("retrieval_entity_fulltext", query=query, limit=self.candidates):
-                candidates.setdefault(row["id"], _Candidate(row["id"])).sources.add("fulltext")
+        for entity_id in fulltext:
+            candidates.setdefault(entity_id, _Candidate(entity_id)).sources.add("fulltext")
         for entity_id, _score in vector_hits:
             candidates.setdefault(entity_id, _Candidate(entity_id)).sources.add("vector")
         if not candidates:
             return []
-        rows = {row["id"]: row for row in self.store.query("retrieval_entities", ids=list(candidates))}
         with_vectors = [entity_id for entity_id in candidates if entity_id in self.index and entity_id in rows]
         similarity = dict(zip(with_vectors, self._similarities(vector, with_vectors), strict=True))
         scored: list[LinkedEntity] = []

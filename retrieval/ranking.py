@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from retrieval.types import Fact, Passage
 
-__all__ = ["content_words", "evidence_scores", "rank_facts", "rank_passages", "word_matches"]
+__all__ = ["EXCLUDED_PREDICATES", "content_words", "evidence_scores", "rank_facts", "rank_passages", "word_matches"]
+
+EXCLUDED_PREDICATES = ("CO_OCCURS_WITH",)
+"""Predicates that help PageRank but say nothing: left out of ranked facts and of the evidence they lend."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SUFFIXES = ("ing", "ed", "es", "s")
@@ -96,9 +100,15 @@ def evidence_scores(
     return {chunk: score for chunk, score in scores.items() if score > 0}
 
 
+@lru_cache(maxsize=4096)
+def _predicate_words(predicate: str) -> frozenset[str]:
+    """The content words of a predicate (``CAPITAL_OF`` -> {"capital"}); a graph holds few predicates."""
+    return frozenset(content_words(predicate.replace("_", " ")))
+
+
 def _predicate_match(predicate: str, words: Collection[str]) -> float:
     """The share of a predicate's content words that the question uses."""
-    own = content_words(predicate.replace("_", " "))
+    own = _predicate_words(predicate)
     return sum(1 for w in own if w in words) / len(own) if own else 0.0
 
 
@@ -142,7 +152,7 @@ def rank_facts(
     question: str,
     entity_ids: Collection[str],
     limit: int,
-    exclude: Collection[str] = ("CO_OCCURS_WITH",),
+    exclude: Collection[str] = EXCLUDED_PREDICATES,
 ) -> list[Fact]:
     """The ``limit`` best facts, each scored 0..1: predicate-question match, touching a question entity, PageRank.
 
@@ -150,14 +160,15 @@ def rank_facts(
     """
     words = content_words(question)
     top = max((ppr.get(f.subject_id, 0.0) + ppr.get(f.object_id, 0.0) for f in facts), default=0.0)
-    scored = []
+    asked = set(entity_ids)
+    scored: list[tuple[float, Fact]] = []
     for fact in facts:
         if fact.predicate in exclude:
             continue
         relevance = _predicate_match(fact.predicate, words)
-        touches = 1.0 if {fact.subject_id, fact.object_id} & set(entity_ids) else 0.0
+        touches = 1.0 if fact.subject_id in asked or fact.object_id in asked else 0.0
         centrality = (ppr.get(fact.subject_id, 0.0) + ppr.get(fact.object_id, 0.0)) / top if top > 0 else 0.0
         score = (0.5 * relevance + 0.3 * touches + 0.2 * centrality) * (0.5 + 0.5 * fact.confidence)
-        scored.append(fact.model_copy(update={"score": round(score, 6)}))
-    scored.sort(key=lambda f: (-f.score, f.subject, f.predicate, f.object))
-    return scored[:limit]
+        scored.append((round(score, 6), fact))
+    scored.sort(key=lambda item: (-item[0], item[1].subject, item[1].predicate, item[1].object))
+    return [fact.model_copy(update={"score": score}) for score, fact in scored[:limit]]

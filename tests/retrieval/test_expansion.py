@@ -3,6 +3,11 @@ question entities."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from kg.graph import Record
 from retrieval import AnswerOptions, Retriever
 from retrieval.expansion import SAME_NAME, Expansion, GraphExpander, _build, _pagerank, _paths
 from retrieval.linking import EntityLinker
@@ -74,3 +79,33 @@ def test_entities_of_one_name_are_joined_so_pagerank_and_paths_cross_them() -> N
     assert _pagerank(graph, {"oua": 1.0}, 0.85)["franc"] > 0
     (path,) = _paths(graph, ["oua", "franc"], expansion)
     assert [edge.type for edge in path.edges] == ["CAPITAL_OF", "CURRENCY_OF"]
+
+
+def _counting(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the queries the store runs from now on (the real store runs them)."""
+    names: list[str] = []
+    query = retriever.store.query
+
+    def counted(name: str, **parameters: Any) -> list[Record]:
+        names.append(name)
+        return query(name, **parameters)
+
+    monkeypatch.setattr(retriever.store, "query", counted)
+    return names
+
+
+def test_two_hops_are_one_round_trip(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
+    entities, candidates, _ = _expand(retriever, "Which river flows through the capital of Serbia?")
+    names = _counting(retriever, monkeypatch)
+    expansion = GraphExpander(retriever.store, hops=2).run(entities, candidates)
+    assert names == ["retrieval_neighbourhood"]
+    assert any(f.predicate == "FLOWED_THROUGH" and f.object == "Belgrade" for f in expansion.facts)
+
+
+def test_hops_bound_the_relations(retriever: Retriever) -> None:
+    entities, candidates, _ = _expand(retriever, "Which river flows through the capital of Serbia?")
+    by_hops = {hops: GraphExpander(retriever.store, hops=hops).run(entities, candidates) for hops in (0, 1, 2, 3)}
+    assert by_hops[0].facts == [] and by_hops[0].chunk_documents, "no relations, yet the mentioned chunks"
+    keys = {hops: {(f.subject_id, f.predicate, f.object_id) for f in e.facts} for hops, e in by_hops.items()}
+    assert keys[1] and keys[1] <= keys[2] <= keys[3]
+    assert len(keys[2]) == len(by_hops[2].facts), "each relation once"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from kg.graph import Record
 from kg.ingest.extraction import load_pipeline
 from retrieval import Retriever
 from retrieval.linking import EntityLinker, find_mentions
@@ -28,3 +33,20 @@ def test_a_named_country_links_to_its_entity(retriever: Retriever) -> None:
 
 def test_unknown_names_link_to_nothing(retriever: Retriever) -> None:
     assert _linker(retriever).run("What is the capital of Japan?") == []
+
+
+def test_the_mentions_candidates_are_one_round_trip(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
+    linker = _linker(retriever)
+    names: list[str] = []
+    query = retriever.store.query
+
+    def counted(name: str, **parameters: Any) -> list[Record]:
+        names.append(name)
+        return query(name, **parameters)
+
+    monkeypatch.setattr(retriever.store, "query", counted)  # the real store, its queries counted
+    mentions = ["Albania", "Serbia", "Danube"]
+    linked = linker.link(mentions, retriever.embedder.embed(mentions))
+    assert names == ["retrieval_entity_candidates"]
+    assert {"Albania", "Serbia", "Danube"} <= {e.name for e in linked}
+    assert {e.mention for e in linked if e.name == "Serbia"} == {"Serbia"}

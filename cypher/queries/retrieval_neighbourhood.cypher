@@ -1,0 +1,87 @@
+// Graph expansion in one round trip: the seeds' neighbourhood, two hops of relations, and the chunks that mention
+// the question's entities and their neighbours. The same bounds as hop-by-hop `retrieval_expansion` calls:
+//   seeds:    $linked (the question's entities, best first), then the entities that the chunks $chunks mention
+//             (at most $per_chunk per chunk, literal values such as dates left out), each once;
+//   hop 1:    the relations of each seed and of the entities of the same name (the NER model typed one country
+//             once as a place, once as an organisation), at most $per_entity per entity, at most $limit in all, in
+//             the order of the seeds, most confident first within one seed;
+//   hop 2:    the same from the first $frontier entities hop 1 reached (in the order it reached them), relations
+//             of hop 1 left out after the limit (as a second call would have returned and the caller dropped them);
+//   mentions: chunks mentioning $linked and the entities one relation away from them (at most $mentioned
+//             entities), at most $per_mention chunks per entity.
+// Evidence is cut to $evidence chunks per relation, each paired with its document.
+// One row: chunk_entities [{chunk_id, entity_id, name, type}], facts [{subject_id, ..., evidence}] (hop 1's
+// first, first_hop of them), mentions [{entity_id, chunk_id, document_id}].
+CALL () {
+  UNWIND $chunks AS chunk_id
+  MATCH (c:Chunk {id: chunk_id})
+  CALL (c) {
+    MATCH (c)-[:MENTIONS]->(e:Entity)
+    WHERE NOT e.type IN ['Date', 'Quantity']
+    RETURN DISTINCT e
+    ORDER BY e.id
+    LIMIT $per_chunk
+  }
+  RETURN collect({chunk_id: c.id, entity_id: e.id, name: e.name, type: e.type}) AS chunk_entities
+}
+WITH chunk_entities,
+     reduce(seen = [], id IN $linked + [row IN chunk_entities | row.entity_id] |
+       CASE WHEN id IN seen THEN seen ELSE seen + id END) AS seeds
+CALL (seeds) {
+  UNWIND range(0, size(seeds) - 1) AS rank
+  MATCH (seed:Entity {id: seeds[rank]})
+  MATCH (s:Entity {name: seed.name})
+  CALL (s) {
+    MATCH (s)-[r]-(o:Entity)
+    RETURN r
+    ORDER BY r.confidence DESC, o.id
+    LIMIT $per_entity
+  }
+  WITH r, min(rank) AS rank
+  ORDER BY rank, r.confidence DESC, startNode(r).id, endNode(r).id
+  LIMIT $limit
+  RETURN collect(r) AS first
+}
+WITH chunk_entities, seeds, first,
+     reduce(seen = [], id IN reduce(ends = [], r IN first | ends + [startNode(r).id, endNode(r).id]) |
+       CASE WHEN id IN seen OR id IN seeds THEN seen ELSE seen + id END)[..$frontier] AS frontier
+CALL (frontier) {
+  UNWIND range(0, size(frontier) - 1) AS rank
+  MATCH (seed:Entity {id: frontier[rank]})
+  MATCH (s:Entity {name: seed.name})
+  CALL (s) {
+    MATCH (s)-[r]-(o:Entity)
+    RETURN r
+    ORDER BY r.confidence DESC, o.id
+    LIMIT $per_entity
+  }
+  WITH r, min(rank) AS rank
+  ORDER BY rank, r.confidence DESC, startNode(r).id, endNode(r).id
+  LIMIT $limit
+  RETURN collect(r) AS second
+}
+WITH chunk_entities, first, first + [r IN second WHERE NOT r IN first] AS relations
+WITH chunk_entities, relations, size(first) AS first_hop,
+     reduce(seen = $linked, id IN [r IN relations WHERE startNode(r).id IN $linked OR endNode(r).id IN $linked |
+                                   CASE WHEN startNode(r).id IN $linked THEN endNode(r).id ELSE startNode(r).id END] |
+       CASE WHEN id IN seen THEN seen ELSE seen + id END)[..$mentioned] AS mentioned
+CALL (mentioned) {
+  UNWIND mentioned AS entity_id
+  MATCH (e:Entity {id: entity_id})
+  CALL (e) {
+    MATCH (c:Chunk)-[:MENTIONS]->(e)
+    RETURN DISTINCT c
+    ORDER BY c.id
+    LIMIT $per_mention
+  }
+  RETURN collect({entity_id: e.id, chunk_id: c.id, document_id: c.document_id}) AS mentions
+}
+RETURN chunk_entities, mentions, first_hop,
+       [r IN relations | {
+         subject_id: startNode(r).id, subject: startNode(r).name, subject_type: startNode(r).type,
+         predicate: type(r),
+         object_id: endNode(r).id, object: endNode(r).name, object_type: endNode(r).type,
+         confidence: coalesce(r.confidence, 0.0),
+         evidence: [cid IN coalesce(r.evidence, [])[..$evidence] |
+           {chunk_id: cid, document_id: head(COLLECT { MATCH (c:Chunk {id: cid}) RETURN c.document_id })}]
+       }] AS facts
