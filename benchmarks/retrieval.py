@@ -36,6 +36,7 @@ from rich.table import Table  # noqa: E402
 
 from api.cli.progress import StageBars  # noqa: E402
 from kg.settings import get_settings  # noqa: E402
+from kg.vectors.threads import limit_compute_threads  # noqa: E402
 from retrieval import AnswerOptions, Retriever  # noqa: E402
 from retrieval.evaluation import DEFAULT_EVAL_DIR, build_systems, evaluate, load_sets  # noqa: E402
 from retrieval.evaluation.datasets import SET_NAMES  # noqa: E402
@@ -77,8 +78,13 @@ def main() -> None:
     parser.add_argument("--depth", type=int, default=20, help="Passages each system retrieves for recall@k.")
     parser.add_argument("--json", type=Path, default=None, help="Save the report (quality and latency) here.")
     parser.add_argument("--current-graph", action="store_true", help="Evaluate the settings' graph, ingest nothing.")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="Threads per torch/FAISS operation, both systems alike (0: all)."
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.threads:  # as `trellis serve` does: see kg/vectors/threads.py
+        limit_compute_threads(args.threads)
     console = Console()
     sets = load_sets(args.data, SET_NAMES if args.which == "all" else (args.which,), limit=args.limit)
     base = get_settings()

@@ -2,8 +2,9 @@
 LoRA adapter) answers from the context through its chat template, streaming tokens as they come.
 
 Greedy decoding unless ``settings.llm_temperature`` is above zero. A relation the model cites is always one of the
-context's facts unless ``settings.llm_constrain_citations`` is off (:mod:`retrieval.generators.constrained`). The adapter is the one the settings name, else the
-one training promoted (:mod:`retrieval.generators.promoted`), else none; :attr:`LocalLMGenerator.name` says which.
+context's facts unless ``settings.llm_constrain_citations`` is off (:mod:`retrieval.generators.constrained`). The
+adapter is the one the settings name, else the one training promoted (:mod:`retrieval.generators.promoted`), else
+none; :attr:`LocalLMGenerator.name` says which.
 """
 
 from __future__ import annotations
