@@ -48,7 +48,12 @@ class GraphWriter:
             ("upsert_chunks", {"rows": [row for graph in graphs for row in _chunk_rows(graph)]}),
             ("upsert_entities", {"rows": _entity_rows(graphs)}),
             ("upsert_mentions", {"rows": [m.model_dump() for graph in graphs for m in graph.mentions]}),
-            ("upsert_relations", {"rows": _relation_rows(graphs)}),
+        ]
+        fresh = _new_entities(graphs, existing=self._ids("existing_entity_ids", _entity_ids(graphs)))
+        relations = _relation_rows(graphs)
+        steps += [  # a relation touching a new entity cannot exist yet: created without looking
+            ("create_relations", {"rows": [r for r in relations if {r["subject_id"], r["object_id"]} & fresh]}),
+            ("upsert_relations", {"rows": [r for r in relations if not {r["subject_id"], r["object_id"]} & fresh]}),
         ]
         if candidates:
             steps.append(("prune_entities", {"ids": candidates}))
@@ -98,6 +103,15 @@ def _entity_rows(graphs: Sequence[DocumentGraph]) -> list[dict[str, Any]]:
         if row["embedding"] is None:
             row["embedding"] = entity.embedding
     return list(merged.values())
+
+
+def _entity_ids(graphs: Sequence[DocumentGraph]) -> list[str]:
+    return sorted({entity.id for graph in graphs for entity in graph.entities})
+
+
+def _new_entities(graphs: Sequence[DocumentGraph], *, existing: Sequence[str]) -> set[str]:
+    """The batch's entities that the graph does not hold before the batch is written."""
+    return set(_entity_ids(graphs)) - set(existing)
 
 
 def _relation_rows(graphs: Sequence[DocumentGraph]) -> list[dict[str, Any]]:
