@@ -112,12 +112,12 @@ def _generate(
     room = config.max_length - config.max_new_tokens
     outputs: list[str] = []
     for start in range(0, len(examples), config.batch_size):
-        batch = [fitted_prompt_ids(tokenizer, e.messages, room) for e in examples[start : start + config.batch_size]]
+        chunk = examples[start : start + config.batch_size]
+        batch = [fitted_prompt_ids(tokenizer, e.messages, room) for e in chunk]
         width = max(len(ids) for ids in batch)
         pad = int(tokenizer.pad_token_id)
         ids = torch.tensor([[pad] * (width - len(x)) + x for x in batch], device=device)
         mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in batch], device=device)
-        chunk = examples[start : start + config.batch_size]
         extra: dict[str, Any] = {}
         if config.constrain_citations:
             from transformers import LogitsProcessorList

@@ -49,7 +49,8 @@ class GraphWriter:
             ("upsert_entities", {"rows": _entity_rows(graphs)}),
             ("upsert_mentions", {"rows": [m.model_dump() for graph in graphs for m in graph.mentions]}),
         ]
-        fresh = _new_entities(graphs, existing=self._ids("existing_entity_ids", _entity_ids(graphs)))
+        entity_ids = sorted({entity.id for graph in graphs for entity in graph.entities})
+        fresh = set(entity_ids) - set(self._ids("existing_entity_ids", entity_ids))  # new in this batch
         relations = _relation_rows(graphs)
         steps += [  # a relation touching a new entity cannot exist yet: created without looking
             ("create_relations", {"rows": [r for r in relations if {r["subject_id"], r["object_id"]} & fresh]}),
@@ -103,15 +104,6 @@ def _entity_rows(graphs: Sequence[DocumentGraph]) -> list[dict[str, Any]]:
         if row["embedding"] is None:
             row["embedding"] = entity.embedding
     return list(merged.values())
-
-
-def _entity_ids(graphs: Sequence[DocumentGraph]) -> list[str]:
-    return sorted({entity.id for graph in graphs for entity in graph.entities})
-
-
-def _new_entities(graphs: Sequence[DocumentGraph], *, existing: Sequence[str]) -> set[str]:
-    """The batch's entities that the graph does not hold before the batch is written."""
-    return set(_entity_ids(graphs)) - set(existing)
 
 
 def _relation_rows(graphs: Sequence[DocumentGraph]) -> list[dict[str, Any]]:
