@@ -33,6 +33,7 @@ __all__ = [
     "chunk_document",
     "chunk_id",
     "embedder_token_counter",
+    "new_token_counter",
     "sentence_spans",
 ]
 
@@ -68,7 +69,16 @@ def _sentencizer() -> Language:
 
 @lru_cache(maxsize=2)
 def embedder_token_counter(model_path: str | Path | None = None) -> TokenCounter:
-    """A token counter using the embedder's tokenizer; ``None`` means the packaged all-MiniLM-L6-v2."""
+    """A token counter using the embedder's tokenizer; ``None`` means the packaged all-MiniLM-L6-v2.
+
+    One counter per model for the whole process: call it from one thread at a time (a fast tokenizer used from two
+    at once fails), or take one of your own from :func:`new_token_counter`.
+    """
+    return new_token_counter(model_path)
+
+
+def new_token_counter(model_path: str | Path | None = None) -> TokenCounter:
+    """A token counter with a tokenizer of its own, loaded from the embedding model's folder (see above)."""
     from transformers import AutoTokenizer  # heavy: imported only when a counter is asked for
 
     if model_path is None:

@@ -1,4 +1,4 @@
-"""The ingest story, top to bottom: load -> chunk -> extract -> resolve -> embed -> write Neo4j -> update FAISS.
+"""The ingest story, top to bottom: load -> chunk -> extract | embed -> resolve -> write Neo4j -> update FAISS.
 
 Documents flow in batches. Each batch lands in Neo4j in one transaction, then its vectors go to FAISS and the index
 is saved, so after any failure Neo4j and FAISS hold the same chunk ids (``trellis index check`` proves it). An
@@ -22,15 +22,17 @@ import numpy as np
 
 from kg.errors import ConfigurationError, GraphError, TrellisError
 from kg.graph import GraphStore
-from kg.ingest.chunking import Chunker
+from kg.ingest.assembly import document_graph, entity_of, remember, surface_forms
+from kg.ingest.batches import IngestRun, PreparedBatch
+from kg.ingest.chunking import Chunker, new_token_counter
 from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
 from kg.ingest.loaders import LoadFailure, load_paths
 from kg.ingest.loaders.base import legacy_document_id
 from kg.ingest.report import IngestProgress, IngestReport
-from kg.ingest.resolution import EntityResolver, KnownEntity, Mention, Resolution, name_key
+from kg.ingest.resolution import EntityResolver, KnownEntity
 from kg.ingest.writer import GraphWriter, Removal
 from kg.settings import Settings
-from kg.types import Chunk, Document, DocumentGraph, EntityRecord, ExtractionResult, MentionRecord, RelationRecord
+from kg.types import Chunk, Document, DocumentGraph, ExtractionResult
 from kg.vectors import Embedder, VectorIndex
 
 __all__ = ["IngestPipeline", "index_lock", "open_indexes"]
@@ -107,7 +109,8 @@ class IngestPipeline:
         self.chunker = Chunker(
             max_tokens=settings.chunk_max_tokens,
             overlap_tokens=settings.chunk_overlap_tokens,
-            count_tokens=self.embedder.count_tokens,
+            # a tokenizer of its own: chunking runs beside the build thread, which holds the embedder's lock
+            count_tokens=new_token_counter(self.embedder.model_path),
         )
         self.extractor = extractor or _extractor_from(settings)
         self.resolver = EntityResolver.from_settings(settings, embed=self.embedder.embed)
@@ -117,33 +120,36 @@ class IngestPipeline:
     def ingest(
         self, paths: Sequence[Path | str], *, include: Sequence[str] | None = None, exclude: Sequence[str] | None = None
     ) -> IngestReport:
-        """Ingest every document under ``paths``; bad files are reported in the result, the rest still lands."""
+        """Ingest every document under ``paths``; bad files are reported in the result, the rest still lands.
+
+        Batches move through three threads, each taking them in order: this one chunks and extracts (spaCy), the
+        build thread embeds the chunks and resolves the entities, the write thread writes Neo4j and then FAISS.
+        spaCy and torch spend most of their time outside the GIL, so a batch's extraction overlaps the embedding
+        of its chunks, and the next batch's extraction overlaps its entity resolution and its write.
+        """
         report = IngestReport()
         began = perf_counter()
         exclude = list(exclude) if exclude is not None else self.settings.ingest_exclude
         loaded = load_paths(paths, include=include, exclude=exclude, max_bytes=self.settings.max_document_bytes)
-        # The write of one batch (Neo4j, then FAISS) runs in a thread while the next batch is built, in order.
-        with index_lock(self.settings), ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-write") as io:
-            chunk_index, entity_index = open_indexes(self.settings)
-            known: dict[str, KnownEntity] = {}  # what the graph holds, read once a batch has something to build
-            pending: Future[None] | None = None
-            in_flight: set[str] = set()
-            for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
-                if pending is not None and in_flight & {document.id for document in batch}:
-                    pending.result()  # the same id again: its earlier version lands before hashes are compared
-                documents, replaces = self._new_or_changed(batch, report)
-                if documents and not known:
-                    known.update((entity.id, entity) for entity in self._known_entities())
-                graphs = self._build_isolating(documents, known, report) if documents else []
-                if pending is not None:
-                    pending.result()
-                    pending = None
-                if graphs:
-                    _remember(graphs, known)
-                    in_flight = {graph.document.id for graph in graphs}
-                    pending = io.submit(self._write, graphs, replaces, chunk_index, entity_index, report)
-            if pending is not None:
-                pending.result()
+        with (
+            index_lock(self.settings),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-write") as writes,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-build") as builds,
+        ):
+            run = IngestRun(report, writes, *open_indexes(self.settings))
+            try:
+                for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
+                    if run.in_flight() & {document.id for document in batch}:
+                        run.settle(builds_ahead=0, drain=True)  # its earlier version lands before hashes are compared
+                    documents, replaces = self._new_or_changed(batch, report)
+                    prepared = self._prepare(documents, replaces, builds, report) if documents else None
+                    if prepared is not None:
+                        run.add(prepared.ids, builds.submit(self._finish, prepared, run))
+                    run.settle(builds_ahead=1)
+                run.settle(builds_ahead=0, drain=True)
+            except BaseException:
+                run.abort.set()  # batches still queued behind the failure are not written
+                raise
         report.seconds = perf_counter() - began
         return report
 
@@ -200,20 +206,6 @@ class IngestPipeline:
         report.skipped += len(documents) - len(fresh)
         return fresh, replaces
 
-    def _build_isolating(
-        self, documents: list[Document], known: dict[str, KnownEntity], report: IngestReport
-    ) -> list[DocumentGraph]:
-        """The batch's graphs; when one document fails, the others are built alone and it is reported."""
-        try:
-            return self._build(documents, known, report)
-        except GraphError:
-            raise
-        except TrellisError as exc:
-            if len(documents) == 1:
-                report.failures.append(LoadFailure(source=documents[0].source, reason=str(exc)))
-                return []
-            return [graph for document in documents for graph in self._build_isolating([document], known, report)]
-
     def _write(
         self,
         graphs: list[DocumentGraph],
@@ -243,49 +235,123 @@ class IngestPipeline:
         report.relations += sum(len(graph.relations) for graph in graphs)
         report.tokens += sum(len(graph.document.text.split()) for graph in graphs)
 
-    def _build(
-        self, documents: list[Document], known: dict[str, KnownEntity], report: IngestReport
-    ) -> list[DocumentGraph]:
-        with report.timed("chunk"):
-            chunks = {document.id: self.chunker.run(document) for document in documents}
-        everything = [chunk for document in documents for chunk in chunks[document.id]]
-        self.progress.stage("extract", len(everything))
+    def _prepare(
+        self, documents: list[Document], replaces: dict[str, str], builds: ThreadPoolExecutor, report: IngestReport
+    ) -> PreparedBatch | None:
+        """This thread's part of a batch: chunk, hand the chunks to the build thread to embed, then extract."""
+        chunks: dict[str, list[Chunk]] = {}
+        vectors: dict[str, Future[np.ndarray]] = {}
+        for document in documents:
+            try:
+                with report.timed("chunk"):
+                    chunks[document.id] = self.chunker.run(document)
+            except GraphError:
+                raise
+            except TrellisError as exc:
+                report.failures.append(LoadFailure(source=document.source, reason=str(exc)))
+                continue
+            # each document's chunks are embedded as soon as they exist, while the rest is chunked and extracted
+            vectors[document.id] = builds.submit(self._embed_chunks, chunks[document.id], report)
+        documents = [document for document in documents if document.id in chunks]
+        if not documents:
+            return None
+        everything = sum(len(chunks[document.id]) for document in documents)
+        self.progress.stage("extract", everything)
         with report.timed("extract"):
-            extractions = {result.chunk_id: result for result in self.extractor.extract(everything)}
-        self.progress.advance("extract", len(everything))
-        with report.timed("resolve"):
-            resolution, entity_of = self._resolve(extractions.values(), known)
-        report.entities += sum(1 for entity in resolution.entities if entity.status == "new")
-        self.progress.stage("embed", len(everything))
+            extractions = self._extract_isolating(documents, chunks, report)
+        self.progress.advance("extract", everything)
+        kept = [document for document in documents if all(c.id in extractions for c in chunks[document.id])]
+        return PreparedBatch(kept, replaces, chunks, extractions, vectors) if kept else None
+
+    def _extract_isolating(
+        self, documents: list[Document], chunks: dict[str, list[Chunk]], report: IngestReport
+    ) -> dict[str, ExtractionResult]:
+        """Each chunk's extraction; when a document fails, the others are extracted alone and it is reported."""
+        try:
+            everything = [chunk for document in documents for chunk in chunks[document.id]]
+            return {result.chunk_id: result for result in self.extractor.extract(everything)}
+        except GraphError:
+            raise
+        except TrellisError as exc:
+            if len(documents) == 1:
+                report.failures.append(LoadFailure(source=documents[0].source, reason=str(exc)))
+                return {}
+            found: dict[str, ExtractionResult] = {}
+            for document in documents:
+                found |= self._extract_isolating([document], chunks, report)
+            return found
+
+    def _embed_chunks(self, chunks: list[Chunk], report: IngestReport) -> np.ndarray:
+        self.progress.stage("embed", len(chunks))
         with report.timed("embed"):
-            vectors = self.embedder.embed([chunk.text for chunk in everything]) if everything else np.empty((0, 0))
-        self.progress.advance("embed", len(everything))
-        rows = iter(vectors.tolist())
+            vectors = self.embedder.embed([chunk.text for chunk in chunks]) if chunks else np.empty((0, 0))
+        self.progress.advance("embed", len(chunks))
+        return vectors
+
+    def _finish(self, prepared: PreparedBatch, run: IngestRun) -> Future[None] | None:
+        """The build thread's part of a batch: resolve its entities, put its graphs together, hand them to the
+        write thread. Returns the write's future (None when nothing is left to write)."""
+        if run.abort.is_set():
+            return None
+        report = run.report
+        if not run.known_loaded:  # read once, when the first batch has something to build
+            run.known.update((entity.id, entity) for entity in self._known_entities())
+            run.known_loaded = True
+        vectors: dict[str, list[list[float]]] = {}
+        for document in prepared.documents:
+            try:
+                vectors[document.id] = prepared.vectors[document.id].result().tolist()
+            except GraphError:
+                raise
+            except TrellisError as exc:  # the model failed on this document's chunks
+                report.failures.append(LoadFailure(source=document.source, reason=str(exc)))
+        documents = [document for document in prepared.documents if document.id in vectors]
+        graphs = self._graphs_isolating(prepared, documents, vectors, run)
+        if not graphs or run.abort.is_set():
+            return None
+        remember(graphs, run.known)
+        self.progress.stage("write", len(graphs))
+        return run.writes.submit(self._write_unless_aborted, graphs, prepared.replaces, run)
+
+    def _graphs_isolating(
+        self, prepared: PreparedBatch, documents: list[Document], vectors: dict[str, list[list[float]]], run: IngestRun
+    ) -> list[DocumentGraph]:
+        """The documents' graphs; when one document fails, the others are built alone and it is reported."""
+        try:
+            return self._graphs(prepared, documents, vectors, run)
+        except GraphError:
+            raise
+        except TrellisError as exc:
+            if len(documents) == 1:
+                run.report.failures.append(LoadFailure(source=documents[0].source, reason=str(exc)))
+                return []
+            return [g for d in documents for g in self._graphs_isolating(prepared, [d], vectors, run)]
+
+    def _graphs(
+        self, prepared: PreparedBatch, documents: list[Document], vectors: dict[str, list[list[float]]], run: IngestRun
+    ) -> list[DocumentGraph]:
+        results = {d.id: [prepared.extractions[c.id] for c in prepared.chunks[d.id]] for d in documents}
+        with run.report.timed("resolve"):
+            mentions = surface_forms(result for found in results.values() for result in found)
+            resolution = self.resolver.run(mentions, run.known.values())
+        run.report.entities += sum(1 for entity in resolution.entities if entity.status == "new")
+        resolved = entity_of(mentions, resolution)
         graphs = []
         for document in documents:
-            document_chunks = chunks[document.id]
-            embeddings = [next(rows) for _ in document_chunks]
-            results = [extractions[chunk.id] for chunk in document_chunks]
-            graphs.append(_document_graph(document, document_chunks, embeddings, results, resolution, entity_of))
-        self.progress.stage("write", len(graphs))
+            chunks = prepared.chunks[document.id]
+            graphs.append(
+                document_graph(document, chunks, vectors[document.id], results[document.id], resolution, resolved)
+            )
         return graphs
 
-    def _resolve(
-        self, extractions: Iterable[ExtractionResult], known: dict[str, KnownEntity]
-    ) -> tuple[Resolution, dict[tuple[str, str], str]]:
-        forms: dict[tuple[str, str], Mention] = {}
-        for result in extractions:
-            ends = [(m.surface, m.type) for m in result.mentions]
-            ends += [(r.subject, r.subject_type) for r in result.relations] + [
-                (r.object, r.object_type) for r in result.relations
-            ]
-            for surface, kind in ends:
-                if (surface, kind) not in forms and name_key(surface, kind):  # "#$%" names nothing: dropped
-                    forms[(surface, kind)] = Mention(surface=surface, type=kind)
-        mentions = list(forms.values())
-        resolution = self.resolver.run(mentions, known.values())
-        entity_of = {(m.surface, m.type): r.entity_id for m, r in zip(mentions, resolution.mentions, strict=True)}
-        return resolution, entity_of
+    def _write_unless_aborted(self, graphs: list[DocumentGraph], replaces: dict[str, str], run: IngestRun) -> None:
+        if run.abort.is_set():
+            return
+        try:
+            self._write(graphs, replaces, run.chunk_index, run.entity_index, run.report)
+        except BaseException:
+            run.abort.set()  # the batches behind this one are not written either
+            raise
 
     def _known_entities(self) -> list[KnownEntity]:
         return [
@@ -300,76 +366,9 @@ class IngestPipeline:
         ]
 
 
-_NONE = KnownEntity(id="", name="", type="")
-
-
-def _remember(graphs: list[DocumentGraph], known: dict[str, KnownEntity]) -> None:
-    """Add a built batch's entities to what later batches resolve against (they are written before those)."""
-    for graph in graphs:
-        for entity in graph.entities:
-            known[entity.id] = KnownEntity(
-                id=entity.id, name=entity.name, type=entity.type, aliases=tuple(entity.aliases),
-                embedding=tuple(entity.embedding) if entity.embedding else known.get(entity.id, _NONE).embedding,
-            )  # fmt: skip
-
-
 def _apply_removal(removal: Removal, chunks: VectorIndex, entities: VectorIndex, *, save: bool = True) -> None:
     chunks.remove(removal.chunk_ids)
     entities.remove(removal.entity_ids)
     if save:
         chunks.save()
         entities.save()
-
-
-def _document_graph(
-    document: Document,
-    chunks: list[Chunk],
-    embeddings: list[list[float]],
-    results: list[ExtractionResult],
-    resolution: Resolution,
-    entity_of: dict[tuple[str, str], str],
-) -> DocumentGraph:
-    """The graph one document adds: its chunks, the entities it names, its mentions and relation evidence."""
-    mentions = [
-        MentionRecord(
-            chunk_id=m.chunk_id, entity_id=entity_of[(m.surface, m.type)], start=m.start, end=m.end, surface=m.surface
-        )
-        for result in results
-        for m in result.mentions
-        if (m.surface, m.type) in entity_of
-    ]
-    relations = []
-    for result in results:
-        for r in result.relations:
-            subject, obj = entity_of.get((r.subject, r.subject_type)), entity_of.get((r.object, r.object_type))
-            if subject and obj and subject != obj:
-                relations.append(
-                    RelationRecord(
-                        subject_id=subject,
-                        predicate=r.predicate,
-                        object_id=obj,
-                        chunk_id=r.chunk_id,
-                        document_id=document.id,
-                        confidence=r.confidence,
-                    )
-                )
-    named = (
-        {mention.entity_id for mention in mentions}
-        | {r.subject_id for r in relations}
-        | {r.object_id for r in relations}
-    )
-    entities = [  # a known entity keeps the embedding the graph and the index hold (None: not written again)
-        EntityRecord(
-            id=e.id, name=e.name, type=e.type, aliases=e.aliases, embedding=e.embedding if e.status == "new" else None
-        )
-        for e in resolution.entities
-        if e.id in named
-    ]
-    return DocumentGraph(
-        document=document,
-        chunks=chunks,
-        chunk_embeddings=embeddings,
-        entities=entities,
-        mentions=mentions,
-        relations=relations,
-    )

@@ -1,0 +1,105 @@
+"""From a batch's chunks, extractions and vectors to the :class:`DocumentGraph` each document adds.
+
+The pipeline calls these in order, one batch after another: :func:`surface_forms` names what the resolver must
+resolve, :func:`document_graph` puts one document's chunks, entities, mentions and relation evidence together,
+and :func:`remember` adds a built batch's entities to what later batches resolve against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg.ingest.resolution import KnownEntity, Mention, Resolution, name_key
+from kg.types import Chunk, Document, DocumentGraph, EntityRecord, ExtractionResult, MentionRecord, RelationRecord
+
+__all__ = ["EntityOf", "document_graph", "entity_of", "remember", "surface_forms"]
+
+EntityOf = dict[tuple[str, str], str]
+"""``(surface, type)`` of a mention or relation end -> the id of the entity it resolved to."""
+
+_NONE = KnownEntity(id="", name="", type="")
+
+
+def surface_forms(extractions: Iterable[ExtractionResult]) -> list[Mention]:
+    """Every distinct ``(surface, type)`` that the extractions name, as mentions or as relation ends, in order.
+
+    A form whose name has no key ("#$%": spaCy tags symbols as entities now and then) names nothing and is dropped.
+    """
+    forms: dict[tuple[str, str], Mention] = {}
+    for result in extractions:
+        ends = [(m.surface, m.type) for m in result.mentions]
+        ends += [(r.subject, r.subject_type) for r in result.relations]
+        ends += [(r.object, r.object_type) for r in result.relations]
+        for surface, kind in ends:
+            if (surface, kind) not in forms and name_key(surface, kind):
+                forms[(surface, kind)] = Mention(surface=surface, type=kind)
+    return list(forms.values())
+
+
+def entity_of(mentions: list[Mention], resolution: Resolution) -> EntityOf:
+    """Which entity each resolved form names."""
+    return {(m.surface, m.type): r.entity_id for m, r in zip(mentions, resolution.mentions, strict=True)}
+
+
+def remember(graphs: list[DocumentGraph], known: dict[str, KnownEntity]) -> None:
+    """Add a built batch's entities to what later batches resolve against (they are written before those)."""
+    for graph in graphs:
+        for entity in graph.entities:
+            known[entity.id] = KnownEntity(
+                id=entity.id, name=entity.name, type=entity.type, aliases=tuple(entity.aliases),
+                embedding=tuple(entity.embedding) if entity.embedding else known.get(entity.id, _NONE).embedding,
+            )  # fmt: skip
+
+
+def document_graph(
+    document: Document,
+    chunks: list[Chunk],
+    embeddings: list[list[float]],
+    results: list[ExtractionResult],
+    resolution: Resolution,
+    resolved: EntityOf,
+) -> DocumentGraph:
+    """The graph one document adds: its chunks, the entities it names, its mentions and relation evidence."""
+    mentions = [
+        MentionRecord(
+            chunk_id=m.chunk_id, entity_id=resolved[(m.surface, m.type)], start=m.start, end=m.end, surface=m.surface
+        )
+        for result in results
+        for m in result.mentions
+        if (m.surface, m.type) in resolved
+    ]
+    relations = []
+    for result in results:
+        for r in result.relations:
+            subject, obj = resolved.get((r.subject, r.subject_type)), resolved.get((r.object, r.object_type))
+            if subject and obj and subject != obj:
+                relations.append(
+                    RelationRecord(
+                        subject_id=subject,
+                        predicate=r.predicate,
+                        object_id=obj,
+                        chunk_id=r.chunk_id,
+                        document_id=document.id,
+                        confidence=r.confidence,
+                    )
+                )
+    named = (
+        {mention.entity_id for mention in mentions}
+        | {r.subject_id for r in relations}
+        | {r.object_id for r in relations}
+    )
+    entities = [  # a known entity keeps the embedding the graph and the index hold (None: not written again)
+        EntityRecord(
+            id=e.id, name=e.name, type=e.type, aliases=e.aliases, embedding=e.embedding if e.status == "new" else None
+        )
+        for e in resolution.entities
+        if e.id in named
+    ]
+    return DocumentGraph(
+        document=document,
+        chunks=chunks,
+        chunk_embeddings=embeddings,
+        entities=entities,
+        mentions=mentions,
+        relations=relations,
+    )
