@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
-from kg.errors import ConfigurationError, Neo4jUnavailableError
+from kg.errors import ConfigurationError, ExtractionError, Neo4jUnavailableError
 from kg.graph import GraphStore, LocalServer, apply_schema
 from kg.graph.auth import resolve_password
 from kg.ingest.consistency import check_indexes
 from kg.ingest.extraction import SpacyExtractor
 from kg.ingest.pipeline import IngestPipeline
 from kg.settings import Settings
+from kg.types import Chunk, ExtractionResult
 from kg.vectors import Embedder
 from tests.support import free_port
 
@@ -118,3 +119,34 @@ def test_llm_extraction_needs_a_model(ingest_settings: Settings, empty_graph: Gr
     unknown = settings.model_copy(update={"llm_extraction_model": "no-such-provider:some-model"})
     with pytest.raises(ConfigurationError, match="no-such-provider"):
         IngestPipeline(unknown, store=empty_graph, embedder=embedder)
+
+
+def test_a_document_failing_in_extraction_is_reported_while_other_batches_land(
+    make_pipeline: Make, tmp_path: Path, ingest_settings: Settings, extractor: SpacyExtractor
+) -> None:
+    """Batches of two flow through the ingesting, build and write threads; the one document spaCy fails on (here,
+    a stand-in extractor that raises for it) is reported, its batch-mate and every other batch still land."""
+
+    class FailsOnLuanda:
+        def extract(self, chunks: Sequence[Chunk]) -> list[ExtractionResult]:
+            if any("Luanda" in chunk.text for chunk in chunks):
+                raise ExtractionError("spaCy choked on this document")
+            return extractor.extract(chunks)
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    capitals = [("Tirana", "Albania"), ("Luanda", "Angola"), ("Baku", "Azerbaijan"), ("Kabul", "Afghanistan"),
+                ("Algiers", "Algeria")]  # fmt: skip
+    for i, (city, country) in enumerate(capitals):
+        (corpus / f"{i}.txt").write_text(f"{city} is the capital of {country}.")
+    settings = ingest_settings.model_copy(update={"ingest_batch_documents": 2})
+    pipeline = make_pipeline(settings, extractor=FailsOnLuanda())
+    report = pipeline.ingest([corpus])
+
+    assert (report.documents, report.failed) == (4, 1)
+    assert report.failures[0].location.endswith("1.txt") and "choked" in report.failures[0].reason
+    names = {row["name"] for row in pipeline.store.query("known_entities")}
+    assert {"Tirana", "Albania", "Baku", "Kabul", "Algiers"} <= names and "Luanda" not in names
+    assert all(check.ok for check in check_indexes(settings, pipeline.store))
+    again = make_pipeline(settings).ingest([corpus])  # the failed document lands once spaCy reads it
+    assert (again.documents, again.skipped, again.failed) == (1, 4, 0)
