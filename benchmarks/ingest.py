@@ -20,7 +20,7 @@ resolution embeds (recorded during the first ingest and embedded again in the sa
 are timed too and shown beside it.
 
 Models are warmed up on a scrap of text before anything is timed, the Neo4j server (its JIT compiler, query plans,
-index writers) by ingesting and then deleting a few documents of another corpus (``data/eval``'s GeoNames facts),
+index writers) by ingesting and then deleting a few Wikipedia articles the corpus does not hold (``data/wikipedia``),
 and langchain's writer on one GraphDocument (which also creates its ``__Entity__`` constraint), so no side pays a
 one-time cost inside its timing: the stages alone and langchain's writer run on a server that is warm by then.
 """
@@ -63,9 +63,9 @@ from kg.settings import Settings  # noqa: E402
 from kg.types import Chunk, DocumentGraph, EntityRecord  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
-WARM_UP_CORPUS = Path(__file__).resolve().parent.parent / "data" / "eval" / "corpus.jsonl"
-WARM_UP_DOCUMENTS = 48
 WIKIPEDIA = "wikipedia.jsonl"
+WARM_UP_CORPUS = Path(__file__).resolve().parent.parent / "data" / "wikipedia" / WIKIPEDIA
+WARM_UP_DOCUMENTS = 4
 STAGE_TARGET = 0.5  # end to end, as a share of the slowest stage alone
 STAGE_FLOOR = 10_000  # ... or at least this many tokens/s end to end
 WRITER_TARGET = 5.0
@@ -196,21 +196,23 @@ def warm_up(pipeline: IngestPipeline) -> None:
     pipeline.embedder.embed([WARM_UP_TEXT] * 4)
 
 
-def warm_up_server(pipeline: IngestPipeline, folder: Path, console: Console) -> None:
-    """Ingest, then delete, the first GeoNames fact documents of the evaluation corpus: the server's JIT compiler,
-    query plans and index writers warm up, and the database is empty again."""
+def warm_up_server(pipeline: IngestPipeline, corpus: Path, folder: Path, console: Console) -> None:
+    """Ingest, then delete, a few Wikipedia articles that the corpus does not hold (from ``data/wikipedia``): the
+    server's JIT compiler, query plans and index writers warm up on real work, and the database is empty again."""
+    with (corpus / WIKIPEDIA).open(encoding="utf-8") as source:
+        titles = {json.loads(line)["title"] for line in source if line.strip()}
     lines = []
     with WARM_UP_CORPUS.open(encoding="utf-8") as source:
         for line in source:
-            if '"origin": "geonames"' in line:
+            if line.strip() and json.loads(line)["title"] not in titles:
                 lines.append(line)
             if len(lines) == WARM_UP_DOCUMENTS:
                 break
-    corpus = folder / "warm-up"
-    corpus.mkdir()
-    (corpus / "facts.jsonl").write_text("".join(lines), encoding="utf-8")
-    with console.status(f"warming up the Neo4j server ({len(lines)} documents of another corpus, then deleted) ..."):
-        report = pipeline.ingest([corpus])
+    warm = folder / "warm-up"
+    warm.mkdir()
+    (warm / WIKIPEDIA).write_text("".join(lines), encoding="utf-8")
+    with console.status(f"warming up the Neo4j server ({len(lines)} other articles, then deleted) ..."):
+        report = pipeline.ingest([warm])
         ids = [row["id"] for row in pipeline.store.query("list_documents", skip=0, limit=len(lines) + 1)]
         pipeline.delete(ids)
     left = pipeline.store.query("graph_counts")[0]
@@ -442,7 +444,7 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
             with console.status("loading spaCy and the embedding model ..."):
                 pipeline = IngestPipeline(settings, store=store)
                 warm_up(pipeline)
-            warm_up_server(pipeline, Path(folder), console)
+            warm_up_server(pipeline, corpus, Path(folder), console)
             recorder = pipeline.writer = RecordingWriter(store)
             names = pipeline.resolver.embed = RecordingEmbed(pipeline.embedder.embed)
 

@@ -19,6 +19,7 @@ from kg.ingest.report import IngestReport
 from kg.ingest.resolution import KnownEntity
 from kg.types import Chunk, Document, ExtractionResult
 from kg.vectors import VectorIndex
+from kg.vectors.threads import CoreShare
 
 __all__ = ["IngestRun", "PreparedBatch"]
 
@@ -49,6 +50,8 @@ class IngestRun:
     known: dict[str, KnownEntity] = field(default_factory=dict)
     known_loaded: bool = False
     abort: threading.Event = field(default_factory=threading.Event)
+    cores: CoreShare = field(default_factory=CoreShare)
+    """spaCy (the ingesting thread) takes a core from the build thread's torch while it extracts."""
     _builds: deque[tuple[set[str], Future[Future[None] | None]]] = field(default_factory=deque)
     _writes: deque[tuple[set[str], Future[None]]] = field(default_factory=deque)
 

@@ -13,7 +13,7 @@ import fcntl
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from itertools import islice
 from pathlib import Path
 from time import perf_counter
@@ -142,7 +142,7 @@ class IngestPipeline:
                     if run.in_flight() & {document.id for document in batch}:
                         run.settle(builds_ahead=0, drain=True)  # its earlier version lands before hashes are compared
                     documents, replaces = self._new_or_changed(batch, report)
-                    prepared = self._prepare(documents, replaces, builds, report) if documents else None
+                    prepared = self._prepare(documents, replaces, builds, run) if documents else None
                     if prepared is not None:
                         run.add(prepared.ids, builds.submit(self._finish, prepared, run))
                     run.settle(builds_ahead=1)
@@ -150,6 +150,8 @@ class IngestPipeline:
             except BaseException:
                 run.abort.set()  # batches still queued behind the failure are not written
                 raise
+            finally:
+                run.cores.restore()
         report.seconds = perf_counter() - began
         return report
 
@@ -236,9 +238,10 @@ class IngestPipeline:
         report.tokens += sum(len(graph.document.text.split()) for graph in graphs)
 
     def _prepare(
-        self, documents: list[Document], replaces: dict[str, str], builds: ThreadPoolExecutor, report: IngestReport
+        self, documents: list[Document], replaces: dict[str, str], builds: ThreadPoolExecutor, run: IngestRun
     ) -> PreparedBatch | None:
         """This thread's part of a batch: chunk, hand the chunks to the build thread to embed, then extract."""
+        report = run.report
         chunks: dict[str, list[Chunk]] = {}
         vectors: dict[str, Future[np.ndarray]] = {}
         for document in documents:
@@ -251,17 +254,21 @@ class IngestPipeline:
                 report.failures.append(LoadFailure(source=document.source, reason=str(exc)))
                 continue
             # each document's chunks are embedded as soon as they exist, while the rest is chunked and extracted
-            vectors[document.id] = builds.submit(self._embed_chunks, chunks[document.id], report)
+            vectors[document.id] = builds.submit(self._embed_chunks, chunks[document.id], run)
         documents = [document for document in documents if document.id in chunks]
         if not documents:
             return None
         everything = sum(len(chunks[document.id]) for document in documents)
         self.progress.stage("extract", everything)
-        with report.timed("extract"):
+        with report.timed("extract"), self._beside_embedding(run):
             extractions = self._extract_isolating(documents, chunks, report)
         self.progress.advance("extract", everything)
         kept = [document for document in documents if all(c.id in extractions for c in chunks[document.id])]
         return PreparedBatch(kept, replaces, chunks, extractions, vectors) if kept else None
+
+    def _beside_embedding(self, run: IngestRun) -> AbstractContextManager[None]:
+        """spaCy takes a core of the embedder's while it runs (an LLM extractor waits on the network: none)."""
+        return run.cores.busy() if isinstance(self.extractor, SpacyExtractor) else nullcontext()
 
     def _extract_isolating(
         self, documents: list[Document], chunks: dict[str, list[Chunk]], report: IngestReport
@@ -281,9 +288,10 @@ class IngestPipeline:
                 found |= self._extract_isolating([document], chunks, report)
             return found
 
-    def _embed_chunks(self, chunks: list[Chunk], report: IngestReport) -> np.ndarray:
+    def _embed_chunks(self, chunks: list[Chunk], run: IngestRun) -> np.ndarray:
         self.progress.stage("embed", len(chunks))
-        with report.timed("embed"):
+        run.cores.adjust()
+        with run.report.timed("embed"):
             vectors = self.embedder.embed([chunk.text for chunk in chunks]) if chunks else np.empty((0, 0))
         self.progress.advance("embed", len(chunks))
         return vectors
@@ -333,6 +341,7 @@ class IngestPipeline:
         results = {d.id: [prepared.extractions[c.id] for c in prepared.chunks[d.id]] for d in documents}
         with run.report.timed("resolve"):
             mentions = surface_forms(result for found in results.values() for result in found)
+            run.cores.adjust()  # the names are embedded in the resolver
             resolution = self.resolver.run(mentions, run.known.values())
         run.report.entities += sum(1 for entity in resolution.entities if entity.status == "new")
         resolved = entity_of(mentions, resolution)

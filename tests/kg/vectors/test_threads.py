@@ -40,3 +40,27 @@ def test_the_limit_reaches_torch_and_faiss_searches_in_other_threads(restored: N
     assert seen == {"faiss": 1, "torch": 1}
     with pytest.raises(ValueError):
         threads.limit_compute_threads(0)
+
+
+def test_core_share_takes_a_thread_from_torch_only_while_the_other_work_runs(restored: None) -> None:
+    count = torch.get_num_threads()
+    share = threads.CoreShare()
+    seen: list[int] = []
+
+    def embedding_thread() -> None:  # what the ingest's build thread does before each torch operation
+        share.adjust()
+        seen.append(torch.get_num_threads())
+
+    def in_a_thread() -> None:
+        worker = threading.Thread(target=embedding_thread)
+        worker.start()
+        worker.join()
+
+    try:
+        with share.busy():
+            in_a_thread()
+        in_a_thread()
+    finally:
+        share.restore()
+    assert seen == [max(1, count - 1), count]
+    assert torch.get_num_threads() == count
