@@ -23,6 +23,8 @@ SYSTEM_PROMPT = (
 
 _MARK = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _ABSTAIN = "not in the graph"
+_LIST_MARK = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
+"""A list marker a small model sometimes puts first ("1. Not in the graph ...")."""
 
 
 def user_prompt(question: str, context: Context) -> str:
@@ -48,5 +50,5 @@ def parse_citations(text: str, context: Context) -> list[int]:
 
 def is_abstention(text: str) -> bool:
     """True when ``text`` says the graph does not hold the answer (the NOT_IN_GRAPH sentence or its opening)."""
-    cleaned = text.strip().strip("\"'*`").strip()
+    cleaned = _LIST_MARK.sub("", text.strip()).strip("\"'*`").strip()
     return cleaned == NOT_IN_GRAPH or cleaned.lower().startswith(_ABSTAIN)

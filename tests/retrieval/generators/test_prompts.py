@@ -37,3 +37,5 @@ def test_abstentions_are_recognised() -> None:
     assert is_abstention(NOT_IN_GRAPH) and is_abstention(f"  {NOT_IN_GRAPH}\n")
     assert is_abstention("Not in the graph.") and is_abstention('"not in the graph: nothing about it"')
     assert not is_abstention("Tirana [1]") and not is_abstention("It is not in the graph's second passage... Tirana")
+    assert is_abstention("1. Not in the graph: nothing about it") and is_abstention("- not in the graph")
+    assert not is_abstention("1. Tirana [1]") and not is_abstention("1848. Tirana")
