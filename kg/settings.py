@@ -112,6 +112,7 @@ class Settings(BaseSettings):
     api_max_subscriptions: int = Field(default=4, ge=1, le=100)  # operations in flight per WebSocket
     api_graphql_cache_size: int = Field(default=256, ge=0)  # parsed and validated documents kept (LRU); 0: none
     api_compute_threads: int = Field(default=1, ge=0)  # threads per torch / FAISS operation in `trellis serve`; 0: all
+    api_switch_interval_ms: float = Field(default=0.5, gt=0, le=100)  # GIL switch interval of `trellis serve`
     api_max_ingest_documents: int = Field(default=100, ge=1)  # documents in one ingestDocuments call
     api_max_request_bytes: int = Field(default=2_000_000, ge=1_000)  # body of a GraphQL request
     api_log_json: bool = True  # structured (JSON) request logs from `trellis serve`

@@ -23,7 +23,14 @@ class Context(BaseContext):
         self.state = state
         self.principal = principal  # None: a WebSocket that has not authenticated yet (connection_init decides)
         self.request_id = request_id
-        self.loaders = Loaders.for_state(state)
+        self._loaders: Loaders | None = None
+
+    @property
+    def loaders(self) -> Loaders:
+        """This operation's DataLoaders, made on first use (most operations, such as ``search``, need none)."""
+        if self._loaders is None:
+            self._loaders = Loaders.for_state(self.state)
+        return self._loaders
 
     @property
     def settings(self) -> Settings:
