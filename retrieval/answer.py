@@ -36,7 +36,7 @@ from retrieval.linking import EntityLinker
 from retrieval.ranking import EXCLUDED_PREDICATES, evidence_scores, rank_facts, rank_passages
 from retrieval.search import PassageSearch, fetch_passages
 from retrieval.subgraph import used_subgraph
-from retrieval.types import Answer, AnswerOptions, Context, Retrieval
+from retrieval.types import Answer, AnswerOptions, Context, Passage, Retrieval
 
 __all__ = ["Retriever", "answer", "clean_question", "retrieve"]
 
@@ -123,26 +123,31 @@ class Retriever:
     def retrieve(self, question: str, *, options: AnswerOptions | None = None) -> Retrieval:
         """Linked entities, ranked passages and facts, paths and timings for the question.
 
-        The question and its mentions are embedded in one batch; linking (one Neo4j query) then runs in a worker
-        thread while this one searches passages, and the graph expansion needs both. Each stage's time is its own
-        wall time, so ``link`` overlaps ``search``.
+        Two chains run at once, and the graph expansion needs both: a worker thread embeds the question and
+        searches passages, while this thread finds the question's mentions (spaCy), embeds them and links them
+        (one Neo4j query). ONNX Runtime, FAISS and the Neo4j driver's waits leave the GIL, so the chains share the
+        cores. Each stage's time is its own wall time, so ``embed`` and ``search`` overlap ``mentions`` and
+        ``link`` (which includes embedding the mentions).
         """
         options = options or AnswerOptions()
         question = clean_question(question, max_chars=options.max_question_chars)
         timings: dict[str, float] = {}
         linker = EntityLinker(store=self.store, embed=self.embedder.embed, index=self.entity_index, nlp=self.nlp)
-        with _timed(timings, "mentions"):
-            mentions = linker.mentions(question)
-        with _timed(timings, "embed"):
-            vectors = self.embedder.embed([question, *mentions])  # one batch: the question and its mentions
-        linking = self._pool.submit(_timed_call, timings, "link", linker.link, mentions, vectors[1:])
+        search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
+
+        def search_passages() -> list[Passage]:
+            vector = _timed_call(timings, "embed", self.embedder.embed, [question])[0]
+            return _timed_call(timings, "search", search.run, question, vector)
+
+        searching = self._pool.submit(search_passages)
         try:
-            with _timed(timings, "search"):
-                search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
-                candidates = search.run(question, vectors[0])
+            with _timed(timings, "mentions"):
+                mentions = linker.mentions(question)
+            with _timed(timings, "link"):
+                entities = linker.link(mentions, self.embedder.embed(mentions)) if mentions else []
         finally:
-            wait([linking])  # even when search failed: no linking outlives its call
-        entities = linking.result()
+            wait([searching])  # even when linking failed: no search outlives its call
+        candidates = searching.result()
         with _timed(timings, "expand"):
             expansion = GraphExpander(self.store, hops=options.hops).run(entities, candidates)
         with _timed(timings, "rank"):

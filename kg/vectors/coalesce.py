@@ -24,16 +24,22 @@ class _Request:
     result: np.ndarray | None = None
     error: BaseException | None = None
     done: bool = field(default=False)
+    taken: bool = field(default=False)  # in a batch that a leader is running
 
 
 class Coalescer:
     """Runs ``embed(texts)`` for many threads at once, batching the texts of callers that had to wait."""
 
-    def __init__(self, embed: Callable[[Sequence[str]], np.ndarray], *, max_texts: int = 64) -> None:
+    def __init__(
+        self, embed: Callable[[Sequence[str]], np.ndarray], *, max_texts: int = 64, max_batches: int = 1
+    ) -> None:
+        """``max_batches``: how many batches may run at once (more than one only for a model whose runs may
+        overlap, such as an ONNX Runtime session, one core each)."""
         self._embed = embed
         self._max_texts = max_texts
+        self._max_batches = max_batches
         self._pending: list[_Request] = []
-        self._busy = False
+        self._running = 0
         self._changed = threading.Condition()
         self.batches = 0
         """How many model batches ran (tests and benchmarks read it)."""
@@ -43,18 +49,18 @@ class Coalescer:
         with self._changed:
             self._pending.append(request)
             while True:
-                while self._busy and not request.done:
+                while not request.done and (request.taken or self._running >= self._max_batches):
                     self._changed.wait()
                 if request.done:
                     break
                 batch = self._take()
-                self._busy = True
+                self._running += 1
                 self._changed.release()
                 try:
                     self._run(batch)
                 finally:
                     self._changed.acquire()
-                    self._busy = False
+                    self._running -= 1
                     self._changed.notify_all()
         if request.error is not None:
             raise request.error
@@ -67,6 +73,7 @@ class Coalescer:
         size = 0
         while self._pending and (not batch or size + len(self._pending[0].texts) <= self._max_texts):
             request = self._pending.pop(0)
+            request.taken = True
             batch.append(request)
             size += len(request.texts)
         return batch

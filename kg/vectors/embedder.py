@@ -75,15 +75,17 @@ class Embedder:
         if settings.embedding_runtime == "onnx" and self.device != "cpu":
             raise ModelError(f"TRELLIS_EMBEDDING_RUNTIME=onnx runs on the CPU only, but the device is {self.device}")
         self._model = self._load(self.model_path, self.device)
+        self._lock = threading.RLock()  # the API calls one embedder from many threads
         self._onnx = self._onnx_encoder(settings)
         self.runtime: str = "torch" if self._onnx is None else "auto"
         if self._onnx is not None and settings.embedding_runtime == "onnx":
             self.runtime = "onnx"
         """What runs the model: ``torch``; ``onnx`` (ONNX Runtime); ``auto``: ONNX Runtime for calls of at most
         :data:`ONNX_MAX_TEXTS` short texts (queries, names), torch for chunks and bulk embedding."""
-        self._lock = threading.RLock()  # the API calls one embedder from many threads
-        # Small calls from many threads at once (API requests) share one model batch.
-        self._coalesce = Coalescer(self._encode, max_texts=max(self.batch_size, 32))
+        # Small calls from many threads at once (API requests) share one model batch; ONNX Runtime sessions run
+        # two batches at once (one core each), torch one.
+        batches = 2 if self._onnx is not None else 1
+        self._coalesce = Coalescer(self._encode, max_texts=max(self.batch_size, 32), max_batches=batches)
         self.query_cache = EmbeddingCache(settings.embedding_cache_size)
         """Vectors of recent queries (:meth:`embed_queries`); size 0: off."""
         # Newer sentence-transformers renamed the method (the old name warns); older ones lack the new name.
@@ -111,7 +113,7 @@ class Embedder:
         if not onnxruntime_available():
             raise ModelError("TRELLIS_EMBEDDING_RUNTIME=onnx needs onnxruntime and onnx: pip install onnxruntime onnx")
         try:
-            return OnnxEncoder(self._model, self.model_path, settings.cache_dir)
+            return OnnxEncoder(self._model, self.model_path, settings.cache_dir, tokenizer_lock=self._lock)
         except ModelError as exc:
             if wanted == "onnx":
                 raise
@@ -222,9 +224,9 @@ class Embedder:
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         """One model batch: unit vectors of ``texts`` in their order."""
         try:
+            if self._onnx is not None and (self.runtime == "onnx" or _small(texts)):
+                return self._onnx.encode(texts)  # tokenises under the lock, runs outside it
             with self._lock:  # a fast tokenizer used from two threads at once fails ("Already borrowed")
-                if self._onnx is not None and (self.runtime == "onnx" or _small(texts)):
-                    return self._onnx.encode(texts)
                 vectors = self._model.encode(
                     list(texts),
                     batch_size=max(len(texts), 1),

@@ -62,14 +62,19 @@ def onnxruntime_available() -> bool:
 class OnnxEncoder:
     """Embeds texts with an ONNX export of a loaded sentence-transformers model."""
 
-    def __init__(self, model: SentenceTransformer, model_path: str, cache_dir: Path) -> None:
+    def __init__(
+        self, model: SentenceTransformer, model_path: str, cache_dir: Path, *, tokenizer_lock: threading.RLock
+    ) -> None:
         """Export ``model`` (read from ``model_path``) into ``cache_dir`` unless already there, and check it.
 
+        ``tokenizer_lock`` guards the model's tokenizer, which other code uses too (a fast tokenizer used from two
+        threads at once fails); the sessions run outside it, so calls from two threads overlap.
         Raises :class:`~kg.errors.ModelError` when the export fails or its vectors differ from torch's.
         """
         import onnxruntime
 
         self._model = model
+        self._tokenizer_lock = tokenizer_lock
         self._ort = onnxruntime
         self._sessions: dict[int, Any] = {}
         self._lock = threading.Lock()
@@ -90,7 +95,8 @@ class OnnxEncoder:
         """Unit vectors of ``texts``, one float32 row each, in their order."""
         import torch
 
-        features = _features(self._model, list(texts))
+        with self._tokenizer_lock:
+            features = _features(self._model, list(texts))
         feeds = {name: features[name].numpy().astype(np.int64) for name in self._inputs}
         (vectors,) = self._session(torch.get_num_threads()).run(None, feeds)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)

