@@ -70,58 +70,48 @@ def test_an_error_of_the_model_reaches_every_caller_of_the_batch() -> None:
         assert list(pool.map(call, range(5))) == ["raised"] * 5
 
 
-def test_with_two_batches_allowed_two_run_at_once_and_every_caller_gets_its_rows() -> None:
-    running, most = 0, 0
-    guard = threading.Lock()
+class _Overlap:
+    """An embed function that records how many of its calls ran at once at most."""
 
-    def overlapping(texts: Sequence[str]) -> np.ndarray:
-        nonlocal running, most
-        with guard:
-            running += 1
-            most = max(most, running)
+    def __init__(self) -> None:
+        self.running = 0
+        self.most = 0
+        self._guard = threading.Lock()
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        with self._guard:
+            self.running += 1
+            self.most = max(self.most, self.running)
         try:
             return _lengths(texts)
         finally:
-            with guard:
-                running -= 1
+            with self._guard:
+                self.running -= 1
 
-    coalesce = Coalescer(overlapping, max_texts=3, max_batches=2)
-    barrier = threading.Barrier(16)
+
+def _single_calls(coalesce: Coalescer, callers: int) -> list[np.ndarray]:
+    barrier = threading.Barrier(callers)
 
     def call(i: int) -> np.ndarray:
         barrier.wait()
         return coalesce(["x" * i])
 
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        results = list(pool.map(call, range(16)))
+    with ThreadPoolExecutor(max_workers=callers) as pool:
+        return list(pool.map(call, range(callers)))
+
+
+def test_with_two_batches_allowed_two_run_at_once_and_every_caller_gets_its_rows() -> None:
+    overlap = _Overlap()
+    coalesce = Coalescer(overlap, max_texts=3, max_batches=2)
+    results = _single_calls(coalesce, 16)
     assert [r[:, 0].tolist() for r in results] == [[i] for i in range(16)]
-    assert most == 2  # never more than allowed, and the second batch did not wait for the first
+    assert overlap.most == 2  # never more than allowed, and the second batch did not wait for the first
     assert coalesce.batches < 16
 
 
 def test_one_batch_at_a_time_by_default() -> None:
-    running, most = 0, 0
-    guard = threading.Lock()
-
-    def counted(texts: Sequence[str]) -> np.ndarray:
-        nonlocal running, most
-        with guard:
-            running += 1
-            most = max(most, running)
-        try:
-            return _lengths(texts)
-        finally:
-            with guard:
-                running -= 1
-
-    coalesce = Coalescer(counted, max_texts=2)
-    barrier = threading.Barrier(8)
-
-    def call(i: int) -> np.ndarray:
-        barrier.wait()
-        return coalesce(["x" * i])
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(call, range(8)))
+    overlap = _Overlap()
+    coalesce = Coalescer(overlap, max_texts=2)
+    results = _single_calls(coalesce, 8)
     assert [r[:, 0].tolist() for r in results] == [[i] for i in range(8)]
-    assert most == 1
+    assert overlap.most == 1
