@@ -74,7 +74,6 @@ CALL (first, second) {
   ORDER BY position
   RETURN collect(r) AS relations
 }
-WITH chunk_entities, first, relations
 WITH chunk_entities, relations, size(first) AS first_hop,
      reduce(seen = $linked, id IN [r IN relations WHERE startNode(r).id IN $linked OR endNode(r).id IN $linked |
                                    CASE WHEN startNode(r).id IN $linked THEN endNode(r).id ELSE startNode(r).id END] |

@@ -77,9 +77,7 @@ class Embedder:
         self._model = self._load(self.model_path, self.device)
         self._lock = threading.RLock()  # the API calls one embedder from many threads
         self._onnx = self._onnx_encoder(settings)
-        self.runtime: str = "torch" if self._onnx is None else "auto"
-        if self._onnx is not None and settings.embedding_runtime == "onnx":
-            self.runtime = "onnx"
+        self.runtime: str = "torch" if self._onnx is None else settings.embedding_runtime
         """What runs the model: ``torch``; ``onnx`` (ONNX Runtime); ``auto``: ONNX Runtime for calls of at most
         :data:`ONNX_MAX_TEXTS` short texts (queries, names), torch for chunks and bulk embedding."""
         # Small calls from many threads at once (API requests) share one model batch; ONNX Runtime sessions run
@@ -108,9 +106,11 @@ class Embedder:
     def _onnx_encoder(self, settings: Settings) -> OnnxEncoder | None:
         """The ONNX Runtime encoder that ``settings.embedding_runtime`` asks for, or None for torch."""
         wanted = settings.embedding_runtime
-        if wanted == "torch" or (wanted == "auto" and (self.device != "cpu" or not onnxruntime_available())):
+        if wanted == "torch" or self.device != "cpu":  # onnx on another device was refused before loading
             return None
         if not onnxruntime_available():
+            if wanted == "auto":
+                return None
             raise ModelError("TRELLIS_EMBEDDING_RUNTIME=onnx needs onnxruntime and onnx: pip install onnxruntime onnx")
         try:
             return OnnxEncoder(self._model, self.model_path, settings.cache_dir, tokenizer_lock=self._lock)

@@ -82,14 +82,13 @@ class OnnxEncoder:
         if not self.path.is_file():
             self._export()
         try:
-            session = self._session(1)
+            self._session(1)
         except ModelError as exc:  # a file cut short or damaged: export it again, once
             logger.warning("%s; exporting it again", exc)
             shutil.rmtree(self.path.parent, ignore_errors=True)
             self._sessions.clear()
             self._export()
-            session = self._session(1)
-        self._inputs = [name for name in _features(self._model, _PROBES[:1]) if name in session.input_names]
+            self._session(1)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of ``texts``, one float32 row each, in their order."""
@@ -97,10 +96,7 @@ class OnnxEncoder:
 
         with self._tokenizer_lock:
             features = _features(self._model, list(texts))
-        feeds = {name: features[name].numpy().astype(np.int64) for name in self._inputs}
-        (vectors,) = self._session(torch.get_num_threads()).run(None, feeds)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        return self._session(torch.get_num_threads()).unit_vectors(features)
 
     def _session(self, threads: int) -> _Session:
         session = self._sessions.get(threads)
@@ -150,11 +146,7 @@ class OnnxEncoder:
 
     def _check(self, path: Path) -> None:
         expected = self._model.encode(_PROBES, normalize_embeddings=True, convert_to_numpy=True)
-        session = _Session(self._ort, path, 1)
-        features = _features(self._model, _PROBES)
-        feeds = {name: features[name].numpy().astype(np.int64) for name in features if name in session.input_names}
-        (got,) = session.run(None, feeds)
-        got = got / np.maximum(np.linalg.norm(got, axis=1, keepdims=True), 1e-12)
+        got = _Session(self._ort, path, 1).unit_vectors(_features(self._model, _PROBES))
         cosine = float((np.asarray(expected) * got).sum(axis=1).min())
         if cosine < MIN_COSINE:
             raise ModelError(f"the ONNX export of the embedding model disagrees with torch (cosine {cosine:.6f})")
@@ -176,8 +168,11 @@ class _Session:
             raise ModelError(f"ONNX Runtime cannot load {path}: {exc}") from exc
         self.input_names = [item.name for item in self._session.get_inputs()]
 
-    def run(self, outputs: list[str] | None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
-        return list(self._session.run(outputs, feeds))
+    def unit_vectors(self, features: dict[str, Any]) -> np.ndarray:
+        """The L2-normalised float32 vectors of the tokeniser's ``features`` (the inputs the model takes)."""
+        feeds = {name: features[name].numpy().astype(np.int64) for name in self.input_names}
+        (vectors,) = self._session.run(None, feeds)
+        return np.asarray(vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12), np.float32)
 
 
 def _exported_module(model: SentenceTransformer, names: list[str]) -> Any:
