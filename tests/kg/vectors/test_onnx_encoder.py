@@ -99,3 +99,9 @@ def test_onnx_on_a_gpu_device_is_a_clear_error(tmp_path: Path) -> None:
 def test_an_unknown_runtime_is_refused() -> None:
     with pytest.raises(ValueError, match="embedding_runtime"):
         Settings(_env_file=None, embedding_runtime="tensorrt")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("interval", [0, -1, 1000])
+def test_an_out_of_range_gil_switch_interval_is_refused(interval: float) -> None:
+    with pytest.raises(ValueError, match="api_switch_interval_ms"):
+        Settings(_env_file=None, api_switch_interval_ms=interval)
