@@ -9,7 +9,7 @@ a retriever over the graph and indexes the settings already point at, and ingest
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,12 +37,14 @@ def ingest_corpus(
     store: GraphStore,
     corpus: Path,
     *,
+    extra: Sequence[Path] = (),
     embedder: Embedder | None = None,
     progress: IngestProgress | None = None,
 ) -> IngestReport:
-    """Ingest the evaluation corpus (a file or folder) into ``store`` and the settings' vector indexes."""
+    """Ingest the evaluation corpus (a file or folder), then ``extra`` (padding, say), into ``store`` and the
+    settings' vector indexes."""
     pipeline = IngestPipeline(settings, store=store, embedder=embedder, progress=progress)
-    return pipeline.ingest([corpus])
+    return pipeline.ingest([corpus, *extra])
 
 
 @contextmanager
@@ -50,19 +52,20 @@ def evaluation_retriever(
     settings: Settings,
     *,
     corpus: Path,
+    extra: Sequence[Path] = (),
     current_graph: bool = False,
     progress: IngestProgress | None = None,
     heap: str = "2g",
     pagecache: str = "1g",
 ) -> Iterator[tuple[Retriever, IngestReport | None]]:
-    """A retriever over the evaluation corpus in a throwaway Neo4j (or over the current graph), and the ingest
-    report (None for the current graph)."""
+    """A retriever over the evaluation corpus (and ``extra``) in a throwaway Neo4j, or over the current graph, and
+    the ingest report (None for the current graph)."""
     if current_graph:
         with Retriever.from_settings(settings) as retriever:  # the generator the settings name
             yield retriever, None
         return
     with throwaway_server(settings, heap=heap, pagecache=pagecache, prefix="trellis-eval-") as (own, store):
         embedder = Embedder(own)
-        report = ingest_corpus(own, store, corpus, embedder=embedder, progress=progress)
+        report = ingest_corpus(own, store, corpus, extra=extra, embedder=embedder, progress=progress)
         retriever = Retriever(own, store=store, embedder=embedder, generator=generator_from(own))
         yield retriever, report
