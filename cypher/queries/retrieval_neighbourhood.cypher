@@ -33,7 +33,25 @@ CALL (seeds) {
   MATCH (seed:Entity {id: seeds[rank]})
   MATCH (s:Entity {name: seed.name})
   CALL (s) {
-    MATCH (s)-[r]-(o:Entity)
+    CALL (s) {
+      WITH s WHERE COUNT { (s)--() } <= $scan
+      MATCH (s)-[r]-(o:Entity)
+      RETURN r, o
+    UNION
+      WITH s WHERE COUNT { (s)--() } > $scan
+      UNWIND apoc.node.relationship.types(s) AS type
+      WITH s, type WHERE type <> 'MENTIONS'
+      CALL (s, type) {
+        CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $scan})
+        YIELD path
+        WITH last(relationships(path)) AS r, last(nodes(path)) AS o
+        WHERE o:Entity
+        RETURN r, o
+        ORDER BY r.confidence DESC, o.id
+        LIMIT $per_type
+      }
+      RETURN r, o
+    }
     RETURN r
     ORDER BY r.confidence DESC, o.id
     LIMIT $per_entity
@@ -57,7 +75,25 @@ CALL (frontier) {
   MATCH (seed:Entity {id: frontier[rank]})
   MATCH (s:Entity {name: seed.name})
   CALL (s) {
-    MATCH (s)-[r]-(o:Entity)
+    CALL (s) {
+      WITH s WHERE COUNT { (s)--() } <= $scan
+      MATCH (s)-[r]-(o:Entity)
+      RETURN r, o
+    UNION
+      WITH s WHERE COUNT { (s)--() } > $scan
+      UNWIND apoc.node.relationship.types(s) AS type
+      WITH s, type WHERE type <> 'MENTIONS'
+      CALL (s, type) {
+        CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $scan})
+        YIELD path
+        WITH last(relationships(path)) AS r, last(nodes(path)) AS o
+        WHERE o:Entity
+        RETURN r, o
+        ORDER BY r.confidence DESC, o.id
+        LIMIT $per_type
+      }
+      RETURN r, o
+    }
     RETURN r
     ORDER BY r.confidence DESC, o.id
     LIMIT $per_entity
@@ -83,6 +119,7 @@ CALL (mentioned) {
   MATCH (e:Entity {id: entity_id})
   CALL (e) {
     MATCH (c:Chunk)-[:MENTIONS]->(e)
+    WITH c LIMIT $scan
     RETURN DISTINCT c
     ORDER BY c.id
     LIMIT $per_mention

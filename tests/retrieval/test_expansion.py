@@ -3,11 +3,12 @@ question entities."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from kg.graph import Record
+from kg.graph import GraphStore, Record
 from retrieval import AnswerOptions, Retriever
 from retrieval.expansion import SAME_NAME, Expansion, GraphExpander, _build, _pagerank, _paths
 from retrieval.linking import EntityLinker
@@ -109,3 +110,47 @@ def test_hops_bound_the_relations(retriever: Retriever) -> None:
     keys = {hops: {(f.subject_id, f.predicate, f.object_id) for f in e.facts} for hops, e in by_hops.items()}
     assert keys[1] and keys[1] <= keys[2] <= keys[3]
     assert len(keys[2]) == len(by_hops[2].facts), "each relation once"
+
+
+@pytest.fixture
+def hub(store: GraphStore) -> Iterator[LinkedEntity]:
+    """A country with 60 CITY_IN relations and one CAPITAL_OF, whose capital's id sorts after every town's, and a
+    person born in one of its towns."""
+    store.run_text(
+        "CREATE (h:Entity {id: 'hubtest-country', name: 'Hubtestland', type: 'Location'}) "
+        "CREATE (:Entity {id: 'hubtest-zz-capital', name: 'Hubtest City', type: 'Location'})"
+        "-[:CAPITAL_OF {confidence: 0.8, evidence: []}]->(h) "
+        "WITH h UNWIND range(10, 69) AS i "
+        "CREATE (:Entity {id: 'hubtest-town-' + i, name: 'Hubtest Town ' + i, type: 'Location'})"
+        "-[:CITY_IN {confidence: 0.8, evidence: []}]->(h)",
+        write=True,
+    )
+    store.run_text(
+        "MATCH (t:Entity {id: 'hubtest-town-10'}) "
+        "CREATE (:Entity {id: 'hubtest-person', name: 'Hubtest Person', type: 'Person'})"
+        "-[:BORN_IN {confidence: 0.8, evidence: []}]->(t)",
+        write=True,
+    )
+    try:
+        yield LinkedEntity(id="hubtest-country", name="Hubtestland", type="Location", score=1.0, mention="Hubtestland")
+    finally:
+        store.run_text("MATCH (e:Entity) WHERE e.id STARTS WITH 'hubtest-' DETACH DELETE e", write=True)
+
+
+def test_a_hub_is_read_type_by_type_so_a_rare_relation_is_not_crowded_out(store: GraphStore, hub: LinkedEntity) -> None:
+    def predicates(expander: GraphExpander) -> list[str]:
+        return [f.predicate for f in expander.run([hub], []).facts]
+
+    # Below the hub threshold, the most confident relations win, ties by the other end's id: 10 towns.
+    assert predicates(GraphExpander(store, hops=1, per_entity=10, per_type=3, hub=1000)) == ["CITY_IN"] * 10
+    # As a hub (more than 20 relationships), at most 3 of each type: the capital is kept.
+    kept = predicates(GraphExpander(store, hops=1, per_entity=10, per_type=3, hub=20))
+    assert sorted(kept) == ["CAPITAL_OF", *["CITY_IN"] * 3]
+    # The third hop reads hubs the same way (retrieval_expansion): person -BORN_IN- town -CITY_IN- hub -...
+    person = hub.model_copy(update={"id": "hubtest-person", "name": "Hubtest Person", "type": "Person"})
+
+    def third_hop(threshold: int) -> list[str]:
+        expander = GraphExpander(store, hops=3, per_entity=10, per_type=3, hub=threshold)
+        return [f.predicate for f in expander.run([person], []).facts]
+
+    assert "CAPITAL_OF" not in third_hop(1000) and "CAPITAL_OF" in third_hop(20)
