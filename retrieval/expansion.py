@@ -5,8 +5,8 @@ Seeds are the linked entities and the entities that the top passages mention. Th
 bounded per entity and in all) and the chunks that mention the question's entities and their neighbours come from
 Neo4j in one round trip (``retrieval_neighbourhood``); a third hop, when asked for, is one more query.
 A hub (more than ``hub`` relationships: at 10k chunks a country has thousands of CITY_IN) is read type by type,
-``per_type`` of each kept, so its one CAPITAL_OF is not crowded out; at 10k chunks this took multi-hop recall@5
-from dense-only +0.9 to +11.2 points (``benchmarks/retrieval.py --chunks 10000``).
+the first ``type_scan`` of each type looked at and ``per_type`` kept, so its one CAPITAL_OF is not crowded out.
+At 10k chunks this took multi-hop recall@5 from dense-only +0.9 to +11 points (``benchmarks/retrieval.py``).
 An igraph graph of entities and chunks (entity-entity relations weighted by confidence, chunk-entity mentions)
 is ranked by personalized PageRank restarted at the linked entities, so a chunk two hops from the question's
 entity (a chunk about a country's capital, say) can rank without sharing a word with the question.
@@ -64,8 +64,9 @@ class GraphExpander:
         per_entity: int = 25,
         per_type: int = 8,
         hub: int = 200,
+        type_scan: int = 30,
         limit: int = 300,
-        frontier: int = 40,
+        frontier: int = 20,
         mentions_per_entity: int = 10,
         entities_per_chunk: int = 30,
         evidence: int = 5,
@@ -77,6 +78,7 @@ class GraphExpander:
         self.per_entity = per_entity
         self.per_type = per_type
         self.hub = hub
+        self.type_scan = type_scan
         self.limit = limit
         self.frontier = frontier
         self.mentions_per_entity = mentions_per_entity
@@ -126,7 +128,8 @@ class GraphExpander:
             per_chunk=self.entities_per_chunk,
             per_entity=self.per_entity,
             per_type=self.per_type,
-            scan=self.hub,
+            hub=self.hub,
+            type_scan=self.type_scan,
             limit=self.limit if self.hops > 0 else 0,
             frontier=self.frontier if self.hops > 1 else 0,
             evidence=self.evidence,
@@ -155,7 +158,8 @@ class GraphExpander:
                 ids=frontier,
                 per_entity=self.per_entity,
                 per_type=self.per_type,
-                scan=self.hub,
+                hub=self.hub,
+                type_scan=self.type_scan,
                 limit=self.limit,
                 evidence=self.evidence,
             )

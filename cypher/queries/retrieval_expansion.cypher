@@ -2,22 +2,22 @@
 // the NER model typed differently, e.g. a country once as a place and once as an organisation) and other entities.
 // Bounded twice: at most $per_entity relations per entity, at most $limit in all, kept in the order of $ids (the
 // first ids are the most wanted: the question's own entities), most confident first within one id; a hub (more than
-// $scan relationships) read type by type, $per_type of each, as in `retrieval_neighbourhood`; evidence cut to
+// $hub relationships) read type by type, $per_type of each, as in `retrieval_neighbourhood`; evidence cut to
 // $evidence chunks, each paired with its document. $ids: entity ids, best first.
 UNWIND range(0, size($ids) - 1) AS rank
 MATCH (seed:Entity {id: $ids[rank]})
 MATCH (s:Entity {name: seed.name})
 CALL (s) {
   CALL (s) {
-    WITH s WHERE COUNT { (s)--() } <= $scan
+    WITH s WHERE COUNT { (s)--() } <= $hub
     MATCH (s)-[r]-(o:Entity)
     RETURN r, o
   UNION
-    WITH s WHERE COUNT { (s)--() } > $scan
+    WITH s WHERE COUNT { (s)--() } > $hub
     UNWIND apoc.node.relationship.types(s) AS type
     WITH s, type WHERE type <> 'MENTIONS'
     CALL (s, type) {
-      CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $scan})
+      CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $type_scan})
       YIELD path
       WITH last(relationships(path)) AS r, last(nodes(path)) AS o
       WHERE o:Entity

@@ -34,15 +34,15 @@ CALL (seeds) {
   MATCH (s:Entity {name: seed.name})
   CALL (s) {
     CALL (s) {
-      WITH s WHERE COUNT { (s)--() } <= $scan
+      WITH s WHERE COUNT { (s)--() } <= $hub
       MATCH (s)-[r]-(o:Entity)
       RETURN r, o
     UNION
-      WITH s WHERE COUNT { (s)--() } > $scan
+      WITH s WHERE COUNT { (s)--() } > $hub
       UNWIND apoc.node.relationship.types(s) AS type
       WITH s, type WHERE type <> 'MENTIONS'
       CALL (s, type) {
-        CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $scan})
+        CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $type_scan})
         YIELD path
         WITH last(relationships(path)) AS r, last(nodes(path)) AS o
         WHERE o:Entity
@@ -76,15 +76,15 @@ CALL (frontier) {
   MATCH (s:Entity {name: seed.name})
   CALL (s) {
     CALL (s) {
-      WITH s WHERE COUNT { (s)--() } <= $scan
+      WITH s WHERE COUNT { (s)--() } <= $hub
       MATCH (s)-[r]-(o:Entity)
       RETURN r, o
     UNION
-      WITH s WHERE COUNT { (s)--() } > $scan
+      WITH s WHERE COUNT { (s)--() } > $hub
       UNWIND apoc.node.relationship.types(s) AS type
       WITH s, type WHERE type <> 'MENTIONS'
       CALL (s, type) {
-        CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $scan})
+        CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $type_scan})
         YIELD path
         WITH last(relationships(path)) AS r, last(nodes(path)) AS o
         WHERE o:Entity
@@ -119,7 +119,7 @@ CALL (mentioned) {
   MATCH (e:Entity {id: entity_id})
   CALL (e) {
     MATCH (c:Chunk)-[:MENTIONS]->(e)
-    WITH c LIMIT $scan
+    WITH c LIMIT $hub
     RETURN DISTINCT c
     ORDER BY c.id
     LIMIT $per_mention
