@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from functools import lru_cache
 from time import perf_counter
 from typing import Any, Self, TypeVar
 
-from kg.graph import GraphStore
+from kg.graph import GraphStore, Record
 from kg.ingest.extraction import load_pipeline
 from kg.ingest.pipeline import open_indexes
 from kg.settings import Settings, get_settings
 from kg.vectors import Embedder
 from retrieval.context import build_context
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
-from retrieval.expansion import GraphExpander
+from retrieval.expansion import TOP_PASSAGES, GraphExpander
 from retrieval.generators import (
     AnswerabilityGate,
     ExtractiveGenerator,
@@ -36,7 +36,7 @@ from retrieval.linking import EntityLinker
 from retrieval.ranking import EXCLUDED_PREDICATES, evidence_scores, rank_facts, rank_passages
 from retrieval.search import PassageSearch, fetch_passages
 from retrieval.subgraph import used_subgraph
-from retrieval.types import Answer, AnswerOptions, Context, Passage, Retrieval
+from retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Passage, Retrieval
 
 __all__ = ["Retriever", "answer", "clean_question", "retrieve"]
 
@@ -123,11 +123,12 @@ class Retriever:
     def retrieve(self, question: str, *, options: AnswerOptions | None = None) -> Retrieval:
         """Linked entities, ranked passages and facts, paths and timings for the question.
 
-        Two chains run at once, and the graph expansion needs both: a worker thread embeds the question and
-        searches passages, while this thread finds the question's mentions (spaCy), embeds them and links them
-        (one Neo4j query). ONNX Runtime, FAISS and the Neo4j driver's waits leave the GIL, so the chains share the
-        cores. Each stage's time is its own wall time, so ``embed`` and ``search`` overlap ``mentions`` and
-        ``link`` (which includes embedding the mentions).
+        Two chains run at once, and the graph expansion needs both: a worker thread embeds the question, searches
+        passages and fetches the top passages' entities and their relations, while this thread finds the
+        question's mentions (spaCy), embeds and links them (one Neo4j query), and fetches the linked entities'
+        neighbourhood. ONNX Runtime, FAISS and the Neo4j driver's waits leave the GIL, so the chains share the
+        cores. Each stage's time is its own wall time, so the stages of one chain overlap the other's; ``expand``
+        is what follows both (PageRank, paths).
         """
         options = options or AnswerOptions()
         question = clean_question(question, max_chars=options.max_question_chars)
@@ -135,9 +136,16 @@ class Retriever:
         linker = EntityLinker(store=self.store, embed=self.embedder.embed, index=self.entity_index, nlp=self.nlp)
         search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
 
-        def search_passages() -> list[Passage]:
+        expander = GraphExpander(self.store, hops=options.hops)
+        linking: Future[list[LinkedEntity]] = Future()
+
+        def search_passages() -> tuple[list[Passage], Record]:
             vector = _timed_call(timings, "embed", self.embedder.embed, [question])[0]
-            return _timed_call(timings, "search", search.run, question, vector)
+            passages = _timed_call(timings, "search", search.run, question, vector)
+            top = passages[:TOP_PASSAGES]
+            linked = bool(linking.result())  # a second hop from the passages only when nothing was linked
+            with _timed(timings, "passage_neighbourhood"):
+                return passages, expander.around_passages(top, linked=linked)
 
         searching = self._pool.submit(search_passages)
         try:
@@ -145,11 +153,17 @@ class Retriever:
                 mentions = linker.mentions(question)
             with _timed(timings, "link"):
                 entities = linker.link(mentions, self.embedder.embed(mentions)) if mentions else []
+            linking.set_result(entities)
+            with _timed(timings, "entity_neighbourhood"):
+                around = expander.around_entities(entities)
         finally:
+            if not linking.done():
+                linking.set_result([])
             wait([searching])  # even when linking failed: no search outlives its call
-        candidates = searching.result()
+        candidates, near_passages = searching.result()
         with _timed(timings, "expand"):
-            expansion = GraphExpander(self.store, hops=options.hops).run(entities, candidates)
+            top = candidates[:TOP_PASSAGES]
+            expansion = expander.combine(entities, top, around, near_passages)
         with _timed(timings, "rank"):
             facts = rank_facts(
                 expansion.facts,

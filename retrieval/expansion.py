@@ -1,9 +1,11 @@
 """Graph expansion: the neighbourhood of the seed entities, personalized PageRank over it, and paths between the
 question's entities.
 
-Seeds are the linked entities and the entities that the top passages mention. Their relations (two hops, each
-bounded per entity and in all) and the chunks that mention the question's entities and their neighbours come from
-Neo4j in one round trip (``retrieval_neighbourhood``); a third hop, when asked for, is one more query.
+Seeds are the linked entities and the entities that the top passages mention. The linked entities' relations (two
+hops, each bounded per entity and in all) and the chunks that mention them and their neighbours are one round trip
+(``retrieval_neighbourhood``), which retrieval starts as soon as linking is done, beside the passage search; the
+top passages' entities and their relations are a second one, right after the search. A third hop, when asked for,
+is one more query.
 A hub (more than ``hub`` relationships: at 10k chunks a country has thousands of CITY_IN) is read type by type,
 the first ``type_scan`` of each type looked at and ``per_type`` kept, so its one CAPITAL_OF is not crowded out.
 At 10k chunks this took multi-hop recall@5 from dense-only +0.9 to +11 points (``benchmarks/retrieval.py``).
@@ -26,12 +28,14 @@ from pydantic import TypeAdapter
 from kg.graph import GraphStore, Record
 from retrieval.types import Fact, GraphEdge, GraphPath, LinkedEntity, Passage
 
-__all__ = ["MENTIONS", "SAME_NAME", "Expansion", "GraphExpander"]
+__all__ = ["MENTIONS", "SAME_NAME", "TOP_PASSAGES", "Expansion", "GraphExpander"]
 
 logger = logging.getLogger(__name__)
 
 MENTIONS = "MENTIONS"
 SAME_NAME = "SAME_NAME"
+TOP_PASSAGES = 5
+"""The best passages whose entities seed the expansion."""
 
 
 @dataclass
@@ -87,15 +91,36 @@ class GraphExpander:
         self.damping = damping
         self.mention_weight = mention_weight
 
-    def run(self, linked: Sequence[LinkedEntity], passages: Sequence[Passage], *, top_passages: int = 5) -> Expansion:
+    def run(
+        self, linked: Sequence[LinkedEntity], passages: Sequence[Passage], *, top_passages: int = TOP_PASSAGES
+    ) -> Expansion:
         """Expand from the linked entities and the entities of the ``top_passages`` best passages."""
+        top = list(passages[:top_passages])
+        return self.combine(linked, top, self.around_entities(linked), self.around_passages(top, linked=bool(linked)))
+
+    def around_entities(self, linked: Sequence[LinkedEntity]) -> Record:
+        """The linked entities' neighbourhood: two hops of relations and the chunks that mention them and their
+        neighbours. It needs no passages, so retrieval runs it while the passage search is still going."""
+        if not linked:
+            return {"chunk_entities": [], "facts": [], "first_hop": 0, "mentions": []}
+        return self._neighbourhood([e.id for e in linked], [], frontier=True)
+
+    def around_passages(self, top: Sequence[Passage], *, linked: bool) -> Record:
+        """The entities the ``top`` passages mention and their relations; a second hop only when no entity was
+        linked (the passages' entities are then the only seeds)."""
+        return self._neighbourhood([], [p.chunk_id for p in top], frontier=not linked)
+
+    def combine(
+        self, linked: Sequence[LinkedEntity], top: Sequence[Passage], entities: Record, passages: Record
+    ) -> Expansion:
+        """The expansion from both neighbourhoods: the linked entities' relations first (hop 1, then the top
+        passages' entities' own, then hop 2), PageRank restarted at the linked entities, and paths."""
         expansion = Expansion()
         for entity in linked:
             expansion.names[entity.id], expansion.types[entity.id] = entity.name, entity.type
-        top = list(passages[:top_passages])
         for passage in top:
             expansion.chunk_documents[passage.chunk_id] = passage.document_id
-        found = self._neighbourhood([e.id for e in linked], [p.chunk_id for p in top])
+        found = _merged(entities, passages)
         for row in found["chunk_entities"]:
             expansion.mentions.append((row["chunk_id"], row["entity_id"]))
             expansion.names[row["entity_id"]], expansion.types[row["entity_id"]] = row["name"], row["type"]
@@ -118,9 +143,9 @@ class GraphExpander:
         expansion.paths = _paths(graph, [e.id for e in linked], expansion)
         return expansion
 
-    def _neighbourhood(self, linked: list[str], chunks: list[str]) -> Record:
-        """Seeds, up to two hops of relations and the mentions of the question's entities and their neighbours,
-        in one round trip (``retrieval_neighbourhood``)."""
+    def _neighbourhood(self, linked: list[str], chunks: list[str], *, frontier: bool) -> Record:
+        """Seeds, up to two hops of relations (one without ``frontier``) and the mentions of the question's
+        entities and their neighbours, in one round trip (``retrieval_neighbourhood``)."""
         rows = self.store.query(
             "retrieval_neighbourhood",
             linked=linked,
@@ -131,7 +156,7 @@ class GraphExpander:
             hub=self.hub,
             type_scan=self.type_scan,
             limit=self.limit if self.hops > 0 else 0,
-            frontier=self.frontier if self.hops > 1 else 0,
+            frontier=self.frontier if self.hops > 1 and frontier else 0,
             evidence=self.evidence,
             mentioned=self.frontier * 2,
             per_mention=self.mentions_per_entity,
@@ -167,6 +192,24 @@ class GraphExpander:
             for row, fact in zip(last, _facts(last), strict=True):
                 seen_facts.add((row["subject_id"], row["predicate"], row["object_id"]))
                 self._add_fact(fact, expansion)
+
+
+def _key(row: Record) -> tuple[str, str, str]:
+    return row["subject_id"], row["predicate"], row["object_id"]
+
+
+def _merged(entities: Record, passages: Record) -> Record:
+    """One neighbourhood from the linked entities' and the top passages' (each a ``retrieval_neighbourhood`` row):
+    hop 1 of the linked entities, then the passages' entities' relations not already there, then hop 2."""
+    first, second = entities["facts"][: entities["first_hop"]], entities["facts"][entities["first_hop"] :]
+    seen = {_key(row) for row in entities["facts"]}
+    added = [row for row in passages["facts"] if _key(row) not in seen]
+    return {
+        "chunk_entities": passages["chunk_entities"],
+        "facts": [*first, *added, *second],
+        "first_hop": len(first) + len(added),
+        "mentions": entities["mentions"],
+    }
 
 
 def _ends(rows: Sequence[Record]) -> list[str]:

@@ -95,12 +95,31 @@ def _counting(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> list[str
     return names
 
 
-def test_two_hops_are_one_round_trip(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_hops_are_one_round_trip_per_side(retriever: Retriever, monkeypatch: pytest.MonkeyPatch) -> None:
     entities, candidates, _ = _expand(retriever, "Which river flows through the capital of Serbia?")
     names = _counting(retriever, monkeypatch)
-    expansion = GraphExpander(retriever.store, hops=2).run(entities, candidates)
-    assert names == ["retrieval_neighbourhood"]
+    expander = GraphExpander(retriever.store, hops=2)
+    around = expander.around_entities(entities)
+    assert names == ["retrieval_neighbourhood"], "the linked entities' side needs no passages"
+    near = expander.around_passages(candidates[:5], linked=True)
+    assert names == ["retrieval_neighbourhood"] * 2
+    assert around["chunk_entities"] == [] and near["mentions"] == []
+    expansion = expander.combine(entities, candidates[:5], around, near)
+    assert names == ["retrieval_neighbourhood"] * 2
     assert any(f.predicate == "FLOWED_THROUGH" and f.object == "Belgrade" for f in expansion.facts)
+    assert expansion.facts == expander.run(entities, candidates).facts
+    keys = [(f.subject_id, f.predicate, f.object_id) for f in expansion.facts]
+    assert len(keys) == len(set(keys)), "a relation both sides found is kept once"
+
+
+def test_without_linked_entities_the_passages_entities_expand_two_hops(retriever: Retriever) -> None:
+    _, candidates, _ = _expand(retriever, "Which river flows through the capital of Serbia?")
+    expander = GraphExpander(retriever.store, hops=2)
+    assert expander.around_entities([]) == {"chunk_entities": [], "facts": [], "first_hop": 0, "mentions": []}
+    one = expander.around_passages(candidates[:5], linked=True)
+    two = expander.around_passages(candidates[:5], linked=False)
+    assert one["first_hop"] == len(one["facts"]), "one hop beside linked entities"
+    assert len(two["facts"]) > two["first_hop"] == one["first_hop"], "two hops when nothing was linked"
 
 
 def test_hops_bound_the_relations(retriever: Retriever) -> None:
