@@ -139,13 +139,13 @@ class Retriever:
         expander = GraphExpander(self.store, hops=options.hops)
         linking: Future[list[LinkedEntity]] = Future()
 
-        def search_passages() -> tuple[list[Passage], Record]:
+        def search_passages() -> tuple[list[Passage], list[Passage], Record]:
             vector = _timed_call(timings, "embed", self.embedder.embed, [question])[0]
             passages = _timed_call(timings, "search", search.run, question, vector)
             top = passages[:TOP_PASSAGES]
             linked = bool(linking.result())  # a second hop from the passages only when nothing was linked
             with _timed(timings, "passage_neighbourhood"):
-                return passages, expander.around_passages(top, linked=linked)
+                return passages, top, expander.around_passages(top, linked=linked)
 
         searching = self._pool.submit(search_passages)
         try:
@@ -160,9 +160,8 @@ class Retriever:
             if not linking.done():
                 linking.set_result([])
             wait([searching])  # even when linking failed: no search outlives its call
-        candidates, near_passages = searching.result()
+        candidates, top, near_passages = searching.result()
         with _timed(timings, "expand"):
-            top = candidates[:TOP_PASSAGES]
             expansion = expander.combine(entities, top, around, near_passages)
         with _timed(timings, "rank"):
             facts = rank_facts(

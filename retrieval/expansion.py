@@ -188,13 +188,14 @@ class GraphExpander:
                 limit=self.limit,
                 evidence=self.evidence,
             )
-            last = [row for row in rows if (row["subject_id"], row["predicate"], row["object_id"]) not in seen_facts]
+            last = [row for row in rows if _key(row) not in seen_facts]
             for row, fact in zip(last, _facts(last), strict=True):
-                seen_facts.add((row["subject_id"], row["predicate"], row["object_id"]))
+                seen_facts.add(_key(row))
                 self._add_fact(fact, expansion)
 
 
 def _key(row: Record) -> tuple[str, str, str]:
+    """A relation record's (subject id, predicate, object id)."""
     return row["subject_id"], row["predicate"], row["object_id"]
 
 
