@@ -108,6 +108,7 @@ def padding_file(settings: Settings, corpus: Path, *, total_chunks: int) -> Path
     ``total_chunks``, as the settings' chunker counts them.
 
     Written into ``<cache>/bench/`` on first use (chunking the candidates takes about a minute), read afterwards.
+    Raises :class:`ValueError` when the corpus already holds ``total_chunks`` chunks or more.
     """
     records = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     held = {record["id"]: record["text"] for record in records if record["id"].startswith("enwiki-")}
@@ -119,7 +120,10 @@ def padding_file(settings: Settings, corpus: Path, *, total_chunks: int) -> Path
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    wanted = total_chunks - sum(_chunks(chunker, record) for record in records)
+    held_chunks = sum(_chunks(chunker, record) for record in records)
+    wanted = total_chunks - held_chunks
+    if wanted <= 0:
+        raise ValueError(f"the corpus already holds {held_chunks} chunks, {total_chunks} were asked for: no padding")
     lines: list[str] = []
     for record in chain(_wikipedia(held), _geonames()):
         if wanted <= 0:

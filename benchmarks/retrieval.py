@@ -91,6 +91,8 @@ def main() -> None:
         "--threads", type=int, default=1, help="Threads per torch/FAISS operation, both systems alike (0: all)."
     )
     args = parser.parse_args()
+    if args.chunks is not None and args.chunks <= 0:
+        parser.error("--chunks must be a positive number of chunks")
     if args.chunks is not None and args.current_graph:
         parser.error("--chunks pads the throwaway graph; the current graph is evaluated as it is")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -104,7 +106,10 @@ def main() -> None:
     extra = []
     if args.chunks is not None:
         with console.status("choosing the padding ..."):
-            extra.append(padding_file(base, args.data / "corpus.jsonl", total_chunks=args.chunks))
+            try:
+                extra.append(padding_file(base, args.data / "corpus.jsonl", total_chunks=args.chunks))
+            except ValueError as exc:
+                parser.error(f"--chunks {args.chunks}: {exc}")
     with ExitStack() as stack:
         with StageBars(console) as bars:
             retriever, ingested = stack.enter_context(

@@ -3,19 +3,25 @@
 :func:`build_context` is pure and deterministic (same inputs, same text), and it is the one function that both
 query time and training use to build context, so a model is trained on exactly the format it later reads::
 
-    Facts:
+    Facts matching the question:
     (Tirana) -[CAPITAL_OF]-> (Albania) [1]
+    Other facts:
+    (Albania) -[MEMBER_OF]-> (United Nations) [2]
     Passages:
     [1] Capitals of the Balkans: Tirana is the capital of Albania. ...
 
-Passages are numbered in the order given; a fact cites the passages that are its evidence, or, when none of them
-made it in, a citation of its own (numbered after the passages) that maps to its first evidence chunk.
+The facts the question asks about (:mod:`retrieval.asked`: a question entity and an asked predicate) come first,
+under their own heading, which says "none" when no fact matches: that is what a generator, and a model trained on
+these contexts, sees when the graph does not hold the answer. Passages are numbered in the order given; a fact
+cites the passages that are its evidence, or, when none of them made it in, a citation of its own (numbered after
+the passages) that maps to its first evidence chunk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from retrieval.asked import QuestionWords, asks_about
 from retrieval.types import Citation, Context, Fact, Passage
 
 __all__ = ["CountTokens", "build_context", "render_context"]
@@ -23,6 +29,8 @@ __all__ = ["CountTokens", "build_context", "render_context"]
 CountTokens = Callable[[str], int]
 _ELLIPSIS = " …"
 _MIN_WORDS = 8
+MATCHING = "Facts matching the question:"
+OTHERS = "Other facts:"
 
 
 def _clean(text: str) -> str:
@@ -47,13 +55,18 @@ def _citations(passages: Sequence[Passage], facts: Sequence[Fact]) -> tuple[list
     return citations, cited
 
 
-def render_context(passages: Sequence[Passage], facts: Sequence[Fact]) -> tuple[str, list[Citation]]:
-    """The context text of exactly these passages and facts, and its citations (no budget applied)."""
+def render_context(
+    passages: Sequence[Passage], facts: Sequence[Fact], *, matching: int = 0
+) -> tuple[str, list[Citation]]:
+    """The context text of exactly these passages and facts, and its citations (no budget applied); the first
+    ``matching`` facts are the ones the question asks about."""
     citations, cited = _citations(passages, facts)
     lines: list[str] = []
     if facts:
-        lines.append("Facts:")
+        lines.append(MATCHING if matching else f"{MATCHING} none")
         for position, fact in enumerate(facts):
+            if position == matching:
+                lines.append(OTHERS)
             marks = "".join(f"[{n}]" for n in cited[position])
             lines.append(f"{fact.triple} {marks}".rstrip())
     if passages:
@@ -86,28 +99,38 @@ def build_context(
     token_budget: int,
     count_tokens: CountTokens,
 ) -> Context:
-    """The context for ``question``: facts first, then passages, each in the order given, while they fit.
+    """The context for ``question``: facts first, those the question asks about before the others, then
+    passages, each in the order given, while they fit.
 
     Items are taken greedily, facts before passages; a passage too long for what is left is cut at a word
     boundary (marked with "…") when at least a few words fit. The text never exceeds ``token_budget`` tokens
     as ``count_tokens`` counts them.
     """
+    words = QuestionWords.of(question)
+    flags = [asks_about(words, fact) for fact in facts]
+    asked = [fact for fact, flag in zip(facts, flags, strict=True) if flag]
+    ordered = [*asked, *(fact for fact, flag in zip(facts, flags, strict=True) if not flag)]
     chosen_facts: list[Fact] = []
     chosen_passages: list[Passage] = []
+    matching = 0
 
-    def fits(extra_facts: Sequence[Fact] = (), extra_passages: Sequence[Passage] = ()) -> bool:
-        text, _ = render_context([*chosen_passages, *extra_passages], [*chosen_facts, *extra_facts])
+    def fits(extra_facts: Sequence[Fact] = (), extra_passages: Sequence[Passage] = (), *, more: int = 0) -> bool:
+        text, _ = render_context(
+            [*chosen_passages, *extra_passages], [*chosen_facts, *extra_facts], matching=matching + more
+        )
         return count_tokens(text) <= token_budget
 
-    for fact in facts:
-        if fits(extra_facts=[fact]):
+    for position, fact in enumerate(ordered):
+        is_asked = position < len(asked)
+        if fits(extra_facts=[fact], more=int(is_asked)):
             chosen_facts.append(fact)
+            matching += int(is_asked)
     for passage in passages:
         if fits(extra_passages=[passage]):
             chosen_passages.append(passage)
         elif (cut := _truncated(passage, lambda p: fits(extra_passages=[p]))) is not None:
             chosen_passages.append(cut)
-    text, citations = render_context(chosen_passages, chosen_facts)
+    text, citations = render_context(chosen_passages, chosen_facts, matching=matching)
     return Context(
         question=question,
         text=text,

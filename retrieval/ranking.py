@@ -21,7 +21,15 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from retrieval.types import Fact, Passage
 
-__all__ = ["EXCLUDED_PREDICATES", "content_words", "evidence_scores", "rank_facts", "rank_passages", "word_matches"]
+__all__ = [
+    "EXCLUDED_PREDICATES",
+    "content_words",
+    "evidence_scores",
+    "rank_facts",
+    "rank_passages",
+    "stem",
+    "word_matches",
+]
 
 EXCLUDED_PREDICATES = ("CO_OCCURS_WITH",)
 """Predicates that help PageRank but say nothing: left out of ranked facts and of the evidence they lend."""
@@ -30,7 +38,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SUFFIXES = ("ing", "ed", "es", "s")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """``word`` without one of a few endings ("-ing", "-ed", "-es", "-s") when three letters are left."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
@@ -39,7 +48,7 @@ def _stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """The lower-cased, lightly stemmed words of ``text`` that are not stop words."""
-    return {_stem(w) for w in (m.lower() for m in _WORD.findall(text)) if w not in STOP_WORDS and w.strip("_")}
+    return {stem(w) for w in (m.lower() for m in _WORD.findall(text)) if w not in STOP_WORDS and w.strip("_")}
 
 
 def word_matches(words: Collection[str], text: str) -> float:

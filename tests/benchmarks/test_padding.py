@@ -57,6 +57,16 @@ def test_padding_continues_held_articles_and_stops_at_the_target(padding: Module
     assert padding.padding_file(settings, corpus, total_chunks=target + 1) != path
 
 
+def test_a_target_the_corpus_already_reaches_is_refused(padding: ModuleType, tmp_path: Path) -> None:
+    settings: Settings = get_settings().model_copy(update={"cache_dir": tmp_path / "cache"})
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "geo-XX", "title": "Facts", "text": "Fredville is a city."}) + "\n")
+    for target in (1, 0, -5):
+        with pytest.raises(ValueError, match="already holds 1 chunks"):
+            padding.padding_file(settings, corpus, total_chunks=target)
+    assert not (tmp_path / "cache" / "bench").exists()
+
+
 def test_gazetteers_render_cities_and_counties_as_sentences(padding: ModuleType) -> None:
     records = list(padding._geonames())
     assert len({r["id"] for r in records}) == len(records)

@@ -25,7 +25,8 @@ ELSEWHERE = Fact(
 def test_passages_are_numbered_and_facts_cite_them() -> None:
     context = build_context("q?", [P1, P2], [CAPITAL, ELSEWHERE], token_budget=1000, count_tokens=words)
     assert context.text == (
-        "Facts:\n"
+        "Facts matching the question: none\n"
+        "Other facts:\n"
         "(Tirana) -[CAPITAL_OF]-> (Albania) [1]\n"
         "(Skopje) -[CAPITAL_OF]-> (North Macedonia) [3]\n"
         "Passages:\n"
@@ -51,9 +52,10 @@ def test_the_budget_is_never_exceeded() -> None:
 
 
 def test_items_that_do_not_fit_are_left_out_with_their_numbers() -> None:
-    context = build_context("q", [P1, P2], [CAPITAL], token_budget=12, count_tokens=words)
+    context = build_context("q", [P1, P2], [CAPITAL], token_budget=18, count_tokens=words)
     assert context.text == (
-        "Facts:\n(Tirana) -[CAPITAL_OF]-> (Albania) [2]\nPassages:\n[1] The Danube flows through Belgrade."
+        "Facts matching the question: none\nOther facts:\n(Tirana) -[CAPITAL_OF]-> (Albania) [2]\n"
+        "Passages:\n[1] The Danube flows through Belgrade."
     )
     assert [(c.number, c.chunk_id) for c in context.citations] == [(1, "doc-b:3"), (2, "doc-a:0")]
 
@@ -66,3 +68,35 @@ def test_same_inputs_same_context() -> None:
 def test_nothing_to_say_is_an_empty_context() -> None:
     context = build_context("q", [], [], token_budget=50, count_tokens=words)
     assert context.text == "" and context.citations == [] and context.tokens == 0
+
+
+def test_the_facts_the_question_asks_about_come_first_under_their_heading() -> None:
+    member = Fact(
+        subject_id="a", subject="Albania", predicate="MEMBER_OF", object_id="u", object="United Nations",
+        evidence=[Evidence(chunk_id="doc-a:0", document_id="doc-a")],
+    )  # fmt: skip
+    question = "What is the capital of Albania?"
+    context = build_context(question, [P1], [member, ELSEWHERE, CAPITAL], token_budget=1000, count_tokens=words)
+    assert context.text.splitlines()[:5] == [
+        "Facts matching the question:",
+        "(Tirana) -[CAPITAL_OF]-> (Albania) [1]",
+        "Other facts:",
+        "(Albania) -[MEMBER_OF]-> (United Nations) [1]",
+        "(Skopje) -[CAPITAL_OF]-> (North Macedonia) [2]",
+    ]
+    assert [f.predicate for f in context.facts] == ["CAPITAL_OF", "MEMBER_OF", "CAPITAL_OF"]
+    only = build_context(question, [], [CAPITAL], token_budget=1000, count_tokens=words)
+    assert only.text == "Facts matching the question:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]"
+
+
+def test_a_question_the_facts_do_not_answer_says_none() -> None:
+    for question in ("What is the currency of Albania?", "What is the capital of Kosovo?"):
+        context = build_context(question, [P1], [CAPITAL], token_budget=1000, count_tokens=words)
+        none = "Facts matching the question: none\nOther facts:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]"
+        assert context.text.startswith(none)
+
+
+def test_a_matching_fact_is_kept_before_the_others_when_the_budget_is_short() -> None:
+    question = "What is the capital of North Macedonia?"
+    context = build_context(question, [], [CAPITAL, ELSEWHERE], token_budget=9, count_tokens=words)
+    assert context.text == "Facts matching the question:\n(Skopje) -[CAPITAL_OF]-> (North Macedonia) [1]"

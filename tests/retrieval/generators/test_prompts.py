@@ -14,7 +14,9 @@ def test_the_messages_hold_the_instruction_the_context_and_the_question() -> Non
     assert [m["role"] for m in messages] == ["system", "user"]
     assert NOT_IN_GRAPH in messages[0]["content"] and "[n]" in messages[0]["content"]
     user = messages[1]["content"]
-    assert user.startswith("Context:\nFacts:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]\nPassages:\n[1] Capitals")
+    assert user.startswith(
+        "Context:\nFacts matching the question:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]\nPassages:\n[1] Capitals"
+    )
     assert user.endswith("\n\nQuestion: What is the capital of Albania?")
     assert len(SYSTEM_PROMPT.split()) < 60  # short enough for a 135M model
 
