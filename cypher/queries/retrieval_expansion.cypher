@@ -3,7 +3,7 @@
 // Bounded twice: at most $per_entity relations per entity, at most $limit in all, kept in the order of $ids (the
 // first ids are the most wanted: the question's own entities), most confident first within one id; a hub (more than
 // $hub relationships) read type by type, $per_type of each, as in `retrieval_neighbourhood`; evidence cut to
-// $evidence chunks, each paired with its document. $ids: entity ids, best first.
+// $evidence chunk ids (their documents are read off the ids by the caller). $ids: entity ids, best first.
 UNWIND range(0, size($ids) - 1) AS rank
 MATCH (seed:Entity {id: $ids[rank]})
 MATCH (s:Entity {name: seed.name})
@@ -37,5 +37,4 @@ ORDER BY rank, r.confidence DESC, a.id, b.id
 LIMIT $limit
 RETURN a.id AS subject_id, a.name AS subject, a.type AS subject_type, type(r) AS predicate,
        b.id AS object_id, b.name AS object, b.type AS object_type, coalesce(r.confidence, 0.0) AS confidence,
-       [cid IN coalesce(r.evidence, [])[..$evidence] |
-         {chunk_id: cid, document_id: head(COLLECT { MATCH (c:Chunk {id: cid}) RETURN c.document_id })}] AS evidence
+       coalesce(r.evidence, [])[..$evidence] AS evidence

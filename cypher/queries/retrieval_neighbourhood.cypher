@@ -9,7 +9,8 @@
 //             of hop 1 left out after the limit (as a second call would have returned and the caller dropped them);
 //   mentions: chunks mentioning $linked and the entities one relation away from them (at most $mentioned
 //             entities), at most $per_mention chunks per entity.
-// Evidence is cut to $evidence chunks per relation, each paired with its document. Distinct lists keep their first
+// Evidence is cut to $evidence chunk ids per relation (the caller reads each one's document off the id: chunk ids
+// are `<document id>:<position>`, so no lookup per chunk). Distinct lists keep their first
 // order by grouping on the item with its smallest position (not `reduce` with `IN`, which is quadratic).
 // One row: chunk_entities [{chunk_id, entity_id, name, type}], facts [{subject_id, ..., evidence}] (hop 1's
 // first, first_hop of them), mentions [{entity_id, chunk_id, document_id}].
@@ -132,6 +133,5 @@ RETURN chunk_entities, mentions, first_hop,
          predicate: type(r),
          object_id: endNode(r).id, object: endNode(r).name, object_type: endNode(r).type,
          confidence: coalesce(r.confidence, 0.0),
-         evidence: [cid IN coalesce(r.evidence, [])[..$evidence] |
-           {chunk_id: cid, document_id: head(COLLECT { MATCH (c:Chunk {id: cid}) RETURN c.document_id })}]
+         evidence: coalesce(r.evidence, [])[..$evidence]
        }] AS facts

@@ -32,6 +32,7 @@ __all__ = [
     "TokenCounter",
     "chunk_document",
     "chunk_id",
+    "document_of",
     "embedder_token_counter",
     "new_token_counter",
     "sentence_spans",
@@ -58,6 +59,11 @@ class _Piece:
 def chunk_id(document_id: str, index: int) -> str:
     """The id of a document's ``index``-th chunk."""
     return f"{document_id}:{index:05d}"
+
+
+def document_of(chunk: str) -> str:
+    """The id of the document whose chunk has the id ``chunk`` (the inverse of :func:`chunk_id`)."""
+    return chunk.rsplit(":", 1)[0]
 
 
 @lru_cache(maxsize=1)

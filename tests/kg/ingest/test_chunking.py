@@ -12,6 +12,7 @@ from kg.ingest.chunking import (
     TokenCounter,
     chunk_document,
     chunk_id,
+    document_of,
     embedder_token_counter,
     sentence_spans,
 )
@@ -137,6 +138,8 @@ def test_ids_are_stable_and_positional(minilm: TokenCounter) -> None:
     assert first == again
     assert [c.id for c in first] == [f"wiki/Albania:{i:05d}" for i in range(len(first))]
     assert chunk_id("wiki/Albania", 3) == "wiki/Albania:00003"
+    for parent in ("wiki/Albania", "geo:AL:capital", "a:b:00001"):  # the document is read back off the chunk id
+        assert document_of(chunk_id(parent, 12)) == parent
 
 
 @pytest.mark.parametrize(("max_tokens", "overlap"), [(16, 16), (16, 20), (16, -1), (0, 0)])
