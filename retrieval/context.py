@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from retrieval.asked import QuestionWords, asks_about
 from retrieval.types import Citation, Context, Fact, Passage
 
-__all__ = ["CountTokens", "build_context", "render_context"]
+__all__ = ["MATCHING", "CountTokens", "build_context", "render_context"]
 
 CountTokens = Callable[[str], int]
 _ELLIPSIS = " …"
@@ -137,5 +137,6 @@ def build_context(
         citations=citations,
         passages=chosen_passages,
         facts=chosen_facts,
+        matching=matching,
         tokens=count_tokens(text) if text else 0,
     )

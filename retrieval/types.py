@@ -138,6 +138,8 @@ class Context(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     passages: list[Passage] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
+    matching: int = 0
+    """How many of the facts (the first ones) the question asks about (:mod:`retrieval.asked`)."""
     tokens: int = 0
 
     def number_of(self, chunk_id: str) -> int | None:

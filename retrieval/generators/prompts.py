@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from retrieval.context import MATCHING
 from retrieval.generators.base import NOT_IN_GRAPH
 from retrieval.types import Context
 
@@ -28,9 +29,11 @@ _LIST_MARK = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
 
 
 def user_prompt(question: str, context: Context) -> str:
-    """The user message: the context block, then the question."""
+    """The user message: the context block, the question, and how many facts match it (the context says so at its
+    top too; said again last, next to where the answer starts, a small model heeds it)."""
     body = context.text.strip() or "(empty)"
-    return f"Context:\n{body}\n\nQuestion: {' '.join(question.split())}"
+    matching = f"{MATCHING} {context.matching or 'none'}"
+    return f"Context:\n{body}\n\nQuestion: {' '.join(question.split())}\n{matching}"
 
 
 def chat_messages(question: str, context: Context) -> list[dict[str, str]]:

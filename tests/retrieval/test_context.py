@@ -85,6 +85,7 @@ def test_the_facts_the_question_asks_about_come_first_under_their_heading() -> N
         "(Skopje) -[CAPITAL_OF]-> (North Macedonia) [2]",
     ]
     assert [f.predicate for f in context.facts] == ["CAPITAL_OF", "MEMBER_OF", "CAPITAL_OF"]
+    assert context.matching == 1
     only = build_context(question, [], [CAPITAL], token_budget=1000, count_tokens=words)
     assert only.text == "Facts matching the question:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]"
 
