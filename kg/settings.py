@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     llm_max_new_tokens: int = Field(default=96, ge=1, le=4096)
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)  # 0: greedy
     llm_constrain_citations: bool = True  # a cited relation must be one of the context's facts (constrained decoding)
+    llm_abstain_threshold: float = Field(default=0.5, ge=0.0, le=1.0)  # abstain only above this share; 0: greedy
     openai_base_url: str | None = Field(default=None, validation_alias=_env("OPENAI_BASE_URL"))
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=_env("OPENAI_API_KEY"), repr=False)
     openai_model: str = "gpt-4o-mini"

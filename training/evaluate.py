@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from kg.graph import GraphStore
 from kg.settings import Settings
+from retrieval.generators.abstention import AbstainWhenLikely
 from retrieval.generators.constrained import FactCitationConstraint, fact_lines
 from training.encoding import fitted_prompt_ids
 from training.errors import CorruptAdapterError, TooFewExamplesError
@@ -47,6 +48,9 @@ class EvalConfig(BaseModel):
     constrain_citations: bool = True
     """Cited relations restricted to the context's facts (the query-time default, see
     ``retrieval.generators.constrained``); off, the model may cite any text."""
+    abstain_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    """Abstain only when the abstention's first token has this share (the query-time default, see
+    ``retrieval.generators.abstention``); 0: plain greedy decoding."""
 
 
 def _is_abstention(text: str) -> bool:
@@ -118,14 +122,13 @@ def _generate(
         pad = int(tokenizer.pad_token_id)
         ids = torch.tensor([[pad] * (width - len(x)) + x for x in batch], device=device)
         mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in batch], device=device)
-        extra: dict[str, Any] = {}
-        if config.constrain_citations:
-            from transformers import LogitsProcessorList
+        from transformers import LogitsProcessorList
 
+        processors: list[Any] = [AbstainWhenLikely(tokenizer, prompt_length=width, threshold=config.abstain_threshold)]
+        if config.constrain_citations:
             facts = [fact_lines(e.context) for e in chunk]
-            extra["logits_processor"] = LogitsProcessorList(
-                [FactCitationConstraint(tokenizer, facts, prompt_length=width)]
-            )
+            processors.append(FactCitationConstraint(tokenizer, facts, prompt_length=width))
+        extra: dict[str, Any] = {"logits_processor": LogitsProcessorList(processors)}
         with torch.no_grad():
             generated = model.generate(
                 input_ids=ids,
@@ -179,7 +182,9 @@ def _base_cache(
                 "data": data_hash(dataset),
                 "base": base_name,
                 "examples": [e.id for e in examples],
-                "generation": config.model_dump(include={"max_new_tokens", "max_length", "constrain_citations"}),
+                "generation": config.model_dump(
+                    include={"max_new_tokens", "max_length", "constrain_citations", "abstain_threshold"}
+                ),
                 "prompt": "context-tail-cut",  # how an over-long prompt is fitted (see training.encoding)
             },
             sort_keys=True,

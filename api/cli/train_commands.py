@@ -156,7 +156,12 @@ def evaluate(
         raise typer.BadParameter("split must be test or dev")
     settings = get_settings()
     folder = _dataset_folder(settings, data)
-    config = EvalConfig(split=split, limit=limit, constrain_citations=not free_citations)  # type: ignore[arg-type]
+    config = EvalConfig(
+        split=split,  # type: ignore[arg-type]
+        limit=limit,
+        constrain_citations=not free_citations,
+        abstain_threshold=settings.llm_abstain_threshold,
+    )
     with GraphStore(settings) as store, _bars() as bars:
         task = bars.add_task("answering", total=None, note="")
         report = run_evaluate(settings, folder, store=store, run=run, config=config, tick=lambda: bars.advance(task))

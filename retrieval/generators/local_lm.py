@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.settings import Settings
 from retrieval.errors import GeneratorError
+from retrieval.generators.abstention import AbstainWhenLikely
 from retrieval.generators.base import Generation
 from retrieval.generators.constrained import FactCitationConstraint, fact_lines
 from retrieval.generators.grounding import ground
@@ -61,6 +62,7 @@ class LocalLMGenerator:
         self.max_new_tokens = settings.llm_max_new_tokens
         self.temperature = settings.llm_temperature
         self.constrain_citations = settings.llm_constrain_citations
+        self.abstain_threshold = settings.llm_abstain_threshold
         if model is not None and tokenizer is not None:
             self.model, self.tokenizer = model, tokenizer
             self.name = label or model_name(settings)
@@ -98,12 +100,7 @@ class LocalLMGenerator:
             sampling = {"do_sample": True, "temperature": self.temperature}
         failure: list[BaseException] = []
         inputs = self._inputs(question, context)
-        lines = fact_lines(context.text) if self.constrain_citations else []
-        if lines:
-            from transformers import LogitsProcessorList
-
-            constraint = FactCitationConstraint(self.tokenizer, [lines], prompt_length=inputs["input_ids"].shape[1])
-            sampling["logits_processor"] = LogitsProcessorList([constraint])
+        sampling["logits_processor"] = self._processors(context, prompt_length=inputs["input_ids"].shape[1])
 
         def run() -> None:
             try:
@@ -130,6 +127,18 @@ class LocalLMGenerator:
             worker.join()
         if failure:
             raise GeneratorError(f"the local model {self.name} failed to generate: {failure[0]}") from failure[0]
+
+    def _processors(self, context: Context, *, prompt_length: int) -> Any:
+        """Abstention as one decision (:mod:`retrieval.generators.abstention`), then the citation constraint."""
+        from transformers import LogitsProcessorList
+
+        processors: list[Any] = [
+            AbstainWhenLikely(self.tokenizer, prompt_length=prompt_length, threshold=self.abstain_threshold)
+        ]
+        lines = fact_lines(context.text) if self.constrain_citations else []
+        if lines:
+            processors.append(FactCitationConstraint(self.tokenizer, [lines], prompt_length=prompt_length))
+        return LogitsProcessorList(processors)
 
     def finish(self, text: str, context: Context) -> Generation:
         """The cited answer the generated ``text`` makes."""
