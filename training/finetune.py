@@ -39,7 +39,7 @@ class FinetuneConfig(BaseModel):
     """LoRA and Trainer knobs. The defaults fit a useful run in about 20 minutes on two CPU cores."""
 
     base_model: Path | None = None  # None: the settings' model (the packaged SmolLM2, converted once)
-    max_steps: int = Field(default=80, ge=1)
+    max_steps: int = Field(default=200, ge=1)
     batch_size: int = Field(default=2, ge=1)
     grad_accumulation: int = Field(default=1, ge=1)
     learning_rate: float = Field(default=1e-3, gt=0)

@@ -81,7 +81,7 @@ def finetune(
     base: Annotated[
         Path | None, typer.Option("--base", help="Base model folder (default: the settings' model).")
     ] = None,
-    steps: Annotated[int, typer.Option(help="Optimiser steps.", min=1)] = 80,
+    steps: Annotated[int, typer.Option(help="Optimiser steps.", min=1)] = 200,
     batch_size: Annotated[int, typer.Option(help="Examples per step.", min=1)] = 2,
     learning_rate: Annotated[float, typer.Option(help="Peak learning rate.")] = 1e-3,
     lora_r: Annotated[int, typer.Option(help="LoRA rank.", min=1)] = 16,
@@ -89,6 +89,9 @@ def finetune(
         int, typer.Option(help="Adapt only the top N decoder layers (0: all); fewer train faster.", min=0)
     ] = 8,
     max_length: Annotated[int, typer.Option(help="Tokens per example (prompt and answer).", min=32)] = 512,
+    unanswerable_share: Annotated[
+        float, typer.Option(help="At most this share of the training examples are unanswerable.", min=0.01, max=1.0)
+    ] = 0.2,
     resume: Annotated[str | None, typer.Option("--resume", help="Continue this unfinished run.")] = None,
 ) -> None:
     """LoRA fine-tune the base model on the dataset's train split; registers the run."""
@@ -98,7 +101,7 @@ def finetune(
     settings = get_settings()
     config = FinetuneConfig(
         base_model=base, max_steps=steps, batch_size=batch_size, learning_rate=learning_rate, lora_r=lora_r,
-        lora_layers=lora_layers or None, max_length=max_length,
+        lora_layers=lora_layers or None, max_length=max_length, unanswerable_share=unanswerable_share,
     )  # fmt: skip
     with _bars() as bars:
         task = bars.add_task("fine-tuning (LoRA)", total=steps, note="")
