@@ -119,11 +119,11 @@ def padding_file(settings: Settings, corpus: Path, *, total_chunks: int) -> Path
     path = settings.cache_dir / "bench" / f"padding-{total_chunks}-{key}.jsonl"
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
     held_chunks = sum(_chunks(chunker, record) for record in records)
     wanted = total_chunks - held_chunks
     if wanted <= 0:
         raise ValueError(f"the corpus already holds {held_chunks} chunks, {total_chunks} were asked for: no padding")
+    path.parent.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
     for record in chain(_wikipedia(held), _geonames()):
         if wanted <= 0:
