@@ -9,30 +9,48 @@ model trained on the same contexts, can see when nothing in the graph answers th
 Words are compared as :func:`~retrieval.ranking.content_words` stems, a shorter one matching the start of a
 longer one ("die" and "died", "border" and "bordering"). A predicate of stop words only (``HAD``, ``DID_AT``) is
 compared with every word of the question. Location predicates (``LOCATED_IN``) are asked about by "where" and
-"place" questions.
+"place" questions. Irregular forms and a few common synonyms are asked too ("wrote" by "written", "married" by
+"spouse", "led" by "lead", "born" by "birthplace").
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Set
 from dataclasses import dataclass
 
 from retrieval.ranking import content_words, stem
+from retrieval.ranking import words as word_list
 from retrieval.types import Fact
 
 __all__ = ["QuestionWords", "asks_about"]
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_PREFIX = 3
 _FUNCTION_WORDS = frozenset({"in", "of", "to", "at", "on", "with", "for", "by", "from", "as", "into", "the", "a"})
 _HAVE = frozenset({"had", "has", "have", "hav"})
 _PLACE_QUESTION = frozenset({"where", "place", "locat", "location", "situat"})
 _PLACE_PREDICATE = ("locat", "situat")
+# a predicate word -> other words a question asks it with (irregular forms, common synonyms); stemmed on use
+_ALSO_ASKED_BY: dict[str, tuple[str, ...]] = {
+    "wrote": ("write", "written", "author"),
+    "led": ("lead", "leader"),
+    "won": ("win", "winner"),
+    "born": ("birth", "birthplace"),
+    "died": ("death",),
+    "married": ("marry", "wed", "spouse", "wife", "husband"),
+    "taught": ("teach", "pupil", "student"),
+    "teacher": ("taught", "teach", "pupil"),
+    "student": ("taught", "teach", "pupil"),
+    "border": ("neighbour", "neighbor"),
+    "founded": ("found", "founder"),
+    "capital": ("seat",),
+}
+_SYNONYMS: dict[str, frozenset[str]] = {
+    stem(word): frozenset(stem(other) for other in others) for word, others in _ALSO_ASKED_BY.items()
+}
 
 
 def _all_words(text: str) -> set[str]:
-    return {stem(word.lower()) for word in _WORD.findall(text)}
+    return {stem(word) for word in word_list(text)}
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,7 @@ def _asks_predicate(words: QuestionWords, predicate: str) -> bool:
         against = words.every
     if any(word.startswith(_PLACE_PREDICATE) for word in asked) and words.every & _PLACE_QUESTION:
         return True
+    asked = {*asked, *(other for word in asked for other in _SYNONYMS.get(word, ()))}
     return any(_near(mine, theirs) for mine in asked for theirs in against)
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "rank_passages",
     "stem",
     "word_matches",
+    "words",
 ]
 
 EXCLUDED_PREDICATES = ("CO_OCCURS_WITH",)
@@ -46,9 +47,14 @@ def stem(word: str) -> str:
     return word
 
 
+def words(text: str) -> list[str]:
+    """The lower-cased words of ``text``, in order."""
+    return [match.lower() for match in _WORD.findall(text)]
+
+
 def content_words(text: str) -> set[str]:
     """The lower-cased, lightly stemmed words of ``text`` that are not stop words."""
-    return {stem(w) for w in (m.lower() for m in _WORD.findall(text)) if w not in STOP_WORDS and w.strip("_")}
+    return {stem(w) for w in words(text) if w not in STOP_WORDS and w.strip("_")}
 
 
 def word_matches(words: Collection[str], text: str) -> float:

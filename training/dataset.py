@@ -3,9 +3,9 @@
 The story, top to bottom: read typed relations and entities from Neo4j (named queries) -> plan questions (single-hop,
 two-hop, list, comparison, unanswerable; several phrasings per predicate; an LLM paraphrase when one is configured)
 -> retrieve for each question exactly as query time does (``Retriever.retrieve`` + ``build_context``, same options)
--> keep answerable questions whose evidence made it into the context, and unanswerable ones whose context lacks the
-answer -> messages from the one query-time prompt (``chat_messages``), target citing the context's ``[n]`` -> split
-by entity -> JSONL, stats and manifest.
+-> keep answerable questions whose facts and evidence made it into the context, and unanswerable ones whose context
+lacks the answer -> messages from the one query-time prompt (``chat_messages``), target citing the context's ``[n]``
+-> split by entity -> JSONL, stats and manifest.
 """
 
 from __future__ import annotations
@@ -90,6 +90,12 @@ def _cited(spec: QuestionSpec, context: Context) -> list[tuple[GraphRelation, in
     return cited
 
 
+def _shows_facts(spec: QuestionSpec, context: Context) -> bool:
+    """Whether every supporting relation is one of the context's facts, so the target cites a line the model sees."""
+    shown = {(f.subject_id, f.predicate, f.object_id) for f in context.facts}
+    return all((r.subject_id, r.predicate, r.object_id) in shown for r in spec.relations)
+
+
 def _holds_answer(spec: QuestionSpec, context: Context, names: dict[str, str]) -> bool:
     """Whether an unanswerable question's context may answer it after all (a fact or a passage that could)."""
     if any(spec.predicate == f.predicate and spec.anchor in (f.subject_id, f.object_id) for f in context.facts):
@@ -152,6 +158,8 @@ class DatasetBuilder:
             cited = _cited(spec, context)
             if cited is None:
                 return "evidence_not_in_context"
+            if not _shows_facts(spec, context):
+                return "fact_not_in_context"
             target, citations = target_text(spec.answer, cited), sorted({n for _, n in cited})
         return Example(
             id=_example_id(spec),

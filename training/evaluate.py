@@ -22,8 +22,7 @@ from pydantic import BaseModel, Field
 
 from kg.graph import GraphStore
 from kg.settings import Settings
-from retrieval.generators.abstention import AbstainWhenLikely
-from retrieval.generators.constrained import FactCitationConstraint, fact_lines
+from retrieval.generators.decoding import answer_processors
 from training.encoding import fitted_prompt_ids
 from training.errors import CorruptAdapterError, TooFewExamplesError
 from training.finetune import FinetuneConfig, resolve_base_model
@@ -122,19 +121,19 @@ def _generate(
         pad = int(tokenizer.pad_token_id)
         ids = torch.tensor([[pad] * (width - len(x)) + x for x in batch], device=device)
         mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in batch], device=device)
-        from transformers import LogitsProcessorList
-
-        processors: list[Any] = [AbstainWhenLikely(tokenizer, prompt_length=width, threshold=config.abstain_threshold)]
-        if config.constrain_citations:
-            facts = [fact_lines(e.context) for e in chunk]
-            processors.append(FactCitationConstraint(tokenizer, facts, prompt_length=width))
-        extra: dict[str, Any] = {"logits_processor": LogitsProcessorList(processors)}
+        processors = answer_processors(
+            tokenizer,
+            [e.context for e in chunk],
+            prompt_length=width,
+            abstain_threshold=config.abstain_threshold,
+            constrain_citations=config.constrain_citations,
+        )
         with torch.no_grad():
             generated = model.generate(
                 input_ids=ids,
                 attention_mask=mask,
                 max_new_tokens=config.max_new_tokens,
-                **extra,
+                logits_processor=processors,
                 do_sample=False,
                 pad_token_id=pad,
                 eos_token_id=tokenizer.eos_token_id,

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from kg.settings import Settings
 from retrieval.errors import GeneratorError
-from retrieval.generators.abstention import AbstainWhenLikely
 from retrieval.generators.base import Generation
-from retrieval.generators.constrained import FactCitationConstraint, fact_lines
+from retrieval.generators.decoding import answer_processors
 from retrieval.generators.grounding import ground
 from retrieval.generators.promoted import read_promoted
 from retrieval.generators.prompts import chat_messages
@@ -100,7 +99,13 @@ class LocalLMGenerator:
             sampling = {"do_sample": True, "temperature": self.temperature}
         failure: list[BaseException] = []
         inputs = self._inputs(question, context)
-        sampling["logits_processor"] = self._processors(context, prompt_length=inputs["input_ids"].shape[1])
+        sampling["logits_processor"] = answer_processors(
+            self.tokenizer,
+            [context.text],
+            prompt_length=inputs["input_ids"].shape[1],
+            abstain_threshold=self.abstain_threshold,
+            constrain_citations=self.constrain_citations,
+        )
 
         def run() -> None:
             try:
@@ -127,18 +132,6 @@ class LocalLMGenerator:
             worker.join()
         if failure:
             raise GeneratorError(f"the local model {self.name} failed to generate: {failure[0]}") from failure[0]
-
-    def _processors(self, context: Context, *, prompt_length: int) -> Any:
-        """Abstention as one decision (:mod:`retrieval.generators.abstention`), then the citation constraint."""
-        from transformers import LogitsProcessorList
-
-        processors: list[Any] = [
-            AbstainWhenLikely(self.tokenizer, prompt_length=prompt_length, threshold=self.abstain_threshold)
-        ]
-        lines = fact_lines(context.text) if self.constrain_citations else []
-        if lines:
-            processors.append(FactCitationConstraint(self.tokenizer, [lines], prompt_length=prompt_length))
-        return LogitsProcessorList(processors)
 
     def finish(self, text: str, context: Context) -> Generation:
         """The cited answer the generated ``text`` makes."""

@@ -66,6 +66,8 @@ def test_targets_cite_evidence_or_abstain_exactly(dataset: Path) -> None:
             assert example.target.startswith(example.answer + ". ")
             assert example.citations and all(f"[{n}]" in example.target for n in example.citations)
             assert all(relation.triple in example.target for relation in example.relations)
+            facts = example.context.split("Passages:")[0].splitlines()
+            assert all(any(line.startswith(r.triple) for line in facts) for r in example.relations), example.id
         else:
             assert example.target == NOT_IN_GRAPH
             assert not example.citations
