@@ -213,8 +213,12 @@ def evaluate(
     run: str | None = None,
     config: EvalConfig | None = None,
     tick: Callable[[], None] = lambda: None,
+    total: Callable[[int], None] = lambda count: None,
 ) -> EvalReport:
-    """Scores of the base model (and the run's fine-tuned model) on the dataset's held-out split."""
+    """Scores of the base model (and the run's fine-tuned model) on the dataset's held-out split.
+
+    ``total`` learns how many answers there will be (examples times models); ``tick`` follows each one, cached
+    base answers included."""
     config = config or EvalConfig()
     examples = read_split(dataset, config.split)[: config.limit]
     if not examples:
@@ -225,13 +229,17 @@ def evaluate(
         {"id": e.id, "kind": e.kind, "question": e.question, "gold": e.target} for e in examples
     ]
     metrics = []
+    total(len(examples) * (2 if tuned_name else 1))
     for name, switch in ((base_name, True), (tuned_name, False)):
         if name is None:
             continue
         began = perf_counter()
         cache = _base_cache(settings, dataset, examples, config, base_name) if switch else None
         predictions = _cached(cache, len(examples))
-        if predictions is None:
+        if predictions is not None:
+            for _ in predictions:
+                tick()
+        else:
             context = model.disable_adapter() if switch and tuned_name else nullcontext()
             with context:
                 predictions = _generate(model, tokenizer, examples, config=config, tick=tick)

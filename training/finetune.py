@@ -53,7 +53,7 @@ class FinetuneConfig(BaseModel):
     so on a CPU the top third of SmolLM2's 30 layers trains about twice as fast as all of them."""
     max_length: int = Field(default=512, ge=32)
     min_examples: int = Field(default=8, ge=1)
-    unanswerable_share: float = Field(default=0.2, gt=0, le=1)
+    unanswerable_share: float = Field(default=0.3, gt=0, le=1)
     """The most of the training examples that may be unanswerable (1: all kept); see ``cap_unanswerable``."""
     save_steps: int = Field(default=50, ge=1)
     logging_steps: int = Field(default=5, ge=1)

@@ -91,7 +91,7 @@ def finetune(
     max_length: Annotated[int, typer.Option(help="Tokens per example (prompt and answer).", min=32)] = 512,
     unanswerable_share: Annotated[
         float, typer.Option(help="At most this share of the training examples are unanswerable.", min=0.01, max=1.0)
-    ] = 0.2,
+    ] = 0.3,
     resume: Annotated[str | None, typer.Option("--resume", help="Continue this unfinished run.")] = None,
 ) -> None:
     """LoRA fine-tune the base model on the dataset's train split; registers the run."""
@@ -167,7 +167,15 @@ def evaluate(
     )
     with GraphStore(settings) as store, _bars() as bars:
         task = bars.add_task("answering", total=None, note="")
-        report = run_evaluate(settings, folder, store=store, run=run, config=config, tick=lambda: bars.advance(task))
+        report = run_evaluate(
+            settings,
+            folder,
+            store=store,
+            run=run,
+            config=config,
+            tick=lambda: bars.advance(task),
+            total=lambda count: bars.update(task, total=count),
+        )
     console.print(_metrics_table(report))
     text = report.model_dump_json(indent=2)
     target = json_out or (run_folder(settings, run) / "evaluation.json" if run else folder / "evaluation-base.json")

@@ -24,7 +24,11 @@ def test_a_few_steps_on_the_packaged_model_then_evaluate(tmp_path: Path, tiny_da
     losses = [row["loss"] for row in metadata.losses if "loss" in row]
     assert len(losses) == 3 and all(math.isfinite(loss) and loss > 0 for loss in losses)
 
-    report = evaluate(settings, tiny_dataset, store=store, run=metadata.run, config=EvalConfig(max_new_tokens=24))
+    totals: list[int] = []
+    ticks: list[None] = []
+    report = evaluate(settings, tiny_dataset, store=store, run=metadata.run, config=EvalConfig(max_new_tokens=24),
+                      tick=lambda: ticks.append(None), total=totals.append)  # fmt: skip
+    assert totals == [4] and len(ticks) == 4, "the bar's total: 2 examples, 2 models"
     assert [m.model for m in report.models] == [metadata.base_model, f"{metadata.base_model}+lora:{metadata.run}"]
     assert report.examples == 2 and all(set(row) >= {"base", "tuned"} for row in report.predictions)
     for metrics in report.models:
@@ -33,6 +37,9 @@ def test_a_few_steps_on_the_packaged_model_then_evaluate(tmp_path: Path, tiny_da
 
     answers = list((settings.data_dir / "training" / "base-answers").glob("*.json"))
     assert len(answers) == 1, "the base model's answers are kept for the next comparison"
-    again = evaluate(settings, tiny_dataset, store=store, config=EvalConfig(max_new_tokens=24))
+    ticks.clear()
+    again = evaluate(settings, tiny_dataset, store=store, config=EvalConfig(max_new_tokens=24),
+                     tick=lambda: ticks.append(None))  # fmt: skip
+    assert len(ticks) == 2, "cached answers count on the bar too"
     assert [row["base"] for row in again.predictions] == [row["base"] for row in report.predictions]
     assert again.models[0].model_copy(update={"seconds": 0}) == report.models[0].model_copy(update={"seconds": 0})
