@@ -22,7 +22,7 @@ from retrieval.ranking import content_words, stem
 from retrieval.ranking import words as word_list
 from retrieval.types import Fact
 
-__all__ = ["QuestionWords", "asks_about"]
+__all__ = ["QuestionWords", "asks_about", "unnamed_ends"]
 
 _MIN_PREFIX = 3
 _FUNCTION_WORDS = frozenset({"in", "of", "to", "at", "on", "with", "for", "by", "from", "as", "into", "the", "a"})
@@ -72,8 +72,12 @@ def _near(first: str, second: str) -> bool:
     return len(short) >= _MIN_PREFIX and long.startswith(short)
 
 
+def _named(words: QuestionWords, end: str) -> bool:
+    return bool(name := content_words(end)) and name <= words.content
+
+
 def _names_an_entity(words: QuestionWords, fact: Fact) -> bool:
-    return any((name := content_words(end)) and name <= words.content for end in (fact.subject, fact.object))
+    return any(_named(words, end) for end in (fact.subject, fact.object))
 
 
 def _asks_predicate(words: QuestionWords, predicate: str) -> bool:
@@ -93,3 +97,8 @@ def _asks_predicate(words: QuestionWords, predicate: str) -> bool:
 def asks_about(words: QuestionWords, fact: Fact) -> bool:
     """Whether the question (its :class:`QuestionWords`) asks about ``fact``."""
     return _names_an_entity(words, fact) and _asks_predicate(words, fact.predicate)
+
+
+def unnamed_ends(words: QuestionWords, fact: Fact) -> list[str]:
+    """The ends of ``fact`` (subject, object) that the question does not name: where an answer to it lies."""
+    return [end for end in (fact.subject, fact.object) if not _named(words, end)]

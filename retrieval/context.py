@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from retrieval.asked import QuestionWords, asks_about
+from retrieval.asked import QuestionWords, asks_about, unnamed_ends
 from retrieval.types import Citation, Context, Fact, Passage
 
 __all__ = ["MATCHING", "CountTokens", "build_context", "render_context"]
@@ -131,6 +131,7 @@ def build_context(
         elif (cut := _truncated(passage, lambda p: fits(extra_passages=[p]))) is not None:
             chosen_passages.append(cut)
     text, citations = render_context(chosen_passages, chosen_facts, matching=matching)
+    unnamed = list(dict.fromkeys(end for fact in chosen_facts[:matching] for end in unnamed_ends(words, fact)))
     return Context(
         question=question,
         text=text,
@@ -138,5 +139,6 @@ def build_context(
         passages=chosen_passages,
         facts=chosen_facts,
         matching=matching,
+        unnamed=unnamed,
         tokens=count_tokens(text) if text else 0,
     )

@@ -140,6 +140,8 @@ class Context(BaseModel):
     facts: list[Fact] = Field(default_factory=list)
     matching: int = 0
     """How many of the facts (the first ones) the question asks about (:mod:`retrieval.asked`)."""
+    unnamed: list[str] = Field(default_factory=list)
+    """The ends of those facts that the question does not name, in order, without repeats."""
     tokens: int = 0
 
     def number_of(self, chunk_id: str) -> int | None:

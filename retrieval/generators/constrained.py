@@ -8,6 +8,10 @@ the text a prefix of one of the context's fact lines are allowed. The model stil
 fact; it can no longer invent one. Free text is untouched, except that a token may not open a parenthesis that no
 fact line continues (``(`` followed by anything but a fact's subject).
 
+The answer comes before its citations (``Tirana. (Tirana) -[CAPITAL_OF]-> (Albania) [1]``), so the first relation
+cited is, when some fact line holds the answer's words, one of those lines: a small model that found the answer
+otherwise often cites a neighbouring fact. Later citations (the first hop of a two-hop answer) may be any fact.
+
 Tokens are matched by their decoded strings, so any tokenizer works. A fact whose name the tokenizer can only spell
 in partial bytes (no token decodes to its next characters) frees the model rather than block it.
 """
@@ -21,12 +25,13 @@ from typing import Any
 
 __all__ = ["FactCitationConstraint", "fact_lines"]
 
-_FACT_LINE = re.compile(r"^\([^()\n]+\) -\[[A-Za-z0-9_]+\]-> \([^()\n]+\)(?: \[\d+\])?$", re.MULTILINE)
+_FACT_LINE = re.compile(r"^\([^()\n]+\) -\[[A-Za-z0-9_]+\]-> \([^()\n]+\)(?: (?:\[\d+\])+)?$", re.MULTILINE)
 _OPEN = "("
 
 
 def fact_lines(context_text: str) -> list[str]:
-    """The fact lines of a context block (``(Subject) -[PREDICATE]-> (Object) [n]``), in order, without repeats."""
+    """The fact lines of a context block (``(Subject) -[PREDICATE]-> (Object) [n]``, or ``[1][2]`` for a fact that
+    several passages support), in order, without repeats."""
     return list(dict.fromkeys(match.group(0) for match in _FACT_LINE.finditer(context_text)))
 
 
@@ -47,6 +52,17 @@ class _Vocabulary:
 @lru_cache(maxsize=4)
 def _vocabulary(tokenizer: Any) -> _Vocabulary:
     return _Vocabulary(tokenizer)
+
+
+def _answer_lines(written: str, lines: Sequence[str]) -> Sequence[str]:
+    """The lines the first citation may be (opened already or opened next): those holding the answer written
+    before it, when any do."""
+    start = written.find(_OPEN)
+    if start >= 0 and any(written[start:].startswith(line) for line in lines):
+        return lines  # the first citation is complete
+    answer = " ".join((written if start < 0 else written[:start]).strip().rstrip(".").split()).lower()
+    holding = [line for line in lines if answer and answer in line.lower()]
+    return holding or lines
 
 
 def _open_line(text: str, lines: Sequence[str]) -> str | None:
@@ -75,7 +91,7 @@ class FactCitationConstraint:
         self.facts = [list(lines) for lines in facts]
         self.prompt_length = prompt_length
         self.vocabulary = _vocabulary(tokenizer)
-        self._forbidden: dict[int, list[int]] = {}
+        self._forbidden: dict[tuple[str, ...], list[int]] = {}
 
     def allowed(self, written: str, lines: Sequence[str]) -> list[int] | None:
         """The token ids allowed after ``written`` (None: any token)."""
@@ -108,11 +124,12 @@ class FactCitationConstraint:
             if not lines:
                 continue
             written = self.tokenizer.decode(input_ids[row, self.prompt_length :], skip_special_tokens=True)
-            allowed = self.allowed(written, lines)
-            if allowed is None:
-                if row not in self._forbidden:
-                    self._forbidden[row] = self.forbidden_openings(lines)
-                bad = self._forbidden[row]
+            candidates = tuple(_answer_lines(written, lines))
+            allowed = self.allowed(written, candidates)
+            if allowed is None:  # free text: a token may open only a parenthesis that a candidate line continues
+                if candidates not in self._forbidden:
+                    self._forbidden[candidates] = self.forbidden_openings(candidates)
+                bad = self._forbidden[candidates]
                 if bad:
                     scores[row, bad] = -float("inf")
                 continue

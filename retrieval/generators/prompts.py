@@ -30,9 +30,12 @@ _LIST_MARK = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
 
 def user_prompt(question: str, context: Context) -> str:
     """The user message: the context block, the question, and how many facts match it (the context says so at its
-    top too; said again last, next to where the answer starts, a small model heeds it)."""
+    top too; said again last, next to where the answer starts, a small model heeds it), with the ends of those facts
+    that the question does not name (a small model otherwise answers with the end the question names)."""
     body = context.text.strip() or "(empty)"
     matching = f"{MATCHING} {context.matching or 'none'}"
+    if context.matching and context.unnamed:
+        matching += f" (not named in the question: {'; '.join(context.unnamed)})"
     return f"Context:\n{body}\n\nQuestion: {' '.join(question.split())}\n{matching}"
 
 

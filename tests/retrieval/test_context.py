@@ -86,6 +86,7 @@ def test_the_facts_the_question_asks_about_come_first_under_their_heading() -> N
     ]
     assert [f.predicate for f in context.facts] == ["CAPITAL_OF", "MEMBER_OF", "CAPITAL_OF"]
     assert context.matching == 1
+    assert context.unnamed == ["Tirana"], "the end the question does not name, of the matching facts only"
     only = build_context(question, [], [CAPITAL], token_budget=1000, count_tokens=words)
     assert only.text == "Facts matching the question:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]"
 
@@ -95,9 +96,22 @@ def test_a_question_the_facts_do_not_answer_says_none() -> None:
         context = build_context(question, [P1], [CAPITAL], token_budget=1000, count_tokens=words)
         none = "Facts matching the question: none\nOther facts:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]"
         assert context.text.startswith(none)
+        assert context.unnamed == []
 
 
 def test_a_matching_fact_is_kept_before_the_others_when_the_budget_is_short() -> None:
     question = "What is the capital of North Macedonia?"
     context = build_context(question, [], [CAPITAL, ELSEWHERE], token_budget=9, count_tokens=words)
     assert context.text == "Facts matching the question:\n(Skopje) -[CAPITAL_OF]-> (North Macedonia) [1]"
+
+
+def test_the_unnamed_ends_of_matching_facts_are_listed_once() -> None:
+    born = Fact(subject_id="h", subject="Huxley", predicate="BORN_IN", object_id="s", object="Surrey")
+    johnston = Fact(subject_id="j", subject="Johnston", predicate="BORN_IN", object_id="k", object="Kentucky")
+    question = "Which of Johnston and Huxley was born in Surrey?"
+    context = build_context(question, [], [born, johnston], token_budget=1000, count_tokens=words)
+    assert context.matching == 2
+    assert context.unnamed == ["Kentucky"], "both ends of the Huxley fact are named"
+    capital = build_context("Which city is the capital of Albania?", [], [CAPITAL, CAPITAL], token_budget=1000,
+                            count_tokens=words)  # fmt: skip
+    assert capital.unnamed == ["Tirana"]

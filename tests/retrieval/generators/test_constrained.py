@@ -10,7 +10,7 @@ from retrieval.generators.constrained import FactCitationConstraint, fact_lines
 
 CONTEXT = """Facts:
 (Tirana) -[CAPITAL_OF]-> (Albania) [1]
-(Skopje) -[CAPITAL_OF]-> (North Macedonia) [2]
+(Skopje) -[CAPITAL_OF]-> (North Macedonia) [2][3]
 (Mother Teresa) -[BORN_IN]-> (Skopje) [2]
 Passages:
 [1] Albania: Tirana (population 418,495) is the capital of Albania.
@@ -20,7 +20,7 @@ Passages:
 def test_fact_lines_are_the_contexts_relations_only() -> None:
     assert fact_lines(CONTEXT) == [
         "(Tirana) -[CAPITAL_OF]-> (Albania) [1]",
-        "(Skopje) -[CAPITAL_OF]-> (North Macedonia) [2]",
+        "(Skopje) -[CAPITAL_OF]-> (North Macedonia) [2][3]",
         "(Mother Teresa) -[BORN_IN]-> (Skopje) [2]",
     ]
     assert fact_lines("Passages:\n[1] nothing (here)") == []
@@ -47,6 +47,19 @@ def test_an_opened_relation_is_completed_as_one_of_the_facts(causal_lm: tuple[An
     text = _decode_greedily(tokenizer, constraint, "Tirana. (", steps=80, seed=seed)
     cited = text[len("Tirana. ") :]
     assert any(cited.startswith(line) for line in lines), text
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_first_citation_holds_the_answer_when_a_fact_does(causal_lm: tuple[Any, Any], seed: int) -> None:
+    _, tokenizer = causal_lm
+    lines = fact_lines(CONTEXT)
+    constraint = FactCitationConstraint(tokenizer, [lines], prompt_length=0)
+    for start in ("Mother Teresa. (", "Mother Teresa."):  # opened already, or opened by the next token
+        text = _decode_greedily(tokenizer, constraint, start, steps=60, seed=seed)
+        assert "(Mother Teresa) -[BORN_IN]-> (Skopje) [2]" in text or "(" not in text, text
+        assert "(" not in text or text[text.index("(") :].startswith("(Mother Teresa) -[BORN_IN]->"), text
+    anything = _decode_greedily(tokenizer, constraint, "Kolkata. (", steps=60, seed=seed)
+    assert any(anything[len("Kolkata. ") :].startswith(line) for line in lines), "no fact holds it: any fact"
 
 
 def test_without_facts_nothing_is_constrained(causal_lm: tuple[Any, Any]) -> None:

@@ -17,7 +17,10 @@ def test_the_messages_hold_the_instruction_the_context_and_the_question() -> Non
     assert user.startswith(
         "Context:\nFacts matching the question:\n(Tirana) -[CAPITAL_OF]-> (Albania) [1]\nPassages:\n[1] Capitals"
     )
-    assert user.endswith("\n\nQuestion: What is the capital of Albania?\nFacts matching the question: 1")
+    assert user.endswith(
+        "\n\nQuestion: What is the capital of Albania?\n"
+        "Facts matching the question: 1 (not named in the question: Tirana)"
+    )
     other = chat_messages("What is the currency of Albania?", context("What is the currency of Albania?"))
     assert other[1]["content"].endswith("\nFacts matching the question: none")
     assert len(SYSTEM_PROMPT.split()) < 60  # short enough for a 135M model
