@@ -30,6 +30,8 @@ def _checks(state: AppState) -> dict[str, str]:
         checks["neo4j"] = f"unreachable: {exc}"
     checks["index"] = f"ok: {len(retriever.chunk_index)} chunk vectors"
     checks["model"] = f"ok: {retriever.generator.name}"
+    snapshot = retriever.snapshot(wait=False)  # informational: without one, the expansion reads Neo4j
+    checks["graph"] = f"ok: snapshot of {len(snapshot):,} relations" if snapshot is not None else "ok: read from Neo4j"
     return checks
 
 

@@ -8,6 +8,7 @@ its vector indexes. One worker serialises all writes (the pipeline's index lock 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api.errors import InvalidArgumentError, NotFoundError, ServerBusyError
+from kg.errors import TrellisError
 from kg.ingest.loaders.base import sha256_text
 
 if TYPE_CHECKING:
@@ -197,6 +199,8 @@ class IngestJobs:
                 path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
                 report = self._pipeline(_Progress(job)).ingest([path], exclude=[])
             self.state.retriever.reload_indexes()
+            with contextlib.suppress(TrellisError):  # the new graph read here; else by the next question
+                self.state.retriever.snapshot()
             job.written, job.skipped, job.failed, job.chunks = (
                 report.documents,
                 report.skipped,

@@ -55,11 +55,16 @@ class AppState:
 
         def load() -> None:
             try:
-                _ = self.retriever
+                retriever = self.retriever
                 self.load_error = None
             except Exception as exc:  # reported by /readyz; the next request tries again
                 logger.warning("loading the retriever failed: %s", exc)
                 self.load_error = str(exc)
+                return
+            try:
+                retriever.snapshot()  # the graph snapshot now, not on the first question
+            except Exception as exc:  # Neo4j down: /readyz says so, and the first question tries again
+                logger.warning("reading the graph snapshot failed: %s", exc)
 
         threading.Thread(target=load, name="trellis-warm-up", daemon=True).start()
 

@@ -126,6 +126,8 @@ def main() -> None:
                 f"ingested {ingested.documents} documents, {ingested.chunks} chunks, {ingested.relations} relations "
                 f"in {ingested.seconds:.0f} s"
             )
+        with console.status("reading the graph snapshot ..."):
+            retriever.snapshot()  # before anything is measured (questions would read Neo4j until it is there)
         systems = build_systems(retriever, depth=args.depth)
         total = sum(len(q) for q in sets.values()) * len(systems)
         columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

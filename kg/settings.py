@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     faiss_hnsw_m: int = 32
     faiss_ivf_lists: int = 0  # 0: about 4 * sqrt(n)
 
+    # Retrieval: the graph expansion reads an in-process snapshot of the graph's adjacency (retrieval/snapshot.py)
+    # unless it is off or the graph has more rows (entities, relations or mentions) than the bound; Neo4j otherwise.
+    graph_snapshot: bool = True
+    graph_snapshot_max_rows: int = Field(default=5_000_000, ge=0)
+
     # Generation: which generator answers, and its model (local causal LM, OpenAI-compatible endpoint, LangChain).
     generator: Literal["extractive", "local", "openai", "langchain"] = "extractive"
     llm_model: str | None = None  # a Hugging Face model folder or id, or a .gguf file; None: packaged SmolLM2-135M

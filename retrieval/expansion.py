@@ -21,12 +21,14 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
+from typing import Any
 
 import igraph as ig
 from pydantic import TypeAdapter
 
 from kg.graph import GraphStore, Record
 from kg.ingest.chunking import document_of
+from retrieval.snapshot import GraphSnapshot
 from retrieval.types import Fact, GraphEdge, GraphPath, LinkedEntity, Passage
 
 __all__ = ["MENTIONS", "SAME_NAME", "TOP_PASSAGES", "Expansion", "GraphExpander"]
@@ -77,8 +79,10 @@ class GraphExpander:
         evidence: int = 5,
         damping: float = 0.85,
         mention_weight: float = 0.5,
+        snapshot: GraphSnapshot | None = None,
     ) -> None:
         self.store = store
+        self.snapshot = snapshot
         self.hops = hops
         self.per_entity = per_entity
         self.per_type = per_type
@@ -146,9 +150,9 @@ class GraphExpander:
 
     def _neighbourhood(self, linked: list[str], chunks: list[str], *, frontier: bool) -> Record:
         """Seeds, up to two hops of relations (one without ``frontier``) and the mentions of the question's
-        entities and their neighbours, in one round trip (``retrieval_neighbourhood``)."""
-        rows = self.store.query(
-            "retrieval_neighbourhood",
+        entities and their neighbours: from the snapshot when there is one, else in one round trip
+        (``retrieval_neighbourhood``)."""
+        bounds: dict[str, Any] = dict(
             linked=linked,
             chunks=chunks,
             per_chunk=self.entities_per_chunk,
@@ -162,7 +166,9 @@ class GraphExpander:
             mentioned=self.frontier * 2,
             per_mention=self.mentions_per_entity,
         )
-        return rows[0]
+        if self.snapshot is not None:
+            return self.snapshot.neighbourhood(**bounds)
+        return self.store.query("retrieval_neighbourhood", **bounds)[0]
 
     def _add_fact(self, fact: Fact, expansion: Expansion) -> None:
         expansion.facts.append(fact)
@@ -179,15 +185,15 @@ class GraphExpander:
             if not frontier:
                 return
             seen |= set(_ends(last))
-            rows = self.store.query(
-                "retrieval_expansion",
-                ids=frontier,
-                per_entity=self.per_entity,
-                per_type=self.per_type,
-                hub=self.hub,
-                type_scan=self.type_scan,
-                limit=self.limit,
-                evidence=self.evidence,
+            bounds: dict[str, Any] = dict(
+                per_entity=self.per_entity, per_type=self.per_type, hub=self.hub, limit=self.limit
+            )
+            rows = (
+                self.snapshot.expansion(frontier, evidence=self.evidence, **bounds)
+                if self.snapshot is not None
+                else self.store.query(
+                    "retrieval_expansion", ids=frontier, type_scan=self.type_scan, evidence=self.evidence, **bounds
+                )
             )
             last = [row for row in rows if _key(row) not in seen_facts]
             for row, fact in zip(last, _facts(last), strict=True):

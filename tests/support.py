@@ -63,10 +63,17 @@ def graph_fingerprint(store: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def ensure_retrieval_corpus(retriever: Retriever, corpus: Path) -> Retriever:
-    """``retriever``, its corpus ingested again first if another test emptied the graph."""
+    """``retriever``, its corpus ingested again first if another test emptied the graph or left another one (the
+    graph's chunks must be the retriever's own index's)."""
+    from kg.ingest.lock import index_lock
     from kg.ingest.pipeline import IngestPipeline
 
-    if not retriever.store.query("retrieval_entity_fulltext", query="Tirana", limit=1):
+    (counts,) = retriever.store.query("graph_counts")
+    if counts["chunks"] != len(retriever.chunk_index) or not retriever.store.query(
+        "retrieval_entity_fulltext", query="Tirana", limit=1
+    ):
+        with index_lock(retriever.settings):
+            retriever.store.execute("delete_everything")
         IngestPipeline(retriever.settings, store=retriever.store, embedder=retriever.embedder).ingest([corpus])
         retriever.reload_indexes()
     return retriever

@@ -55,7 +55,8 @@ def ask(
     from retrieval.drawing import draw_answer
 
     transformers_logging.disable_progress_bar()
-    settings = get_settings()
+    # One question: two neighbourhood queries cost less than reading the whole graph into a snapshot.
+    settings = get_settings().model_copy(update={"graph_snapshot": False})
     if generator is not None:
         settings = settings.model_copy(update={"generator": generator})
     options = AnswerOptions(k=k, hops=hops)

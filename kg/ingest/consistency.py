@@ -8,7 +8,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from kg.graph import GraphStore
-from kg.ingest.pipeline import index_lock, open_indexes
+from kg.ingest.lock import index_lock
+from kg.ingest.pipeline import open_indexes
 from kg.settings import Settings
 
 __all__ = ["IndexCheck", "check_indexes", "rebuild_indexes"]

@@ -9,11 +9,10 @@ so upgrading never duplicates a document.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from itertools import islice
 from pathlib import Path
 from time import perf_counter
@@ -28,6 +27,7 @@ from kg.ingest.chunking import Chunker, new_token_counter
 from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
 from kg.ingest.loaders import LoadFailure, load_paths
 from kg.ingest.loaders.base import legacy_document_id
+from kg.ingest.lock import index_lock
 from kg.ingest.report import IngestProgress, IngestReport
 from kg.ingest.resolution import EntityResolver, KnownEntity
 from kg.ingest.writer import GraphWriter, Removal
@@ -35,21 +35,9 @@ from kg.settings import Settings
 from kg.types import Chunk, Document, DocumentGraph, ExtractionResult
 from kg.vectors import Embedder, VectorIndex
 
-__all__ = ["IngestPipeline", "index_lock", "open_indexes"]
+__all__ = ["IngestPipeline", "open_indexes"]
 
 logger = logging.getLogger(__name__)
-
-
-@contextmanager
-def index_lock(settings: Settings) -> Iterator[None]:
-    """One writer at a time for the vector indexes (ingest, delete, rebuild)."""
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.index_dir / ".lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def open_indexes(settings: Settings) -> tuple[VectorIndex, VectorIndex]:

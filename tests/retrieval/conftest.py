@@ -1,14 +1,18 @@
 """The retrieval fixtures (``retriever``, ``retrieval_settings``, ``retrieval_corpus``, ...) live in tests/conftest.py:
-tests/api uses them too. Here: the packaged language model, loaded once per session, and a real LoRA adapter."""
+tests/api uses them too. Here: the packaged language model, loaded once per session, a real LoRA adapter, and a hub
+entity written into the test graph."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kg.graph import GraphStore
 from kg.settings import Settings
+from retrieval.types import LinkedEntity
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +42,28 @@ def lora_adapter(lm_settings: Settings, tmp_path_factory: pytest.TempPathFactory
     folder = tmp_path_factory.mktemp("adapter")
     get_peft_model(model, config).save_pretrained(folder)
     return folder
+
+
+@pytest.fixture
+def hub(store: GraphStore) -> Iterator[LinkedEntity]:
+    """A country with 60 CITY_IN relations and one CAPITAL_OF, whose capital's id sorts after every town's, and a
+    person born in one of its towns."""
+    store.run_text(
+        "CREATE (h:Entity {id: 'hubtest-country', name: 'Hubtestland', type: 'Location'}) "
+        "CREATE (:Entity {id: 'hubtest-zz-capital', name: 'Hubtest City', type: 'Location'})"
+        "-[:CAPITAL_OF {confidence: 0.8, evidence: []}]->(h) "
+        "WITH h UNWIND range(10, 69) AS i "
+        "CREATE (:Entity {id: 'hubtest-town-' + i, name: 'Hubtest Town ' + i, type: 'Location'})"
+        "-[:CITY_IN {confidence: 0.8, evidence: []}]->(h)",
+        write=True,
+    )
+    store.run_text(
+        "MATCH (t:Entity {id: 'hubtest-town-10'}) "
+        "CREATE (:Entity {id: 'hubtest-person', name: 'Hubtest Person', type: 'Person'})"
+        "-[:BORN_IN {confidence: 0.8, evidence: []}]->(t)",
+        write=True,
+    )
+    try:
+        yield LinkedEntity(id="hubtest-country", name="Hubtestland", type="Location", score=1.0, mention="Hubtestland")
+    finally:
+        store.run_text("MATCH (e:Entity) WHERE e.id STARTS WITH 'hubtest-' DETACH DELETE e", write=True)

@@ -3,7 +3,6 @@ question entities."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -129,31 +128,6 @@ def test_hops_bound_the_relations(retriever: Retriever) -> None:
     keys = {hops: {(f.subject_id, f.predicate, f.object_id) for f in e.facts} for hops, e in by_hops.items()}
     assert keys[1] and keys[1] <= keys[2] <= keys[3]
     assert len(keys[2]) == len(by_hops[2].facts), "each relation once"
-
-
-@pytest.fixture
-def hub(store: GraphStore) -> Iterator[LinkedEntity]:
-    """A country with 60 CITY_IN relations and one CAPITAL_OF, whose capital's id sorts after every town's, and a
-    person born in one of its towns."""
-    store.run_text(
-        "CREATE (h:Entity {id: 'hubtest-country', name: 'Hubtestland', type: 'Location'}) "
-        "CREATE (:Entity {id: 'hubtest-zz-capital', name: 'Hubtest City', type: 'Location'})"
-        "-[:CAPITAL_OF {confidence: 0.8, evidence: []}]->(h) "
-        "WITH h UNWIND range(10, 69) AS i "
-        "CREATE (:Entity {id: 'hubtest-town-' + i, name: 'Hubtest Town ' + i, type: 'Location'})"
-        "-[:CITY_IN {confidence: 0.8, evidence: []}]->(h)",
-        write=True,
-    )
-    store.run_text(
-        "MATCH (t:Entity {id: 'hubtest-town-10'}) "
-        "CREATE (:Entity {id: 'hubtest-person', name: 'Hubtest Person', type: 'Person'})"
-        "-[:BORN_IN {confidence: 0.8, evidence: []}]->(t)",
-        write=True,
-    )
-    try:
-        yield LinkedEntity(id="hubtest-country", name="Hubtestland", type="Location", score=1.0, mention="Hubtestland")
-    finally:
-        store.run_text("MATCH (e:Entity) WHERE e.id STARTS WITH 'hubtest-' DETACH DELETE e", write=True)
 
 
 def test_a_hub_is_read_type_by_type_so_a_rare_relation_is_not_crowded_out(store: GraphStore, hub: LinkedEntity) -> None:

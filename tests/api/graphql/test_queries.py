@@ -135,7 +135,9 @@ def test_readyz_and_metrics(api_url: str, retriever: Retriever) -> None:
     gql(api_url, "{ stats { documents } }")
     ready = httpx.get(f"{api_url}/readyz", timeout=60)
     assert ready.status_code == 200, ready.text
-    assert set(ready.json()["checks"]) == {"neo4j", "index", "model"}
+    checks = ready.json()["checks"]
+    assert set(checks) == {"neo4j", "index", "model", "graph"}
+    assert checks["graph"].startswith("ok: "), "the expansion reads the snapshot or, while it loads, Neo4j"
     metrics = httpx.get(f"{api_url}/metrics").text
     assert 'trellis_graphql_operations_total{field="stats",outcome="ok",type="query"}' in metrics
     assert 'trellis_http_requests_total{method="POST",route="/graphql",status="200"}' in metrics

@@ -1,0 +1,48 @@
+"""One writer at a time for the vector indexes and the graph, and a stamp of each write that readers in any process
+can check in a few microseconds (the retriever reads its indexes and graph snapshot again when it moves)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kg.settings import Settings
+
+__all__ = ["index_generation", "index_lock"]
+
+_GENERATION = ".generation"
+
+
+@contextmanager
+def index_lock(settings: Settings) -> Iterator[None]:
+    """One writer at a time for the vector indexes and the graph (ingest, delete, rebuild). Leaving it stamps a new
+    :func:`index_generation`, so readers in any process know to read the indexes and the graph again."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.index_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            _stamp_generation(settings)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def index_generation(settings: Settings) -> str | None:
+    """Which write last left :func:`index_lock` (None before any): a read of a few bytes, cheap enough to check on
+    every question."""
+    try:
+        return (settings.index_dir / _GENERATION).read_text()
+    except FileNotFoundError:
+        return None
+
+
+def _stamp_generation(settings: Settings) -> None:
+    """A new, unique generation, put in place atomically (readers never see half a stamp)."""
+    stamp = settings.index_dir / _GENERATION
+    fresh = stamp.with_name(f"{_GENERATION}.{os.getpid()}")
+    fresh.write_text(f"{time.time_ns()} {uuid.uuid4().hex}\n")
+    fresh.replace(stamp)

@@ -1,0 +1,120 @@
+"""The in-process graph snapshot answers as the Cypher it replaces, on the real graph, and follows writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kg.graph import GraphStore
+from kg.ingest.lock import index_generation, index_lock
+from retrieval import AnswerOptions, Retriever
+from retrieval.expansion import GraphExpander
+from retrieval.linking import EntityLinker
+from retrieval.search import PassageSearch
+from retrieval.snapshot import GraphSnapshot
+from retrieval.types import LinkedEntity
+
+QUESTIONS = [
+    "Which river flows through the capital of Serbia?",
+    "What is the capital of Albania?",
+    "Does the Danube flow through the capital of Serbia?",
+    "Who was Alain Connes?",
+]
+BOUNDS: dict[str, Any] = dict(
+    per_chunk=30, per_entity=25, per_type=8, hub=200, type_scan=100_000, evidence=5, mentioned=40, per_mention=10
+)
+
+
+def _seeds(retriever: Retriever, question: str) -> tuple[list[str], list[str]]:
+    linker = EntityLinker(
+        store=retriever.store, embed=retriever.embedder.embed, index=retriever.entity_index, nlp=retriever.nlp
+    )
+    search = PassageSearch(store=retriever.store, index=retriever.chunk_index)
+    passages = search.run(question, retriever.embedder.embed([question])[0])
+    return [e.id for e in linker.run(question)], [p.chunk_id for p in passages[:5]]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+@pytest.mark.parametrize(("limit", "frontier"), [(300, 20), (300, 0), (7, 3), (0, 0)])
+def test_the_neighbourhood_is_the_cyphers(retriever: Retriever, question: str, limit: int, frontier: int) -> None:
+    linked, chunks = _seeds(retriever, question)
+    assert linked and chunks
+    snapshot = GraphSnapshot.load(retriever.store, limit=1_000_000)
+    for seeds in ((linked, []), ([], chunks), (linked, chunks)):
+        bounds = dict(BOUNDS, linked=seeds[0], chunks=seeds[1], limit=limit, frontier=frontier)
+        expected = retriever.store.query("retrieval_neighbourhood", **bounds)[0]
+        found = snapshot.neighbourhood(**bounds)
+        assert found == expected
+    if limit == 300 and frontier == 20:
+        assert expected["facts"] and expected["mentions"] and expected["first_hop"] < len(expected["facts"])
+
+
+def test_one_hop_is_the_cyphers(retriever: Retriever) -> None:
+    linked, _ = _seeds(retriever, QUESTIONS[0])
+    snapshot = GraphSnapshot.load(retriever.store, limit=1_000_000)
+    bounds = dict(per_entity=25, per_type=8, hub=200, limit=300, evidence=2)
+    expected = retriever.store.query("retrieval_expansion", ids=linked, type_scan=100_000, **bounds)
+    assert expected and snapshot.expansion(linked, **bounds) == expected
+
+
+def test_a_hub_keeps_its_rare_relation(store: GraphStore, hub: LinkedEntity) -> None:
+    snapshot = GraphSnapshot.load(store, limit=1_000_000)
+
+    def predicates(threshold: int, entity: LinkedEntity, hops: int = 1) -> list[str]:
+        expander = GraphExpander(store, hops=hops, per_entity=10, per_type=3, hub=threshold, snapshot=snapshot)
+        return [f.predicate for f in expander.run([entity], []).facts]
+
+    assert predicates(1000, hub) == ["CITY_IN"] * 10
+    assert sorted(predicates(20, hub)) == ["CAPITAL_OF", *["CITY_IN"] * 3]
+    person = hub.model_copy(update={"id": "hubtest-person", "name": "Hubtest Person", "type": "Person"})
+    assert "CAPITAL_OF" not in predicates(1000, person, hops=3) and "CAPITAL_OF" in predicates(20, person, hops=3)
+
+
+def test_a_graph_past_the_bound_gets_no_snapshot_and_the_same_answer(retriever: Retriever) -> None:
+    options = AnswerOptions(k=4)
+    with_snapshot = retriever.retrieve(QUESTIONS[0], options=options)
+    assert retriever.snapshot() is not None
+    bounded = Retriever(
+        retriever.settings.model_copy(update={"graph_snapshot_max_rows": 10}),
+        store=retriever.store,
+        embedder=retriever.embedder,
+    )
+    off = Retriever(
+        retriever.settings.model_copy(update={"graph_snapshot": False}),
+        store=retriever.store,
+        embedder=retriever.embedder,
+    )
+    try:
+        for other in (bounded, off):
+            found = other.retrieve(QUESTIONS[0], options=options)
+            assert other.snapshot() is None
+            assert [f.model_dump() for f in found.facts] == [f.model_dump() for f in with_snapshot.facts]
+            assert [p.chunk_id for p in found.passages] == [p.chunk_id for p in with_snapshot.passages]
+    finally:
+        bounded.close()
+        off.close()
+
+
+def test_a_write_in_any_process_moves_the_generation_and_the_snapshot_follows(retriever: Retriever) -> None:
+    first = retriever.snapshot()
+    assert first is not None and retriever.snapshot() is first, "read once per generation"
+    before = index_generation(retriever.settings)
+    with index_lock(retriever.settings):  # as an ingest in another process writes
+        retriever.store.run_text(
+            "MATCH (a:Entity {name: 'Albania'}) WITH a LIMIT 1 "
+            "CREATE (:Entity {id: 'snaptest-town', name: 'Snapshottown', type: 'Location'})"
+            "-[:CAPITAL_OF {confidence: 0.9, evidence: []}]->(a)",
+            write=True,
+        )
+    try:
+        assert index_generation(retriever.settings) != before
+        fresh = retriever.snapshot()
+        assert fresh is not None and fresh is not first and len(fresh) == len(first) + 1
+        town = LinkedEntity(id="snaptest-town", name="Snapshottown", type="Location", score=1.0, mention="Snapshottown")
+        facts = GraphExpander(retriever.store, hops=1, snapshot=fresh).run([town], []).facts
+        assert [(f.subject, f.predicate, f.object) for f in facts] == [("Snapshottown", "CAPITAL_OF", "Albania")]
+    finally:
+        with index_lock(retriever.settings):
+            retriever.store.run_text("MATCH (e:Entity {id: 'snaptest-town'}) DETACH DELETE e", write=True)
+    assert len(retriever.snapshot() or []) == len(first)
