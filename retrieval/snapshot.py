@@ -81,17 +81,20 @@ class GraphSnapshot:
         self._incident = {entity_id: sorted(rows) for entity_id, rows in incident.items()}
         chunk_entities: dict[str, set[str]] = defaultdict(set)
         entity_chunks: dict[str, set[str]] = defaultdict(set)
+        mentioned: dict[str, int] = defaultdict(int)  # MENTIONS relationships (a chunk may have several to one entity)
         self._documents: dict[str, str] = {}
         for row in mentions:
             chunk_entities[row["chunk_id"]].add(row["entity_id"])
             entity_chunks[row["entity_id"]].add(row["chunk_id"])
+            mentioned[row["entity_id"]] += 1
             self._documents[row["chunk_id"]] = row["document_id"]
         self._chunk_entities = {
             chunk: sorted(e for e in ids if e in self._entity and _seed_type(self._entity[e][1]))
             for chunk, ids in chunk_entities.items()
         }
         self._entity_chunks = {entity: sorted(chunks) for entity, chunks in entity_chunks.items()}
-        self._degree = {e: len(self._incident.get(e, ())) + len(entity_chunks.get(e, ())) for e in self._entity}
+        self._degree = {e: len(self._incident.get(e, ())) + mentioned.get(e, 0) for e in self._entity}
+        """Relationships of each entity, as Cypher's ``COUNT { (e)--() }`` (which tells a hub)."""
         self._kept: dict[tuple[str, int, int, int], list[int]] = {}
 
     @classmethod

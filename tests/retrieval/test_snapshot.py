@@ -118,3 +118,23 @@ def test_a_write_in_any_process_moves_the_generation_and_the_snapshot_follows(re
         with index_lock(retriever.settings):
             retriever.store.run_text("MATCH (e:Entity {id: 'snaptest-town'}) DETACH DELETE e", write=True)
     assert len(retriever.snapshot() or []) == len(first)
+
+
+def test_a_hub_counts_every_mention_relationship_as_cypher_does(store: GraphStore, hub: LinkedEntity) -> None:
+    # 61 relations, then 12 MENTIONS relationships from only 2 chunks (one per occurrence): 73 relationships. At a
+    # threshold of 70 the country is a hub only when each occurrence counts, as COUNT { (e)--() } counts them.
+    store.run_text(
+        "MATCH (h:Entity {id: 'hubtest-country'}) UNWIND range(0, 1) AS c "
+        "CREATE (chunk:Chunk {id: 'hubtest-doc:0000' + c, document_id: 'hubtest-doc'}) "
+        "WITH h, chunk UNWIND range(0, 5) AS i CREATE (chunk)-[:MENTIONS {start: i * 10}]->(h)",
+        write=True,
+    )
+    try:
+        snapshot = GraphSnapshot.load(store, limit=1_000_000)
+        bounds = dict(BOUNDS, linked=[hub.id], chunks=[], limit=300, frontier=20, per_entity=10, per_type=3, hub=70)
+        expected = store.query("retrieval_neighbourhood", **bounds)[0]
+        assert snapshot.neighbourhood(**bounds) == expected
+        assert "CAPITAL_OF" in [f["predicate"] for f in expected["facts"]], "read as a hub"
+        assert {m["chunk_id"] for m in expected["mentions"]} >= {"hubtest-doc:00000", "hubtest-doc:00001"}
+    finally:
+        store.run_text("MATCH (c:Chunk) WHERE c.id STARTS WITH 'hubtest-doc' DETACH DELETE c", write=True)
