@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from retrieval.context import build_context
+from kg.vectors import Embedder
+from retrieval.context import _choose, build_context
 from retrieval.types import Evidence, Fact, Passage
 
 
@@ -115,3 +116,31 @@ def test_the_unnamed_ends_of_matching_facts_are_listed_once() -> None:
     capital = build_context("Which city is the capital of Albania?", [], [CAPITAL, CAPITAL], token_budget=1000,
                             count_tokens=words)  # fmt: skip
     assert capital.unnamed == ["Tirana"]
+
+
+def test_a_counter_that_joins_lines_still_keeps_the_budget() -> None:
+    # Counting line breaks as tokens makes a whole text count more than its lines: the choice is made again.
+    def with_breaks(text: str) -> int:
+        return words(text) + text.count("\n")
+
+    long = Passage(chunk_id="doc-l:0", document_id="doc-l", text=" ".join(f"w{i}" for i in range(400)))
+    for budget in (5, 12, 40, 100, 1000):
+        context = build_context(
+            "q", [P1, long, P2], [CAPITAL, ELSEWHERE], token_budget=budget, count_tokens=with_breaks
+        )
+        assert with_breaks(context.text) <= budget and context.tokens == with_breaks(context.text)
+
+
+def test_counting_line_by_line_chooses_as_counting_whole_texts(retrieval_embedder: Embedder) -> None:
+    # The embedder's WordPiece tokenizer never joins tokens across a line break: each line counted once, summed,
+    # gives the same choice as counting every candidate text whole (the greedy choice without the shortcut).
+    count = retrieval_embedder.count_tokens
+    long = Passage(chunk_id="doc-l:0", document_id="doc-l", title="Long", text="Tirana, Albania's capital. " * 90)
+    facts = [CAPITAL, ELSEWHERE]
+    for budget in (20, 45, 120, 400, 2000):
+        context = build_context("What is the capital of Albania?", [P1, long, P2], facts, token_budget=budget,
+                                count_tokens=count)  # fmt: skip
+        ordered = [CAPITAL, ELSEWHERE]  # CAPITAL is asked about, so first either way
+        whole = _choose(ordered, 1, [P1, long, P2], budget, count)
+        assert (context.passages, context.facts, context.matching) == whole
+        assert context.tokens == count(context.text) <= budget
