@@ -26,7 +26,7 @@ from kg.ingest.pipeline import open_indexes
 from kg.settings import Settings, get_settings
 from kg.vectors import Embedder
 from retrieval.context import build_context
-from retrieval.errors import EmptyQuestionError, QuestionTooLongError
+from retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
 from retrieval.expansion import TOP_PASSAGES, GraphExpander
 from retrieval.generators import (
     AnswerabilityGate,
@@ -39,7 +39,7 @@ from retrieval.generators import (
 from retrieval.linking import EntityLinker
 from retrieval.ranking import EXCLUDED_PREDICATES, evidence_scores, rank_facts, rank_passages
 from retrieval.search import PassageSearch, fetch_passages
-from retrieval.snapshot import GraphSnapshot, SnapshotTooLargeError
+from retrieval.snapshot import GraphSnapshot
 from retrieval.subgraph import used_subgraph
 from retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Passage, Retrieval
 
@@ -164,9 +164,7 @@ class Retriever:
             if self._snapshot_generation != generation:
                 self._snapshot = None  # the old one freed before the new one is read
                 try:
-                    self._snapshot = GraphSnapshot.load(
-                        self.store, limit=self.settings.graph_snapshot_max_rows, generation=generation
-                    )
+                    self._snapshot = GraphSnapshot.load(self.store, limit=self.settings.graph_snapshot_max_rows)
                 except SnapshotTooLargeError as exc:
                     logger.warning("no graph snapshot (%s): the expansion reads Neo4j", exc)
                 self._snapshot_generation = generation

@@ -125,13 +125,12 @@ def build_context(
             total += count
         return total
 
-    chosen_passages, chosen_facts, matching = _choose(ordered, len(asked), passages, token_budget, by_lines)
-    text, citations = render_context(chosen_passages, chosen_facts, matching=matching)
-    tokens = count_tokens(text) if text else 0
-    if tokens > token_budget:
-        chosen_passages, chosen_facts, matching = _choose(ordered, len(asked), passages, token_budget, count_tokens)
+    for measure in (by_lines, count_tokens):  # the second only when the first overshot
+        chosen_passages, chosen_facts, matching = _choose(ordered, len(asked), passages, token_budget, measure)
         text, citations = render_context(chosen_passages, chosen_facts, matching=matching)
         tokens = count_tokens(text) if text else 0
+        if tokens <= token_budget:
+            break
     unnamed = list(dict.fromkeys(end for fact in chosen_facts[:matching] for end in unnamed_ends(words, fact)))
     return Context(
         question=question,

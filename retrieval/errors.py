@@ -5,6 +5,7 @@ TrellisError (kg.errors)
     ├── EmptyQuestionError           the question is empty or only whitespace
     ├── QuestionTooLongError         the question is longer than the configured limit
     ├── EvaluationDataError          an evaluation set is missing or malformed
+    ├── SnapshotTooLargeError        the graph is past the snapshot's bound (the expansion reads Neo4j instead)
     └── GeneratorError               a generator could not be built or could not answer
         ├── LanguageModelNotFoundError   the language model named by the settings cannot be found or loaded
         ├── AdapterError             a LoRA adapter folder is missing or corrupt
@@ -24,6 +25,7 @@ __all__ = [
     "LanguageModelNotFoundError",
     "QuestionTooLongError",
     "RetrievalError",
+    "SnapshotTooLargeError",
 ]
 
 
@@ -57,3 +59,7 @@ class ChatModelError(GeneratorError):
 
 class EvaluationDataError(RetrievalError):
     """An evaluation set is missing or malformed."""
+
+
+class SnapshotTooLargeError(RetrievalError):
+    """The graph holds more rows than a graph snapshot may (the expansion then reads Neo4j)."""

@@ -12,8 +12,8 @@ past the bound gets no snapshot and the expansion reads Neo4j as before.
 Cypher looks at the first ``type_scan`` relationships of each type in storage order and keeps the ``per_type`` most
 confident; the snapshot keeps the ``per_type`` most confident of all of them.
 
-A snapshot is immutable. It is as fresh as its ``generation`` (:func:`kg.ingest.pipeline.index_generation`,
-stamped by every ingest, delete and rebuild): the retriever reads a new one when the stamp moves.
+A snapshot is immutable. The retriever notes the generation it was read at (:func:`kg.ingest.lock.index_generation`,
+stamped by every ingest, delete and rebuild) and reads a new one when the stamp moves.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from time import perf_counter
 
 from kg.graph import GraphStore, Record
+from retrieval.errors import SnapshotTooLargeError
 
-__all__ = ["GraphSnapshot", "SnapshotTooLargeError"]
+__all__ = ["GraphSnapshot"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,6 @@ def _seed_type(entity_type: str | None) -> bool:
     """Whether an entity of this type seeds the expansion from a chunk: typed, and not a value (as in Cypher, where
     ``NOT e.type IN [...]`` is null, so false, for an untyped entity)."""
     return entity_type is not None and entity_type not in _VALUE_TYPES
-
-
-class SnapshotTooLargeError(Exception):
-    """The graph holds more rows than a snapshot may (the expansion then reads Neo4j)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +58,7 @@ class GraphSnapshot:
         entities: Iterable[Record],
         relations: Iterable[Record],
         mentions: Iterable[Record],
-        *,
-        generation: object = None,
     ) -> None:
-        self.generation = generation
         self._entity: dict[str, tuple[str, str | None]] = {r["id"]: (r["name"], r["type"]) for r in entities}
         self._by_name: dict[str, list[str]] = defaultdict(list)
         for entity_id, (name, _type) in self._entity.items():
@@ -98,7 +92,7 @@ class GraphSnapshot:
         self._kept: dict[tuple[str, int, int, int], list[int]] = {}
 
     @classmethod
-    def load(cls, store: GraphStore, *, limit: int, evidence: int = 5, generation: object = None) -> GraphSnapshot:
+    def load(cls, store: GraphStore, *, limit: int, evidence: int = 5) -> GraphSnapshot:
         """Read the graph's entities, relations and mentions (each at most ``limit`` rows) from ``store``."""
         began = perf_counter()
         parts = []
@@ -111,7 +105,7 @@ class GraphSnapshot:
             if len(rows) > limit:
                 raise SnapshotTooLargeError(f"the graph has more than {limit:,} rows of {name}")
             parts.append(rows)
-        snapshot = cls(*parts, generation=generation)
+        snapshot = cls(*parts)
         logger.info(
             "graph snapshot: %d entities, %d relations, %d mentions in %.1f s",
             len(parts[0]), len(parts[1]), len(parts[2]), perf_counter() - began,
