@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from kg.graph import GraphStore
 from kg.graph.auth import resolve_password
 from kg.settings import Settings
@@ -38,3 +40,15 @@ def test_ask_answers_with_citations_json_and_picture(
     assert empty.returncode == 1 and empty.stderr.startswith("error: the question is empty")
     huge = run_cli("ask", "why " * 30_000, env=env)
     assert huge.returncode == 1 and "limit" in huge.stderr and "Traceback" not in huge.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("TRELLIS_GRAPH_SNAPSHOT_MAX_ROWS", "-1"), ("TRELLIS_GRAPH_SNAPSHOT_MAX_ROWS", "many"),
+                        ("TRELLIS_GRAPH_SNAPSHOT", "sometimes")],
+)  # fmt: skip
+def test_bad_graph_snapshot_settings_name_the_setting(neo4j_settings: Settings, name: str, value: str) -> None:
+    result = run_cli("ask", "What is the capital of Albania?", env=settings_env(neo4j_settings, **{name: value}))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and name in lines[0], result.stderr
