@@ -3,6 +3,10 @@
 By default the evaluation corpus (``data/eval/corpus.jsonl``) is ingested into a throwaway Neo4j on free ports
 (a temporary folder, removed afterwards), so the user's graph is never touched; ``--current-graph`` evaluates the
 graph the settings point at instead (it must hold the corpus the sets refer to).
+
+``--set prose`` runs the hand-written questions over real Wikipedia prose (``data/eval/prose``, corpus
+``data/wikipedia``) on one split (``--split test`` by default; tune on ``dev``), with BM25 and neo4j-graphrag's
+``HybridRetriever`` beside dense-only, plain hybrid search and Trellis, and reports each question type.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ __all__ = ["app"]
 app = typer.Typer(help="Evaluate retrieval and answers against baselines.", no_args_is_help=True)
 console = Console()
 
-SetChoice = Literal["multihop", "singlehop", "all"]
+SetChoice = Literal["multihop", "singlehop", "all", "prose"]
+SplitChoice = Literal["dev", "test", "all"]
 GeneratorChoice = Literal["extractive", "local", "openai", "langchain", "none"]
 
 
@@ -40,37 +45,49 @@ def retrieval_command(
     ] = False,
     data: Annotated[Path | None, typer.Option("--data", help="Folder of corpus.jsonl and the sets.")] = None,
     depth: Annotated[int, typer.Option("--depth", min=10, max=100, help="Passages each system retrieves.")] = 20,
+    split: Annotated[
+        SplitChoice, typer.Option("--split", help="The prose set's split: tune on dev, report test.")
+    ] = "test",
 ) -> None:
-    """Run dense-only, full-text-only, hybrid (no graph) and Trellis retrieval on the shipped evaluation sets."""
+    """Run Trellis beside its baselines (dense-only, full-text or BM25, hybrid without the graph, and for the prose
+    set neo4j-graphrag's HybridRetriever) on the shipped evaluation sets."""
     from transformers.utils import logging as transformers_logging
 
     from api.cli.progress import StageBars
     from retrieval.evaluation import DEFAULT_EVAL_DIR, build_systems, evaluate, load_sets
     from retrieval.evaluation.datasets import SET_NAMES
     from retrieval.evaluation.harness import evaluation_retriever
+    from retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
     from retrieval.evaluation.report import report_table, save_report
+    from retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
 
     transformers_logging.disable_progress_bar()
     folder = data or DEFAULT_EVAL_DIR
-    sets = load_sets(folder, SET_NAMES if which == "all" else (which,), limit=limit)
+    if which == "prose":
+        corpus = PROSE_CORPUS if data is None else data / "corpus.jsonl"
+        questions = load_prose(folder / "prose" / "questions.jsonl", splits=_splits(split), limit=limit)
+        sets = as_eval_questions(questions, load_articles(corpus))
+        names = PROSE_SYSTEMS
+    else:
+        corpus = folder / "corpus.jsonl"
+        sets = load_sets(folder, SET_NAMES if which == "all" else (which,), limit=limit)
+        names = SYSTEM_NAMES
     settings = get_settings()
     if generator not in (None, "none"):
         settings = settings.model_copy(update={"generator": generator})
     if not current_graph:
-        console.print(f"ingesting {folder / 'corpus.jsonl'} into a throwaway Neo4j (this takes a few minutes)")
+        console.print(f"ingesting {corpus} into a throwaway Neo4j (this takes a few minutes)")
     with ExitStack() as stack:
         with StageBars(console) as bars:
             retriever, ingested = stack.enter_context(
-                evaluation_retriever(
-                    settings, corpus=folder / "corpus.jsonl", current_graph=current_graph, progress=bars
-                )
+                evaluation_retriever(settings, corpus=corpus, current_graph=current_graph, progress=bars)
             )
         if ingested is not None:
             console.print(
                 f"ingested {ingested.documents} documents, {ingested.chunks} chunks, {ingested.relations} relations "
                 f"in {ingested.seconds:.0f} s"
             )
-        systems = build_systems(retriever, depth=depth)
+        systems = build_systems(retriever, depth=depth, names=names)
         total = sum(len(questions) for questions in sets.values()) * len(systems)
         columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
@@ -84,7 +101,13 @@ def retrieval_command(
                 advance=lambda _system: progress.advance(task),
             )
     if ingested is not None:
-        report.corpus = {"documents": ingested.documents, "chunks": ingested.chunks, "source": str(folder)}
+        report.corpus = {"documents": ingested.documents, "chunks": ingested.chunks, "source": str(corpus)}
+    if which == "prose":
+        report.corpus["split"] = split
     console.print(report_table(report))
     if json_file is not None:
         console.print(f"report saved to {save_report(report, json_file)}")
+
+
+def _splits(split: SplitChoice) -> tuple[Literal["dev", "test"], ...]:
+    return ("dev", "test") if split == "all" else (split,)

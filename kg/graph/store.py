@@ -65,6 +65,12 @@ class GraphStore:
     def close(self) -> None:
         self._driver.close()
 
+    @property
+    def driver(self) -> neo4j.Driver:
+        """The driver itself, for libraries that take one (neo4j-graphrag's retrievers, say); Trellis's own reads
+        and writes go through :meth:`query` and the named queries."""
+        return self._driver
+
     @contextmanager
     def _translated(self) -> Iterator[None]:
         try:

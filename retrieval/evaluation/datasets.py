@@ -30,10 +30,13 @@ class EvalQuestion(BaseModel):
 
     id: str
     question: str
-    answers: list[str] = Field(min_length=1)
-    supporting: list[str] = Field(min_length=1)
+    answers: list[str] = Field(default_factory=list)
+    """Empty for a question whose answer is not in the corpus."""
+    supporting: list[str] = Field(default_factory=list)
     kind: str = ""
     evidence: str | None = None
+    quotes: list[str] = Field(default_factory=list)
+    """Verbatim evidence passages (the prose set): a passage that overlaps one is a hit."""
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:

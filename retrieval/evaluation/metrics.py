@@ -15,9 +15,12 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
 __all__ = [
+    "all_at_k",
+    "answer_contains",
     "answer_span",
     "exact_match",
     "normalize_answer",
+    "overlaps_quote",
     "percentile",
     "recall_at_k",
     "reciprocal_rank",
@@ -99,3 +102,29 @@ def percentile(values: Sequence[float], share: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def all_at_k(passage_documents: Sequence[str], supporting: Collection[str], k: int) -> float:
+    """1.0 when every supporting document is the document of one of the first ``k`` passages, else 0.0 (the
+    passages counted as retrieved, each document as often as it has passages there; 0.0 with no support)."""
+    if not supporting:
+        return 0.0
+    return float(set(supporting) <= set(passage_documents[:k]))
+
+
+def answer_contains(answer: str, answers: Iterable[str]) -> bool:
+    """Whether a normalised accepted answer occurs in the normalised answer (as whole words)."""
+    said = f" {normalize_answer(answer)} "
+    return any(gold and f" {gold} " in said for gold in map(normalize_answer, answers))
+
+
+def overlaps_quote(passage: str, quotes: Iterable[str], *, run: int = 8) -> bool:
+    """Whether the passage holds a run of ``run`` consecutive words of an evidence quote (the whole quote when it
+    is shorter), compared after normalisation: a chunk boundary may cut a quote, but not every run of it."""
+    text = f" {normalize_answer(passage)} "
+    for quote in quotes:
+        words = normalize_answer(quote).split()
+        size = min(run, len(words))
+        if size and any(f" {' '.join(words[i : i + size])} " in text for i in range(len(words) - size + 1)):
+            return True
+    return False

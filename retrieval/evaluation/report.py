@@ -8,7 +8,7 @@ from rich.table import Table
 
 from retrieval.evaluation.runner import EvaluationReport
 
-__all__ = ["report_table", "save_report"]
+__all__ = ["prose_table", "report_table", "save_report"]
 
 
 def _share(value: float | None) -> str:
@@ -16,7 +16,10 @@ def _share(value: float | None) -> str:
 
 
 def report_table(report: EvaluationReport) -> Table:
-    """Recall@k, MRR, EM and F1 (in %), retrieval latency p50/p95 (ms), one row per set and system."""
+    """Recall@k, MRR, EM and F1 (in %), retrieval latency p50/p95 (ms), one row per set and system; for a set
+    with evidence quotes (the prose set), :func:`prose_table`."""
+    if any(summary.hit is not None for summary in report.summaries):
+        return prose_table(report)
     title = f"retrieval evaluation (generator: {report.generator or 'none'}; {report.depth} passages per system)"
     table = Table(title=title, title_justify="left")
     for column in ("set", "system", "n"):
@@ -34,6 +37,33 @@ def report_table(report: EvaluationReport) -> Table:
             _share(summary.mrr),
             _share(summary.exact_match),
             _share(summary.f1),
+            f"{summary.latency_p50_ms:.1f}",
+            f"{summary.latency_p95_ms:.1f}",
+        )
+    return table
+
+
+def prose_table(report: EvaluationReport) -> Table:
+    """Per question type and system (in %): every evidence document among the first k passages (all@k), a top-5
+    passage overlapping an evidence quote (hit@5), answers holding an accepted answer, abstentions (false ones on
+    answerable types, right ones on ``absent``), and retrieval latency p50/p95 (ms)."""
+    title = f"prose evaluation (generator: {report.generator or 'none'}; {report.corpus.get('split', '')} split)"
+    table = Table(title=title, title_justify="left")
+    for column in ("type", "system", "n"):
+        table.add_column(column)
+    for k in report.ks:
+        table.add_column(f"all@{k}", justify="right")
+    for column in ("hit@5", "correct", "abstained", "p50 ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for summary in report.summaries:
+        table.add_row(
+            summary.set,
+            summary.system,
+            str(summary.questions),
+            *(_share(summary.all_at.get(k)) if summary.set != "absent" else "-" for k in report.ks),
+            _share(summary.hit),
+            _share(summary.correct),
+            _share(summary.abstained),
             f"{summary.latency_p50_ms:.1f}",
             f"{summary.latency_p95_ms:.1f}",
         )

@@ -5,6 +5,8 @@
 - ``hybrid``: both fused by reciprocal rank fusion, no graph (the Retriever's own first stage).
 - ``trellis``: the whole retrieval: entity linking, hybrid search, personalized PageRank over the graph, paths,
   ranking of passages and facts.
+- ``bm25`` and ``peer-hybrid`` (:mod:`retrieval.evaluation.baselines`): Okapi BM25 over the same chunks, and
+  neo4j-graphrag's ``HybridRetriever`` over the same Neo4j indexes.
 
 Each returns its passages best first; the documents ranked are those of the passages in order (each document
 once). A system answers from a context built by the one :func:`~retrieval.context.build_context` over its best
@@ -26,6 +28,7 @@ from retrieval.search import PassageSearch, fetch_passages
 from retrieval.types import AnswerOptions, Fact, LinkedEntity, Passage
 
 __all__ = [
+    "PROSE_SYSTEMS",
     "SYSTEM_NAMES",
     "DenseSystem",
     "FulltextSystem",
@@ -38,6 +41,8 @@ __all__ = [
 ]
 
 SYSTEM_NAMES = ("dense", "fulltext", "hybrid", "trellis")
+PROSE_SYSTEMS = ("dense", "bm25", "hybrid", "peer-hybrid", "trellis")
+"""The systems of the prose evaluation: Trellis beside dense-only, BM25, plain hybrid search and the peer."""
 
 
 class Retrieved(BaseModel):
@@ -136,11 +141,15 @@ def build_systems(
     retriever: Retriever, *, depth: int = 20, names: Sequence[str] = SYSTEM_NAMES
 ) -> list[RetrievalSystem]:
     """The named systems over one retriever, each retrieving ``depth`` passages."""
-    makers: dict[str, type[_Base] | type[GraphSystem]] = {
+    from retrieval.evaluation.baselines import BM25System, PeerHybridSystem  # they import this module
+
+    makers: dict[str, type[_Base] | type[GraphSystem] | type[BM25System] | type[PeerHybridSystem]] = {
         "dense": DenseSystem,
         "fulltext": FulltextSystem,
         "hybrid": HybridSystem,
         "trellis": GraphSystem,
+        "bm25": BM25System,
+        "peer-hybrid": PeerHybridSystem,
     }
     unknown = [name for name in names if name not in makers]
     if unknown:

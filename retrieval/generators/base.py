@@ -21,6 +21,8 @@ class Generation(BaseModel):
 
     text: str
     answerable: bool
+    span: str | None = None
+    """The short answer itself (a name, place, date, number) when the generator tells it apart from its text."""
     citations: list[int] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
     score: float = 0.0
