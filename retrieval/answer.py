@@ -25,6 +25,7 @@ from kg.ingest.lock import index_generation
 from kg.ingest.pipeline import open_indexes
 from kg.settings import Settings, get_settings
 from kg.vectors import Embedder
+from retrieval.bridging import Bridge, BridgeSearch, scored
 from retrieval.context import build_context
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
 from retrieval.expansion import TOP_PASSAGES, GraphExpander
@@ -37,8 +38,10 @@ from retrieval.generators import (
     make_generator,
 )
 from retrieval.linking import EntityLinker
-from retrieval.ranking import EXCLUDED_PREDICATES, evidence_scores, rank_facts, rank_passages
+from retrieval.pages import PageIndex
+from retrieval.ranking import EXCLUDED_PREDICATES, diversify, evidence_scores, rank_facts, rank_passages
 from retrieval.search import PassageSearch, fetch_passages
+from retrieval.sentences import rerank_by_sentence
 from retrieval.snapshot import GraphSnapshot
 from retrieval.subgraph import used_subgraph
 from retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Passage, Retrieval
@@ -99,6 +102,14 @@ class Retriever:
         self.nlp = load_pipeline(settings.spacy_model)
         self.generator: Generator = generator or ExtractiveGenerator()
         self.gate = gate or AnswerabilityGate()
+        self.diversity = 0.5
+        self.free = 1
+        self.floor = 0.15
+        self.sentence_weight = 1.0
+        self.head = 20
+        self.leads = 3
+        self.per_lead = 3
+        self.use_pages = True
         self._owns_store = False
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="trellis-link")
         self._refresh = threading.Lock()
@@ -136,6 +147,7 @@ class Retriever:
         with self._refresh:
             self._generation = index_generation(self.settings)
             self.chunk_index, self.entity_index = open_indexes(self.settings)
+            self.pages = PageIndex.load(self.store)
             self._snapshot, self._snapshot_generation = None, _UNREAD
 
     def snapshot(self, *, wait: bool = True) -> GraphSnapshot | None:
@@ -196,13 +208,22 @@ class Retriever:
         expander = GraphExpander(self.store, hops=options.hops, snapshot=self.snapshot(wait=False))
         linking: Future[list[LinkedEntity]] = Future()
 
-        def search_passages() -> tuple[list[Passage], list[Passage], Record]:
+        bridging = BridgeSearch(
+            search,
+            pages=self.pages if self.use_pages else None,
+            floor=self.floor,
+            leads=self.leads,
+            per_lead=self.per_lead,
+        )
+
+        def search_passages() -> tuple[list[Passage], list[Passage], Record, list[Bridge]]:
             vector = _timed_call(timings, "embed", self.embedder.embed, [question])[0]
             passages = _timed_call(timings, "search", search.run, question, vector)
+            bridges = _timed_call(timings, "bridge", bridging.run, question, passages)
             top = passages[:TOP_PASSAGES]
             linked = bool(linking.result())  # a second hop from the passages only when nothing was linked
             with _timed(timings, "passage_neighbourhood"):
-                return passages, top, expander.around_passages(top, linked=linked)
+                return passages, top, expander.around_passages(top, linked=linked), bridges
 
         searching = self._pool.submit(search_passages)
         try:
@@ -217,7 +238,7 @@ class Retriever:
             if not linking.done():
                 linking.set_result([])
             wait([searching])  # even when linking failed: no search outlives its call
-        candidates, top, near_passages = searching.result()
+        candidates, top, near_passages, bridges = searching.result()
         with _timed(timings, "expand"):
             expansion = expander.combine(entities, top, around, near_passages)
         with _timed(timings, "rank"):
@@ -234,13 +255,19 @@ class Retriever:
                 question=question,
                 entity_names={e.name for e in entities},
             )
-            passages = rank_passages(candidates, expansion.chunk_scores(), k=options.k, evidence=evidence)
-            missing = fetch_passages(self.store, [p.chunk_id for p in passages if not p.text])
-            passages = [
+            chunk_scores = expansion.chunk_scores()
+            ranked = rank_passages(candidates, chunk_scores, k=len(candidates) + len(chunk_scores), evidence=evidence)
+            scores = {p.chunk_id: p.score for p in ranked}
+            ranked = ranked[: max(2 * options.k, self.head)]
+            missing = fetch_passages(self.store, [p.chunk_id for p in ranked if not p.text])
+            ranked = [
                 p if p.text else missing[p.chunk_id].model_copy(update={"score": p.score, "ppr": p.ppr})
-                for p in passages
+                for p in ranked
                 if p.text or p.chunk_id in missing
             ]
+            ranked = rerank_by_sentence(question, ranked, weight=self.sentence_weight)
+            scores |= {p.chunk_id: p.score for p in ranked}
+            passages = diversify([*ranked, *scored(bridges, scores)], k=options.k, decay=self.diversity, free=self.free)
         subgraph = used_subgraph(entities, passages, facts, expansion)
         return Retrieval(
             question=question,

@@ -24,6 +24,7 @@ from retrieval.types import Fact, Passage
 __all__ = [
     "EXCLUDED_PREDICATES",
     "content_words",
+    "diversify",
     "evidence_scores",
     "rank_facts",
     "rank_passages",
@@ -187,3 +188,26 @@ def rank_facts(
         scored.append((round(score, 6), fact))
     scored.sort(key=lambda item: (-item[0], item[1].subject, item[1].predicate, item[1].object))
     return [fact.model_copy(update={"score": score}) for score, fact in scored[:limit]]
+
+
+def diversify(passages: Sequence[Passage], *, k: int, decay: float = 0.5, free: int = 1) -> list[Passage]:
+    """The ``k`` passages taken greedily by score, each discounted by ``decay`` for every passage of its document
+    already taken past the first ``free``: per-document diversity, so that one long article cannot fill the top k and crowd out the second
+    document a question needs. The same chunk twice is kept once, at its best score; the scores returned are the
+    passages' own, the order is the discounted one."""
+    best: dict[str, Passage] = {}
+    for passage in passages:
+        if passage.chunk_id not in best or best[passage.chunk_id].score < passage.score:
+            best[passage.chunk_id] = passage
+    pool = sorted(best.values(), key=lambda p: (-p.score, p.chunk_id))
+    taken: list[Passage] = []
+    per_document: dict[str, int] = {}
+    while pool and len(taken) < k:
+        position = max(
+            range(len(pool)),
+            key=lambda i: (pool[i].score * decay ** max(per_document.get(pool[i].document_id, 0) - free + 1, 0), -i),
+        )
+        passage = pool.pop(position)
+        per_document[passage.document_id] = per_document.get(passage.document_id, 0) + 1
+        taken.append(passage)
+    return taken

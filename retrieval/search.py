@@ -18,7 +18,7 @@ from kg.vectors import VectorIndex
 from retrieval.lucene import terms_query
 from retrieval.types import Passage
 
-__all__ = ["RRF_K", "PassageSearch", "fetch_passages", "reciprocal_rank_fusion"]
+__all__ = ["RRF_K", "PassageSearch", "fetch_document_passages", "fetch_passages", "reciprocal_rank_fusion"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,13 @@ def fetch_passages(store: GraphStore, ids: Iterable[str]) -> dict[str, Passage]:
     if not wanted:
         return {}
     return {row["id"]: _passage(row) for row in store.query("retrieval_chunks", ids=wanted)}
+
+
+def fetch_document_passages(store: GraphStore, documents: Sequence[str], *, limit: int = 500) -> list[Passage]:
+    """The passages of whole documents in reading order, at most ``limit`` in all."""
+    if not documents:
+        return []
+    return [_passage(row) for row in store.query("retrieval_document_passages", documents=list(documents), limit=limit)]
 
 
 class PassageSearch:
@@ -105,6 +112,26 @@ class PassageSearch:
         text, found = self.fulltext_with_passages(question, [i for i, _ in dense])
         fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in text]], k=self.rrf_k)
         return _scored(fused, found, dict(dense), dict(text))
+
+    def fulltext_many(self, texts: Sequence[str]) -> list[list[Passage]]:
+        """Full-text searches of several texts in one Neo4j round trip (``retrieval_chunk_fulltext_many``): for each
+        text, its passages best first, each with its Lucene score as ``fulltext`` and ``score``."""
+        queries = [terms_query(text) for text in texts]
+        asked = [position for position, query in enumerate(queries) if query]
+        results: list[list[Passage]] = [[] for _ in texts]
+        if not asked:
+            return results
+        rows = self.store.query(
+            "retrieval_chunk_fulltext_many", queries=[queries[p] for p in asked], limit=self.candidates
+        )
+        for row in rows:
+            passage = _passage(row)
+            for position, score in row["fulltext"]:
+                hit = passage.model_copy(update={"fulltext": float(score), "score": float(score)})
+                results[asked[position]].append(hit)
+        for hits in results:
+            hits.sort(key=lambda p: (-p.score, p.chunk_id))
+        return results
 
 
 def _scored(

@@ -1,0 +1,135 @@
+"""The second hop over prose: a search from the sentences of the first round's best passages that match the
+question, for the passages about what those sentences name and the question does not.
+
+"Who wrote the book that shares its title with the 1954 British film given as an example of a traditionally
+animated feature?" names neither *Animal Farm* nor its article. The first round finds the Animation article's
+sentence naming the film; that sentence, read with the question, finds the novella's article. So, for each of the
+first round's best passages (from different documents), its sentence that shares most content words with the
+question (the passage's document title counted in, since a sentence often leaves its subject out) is joined to
+the question and searched again, dense and full-text fused as in the first round. What this finds in documents
+the first round's best passages do not come from are the bridge passages, each scored by the passage that led to
+it and its rank in the second search, so the ranking can set them beside the first round's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from retrieval.pages import PageIndex
+from retrieval.ranking import content_words
+from retrieval.search import PassageSearch, fetch_document_passages
+from retrieval.sentences import best_sentence
+from retrieval.types import Passage
+
+__all__ = ["Bridge", "BridgeSearch", "Lead", "scored"]
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A first-round passage whose best sentence seeds a second search."""
+
+    passage: Passage
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A passage the second search found from ``lead``; ``strength`` (0..1) is how far it completes what the
+    lead's sentence leaves of the question, times its fused score over the best of its search."""
+
+    passage: Passage
+    lead: str
+    strength: float
+
+
+class BridgeSearch:
+    """Second-round search from the first round's best passages (see the module's docstring)."""
+
+    def __init__(
+        self,
+        search: PassageSearch,
+        *,
+        pages: PageIndex | None = None,
+        leads: int = 3,
+        per_lead: int = 3,
+        per_page: int = 2,
+        floor: float = 0.15,
+        max_pages: int = 6,
+    ) -> None:
+        self.search = search
+        self.pages = pages
+        self.per_page = per_page
+        self.max_pages = max_pages
+        self.leads = leads
+        self.per_lead = per_lead
+        self.floor = floor
+
+    def leads_of(self, question: str, ranked: Sequence[Passage]) -> list[Lead]:
+        """The best passage of each of the first ``leads`` documents of ``ranked``, with its best sentence."""
+        words = content_words(question)
+        leads: list[Lead] = []
+        seen: set[str] = set()
+        for passage in ranked:
+            if passage.document_id in seen or not passage.text:
+                continue
+            seen.add(passage.document_id)
+            sentence, _share = best_sentence(words, passage)
+            if sentence:
+                leads.append(Lead(passage, sentence))
+            if len(seen) >= self.leads:
+                break
+        return leads
+
+    def run(self, question: str, ranked: Sequence[Passage]) -> list[Bridge]:
+        """For each lead of ``ranked``, the best ``per_lead`` passages of its second search that lie outside the
+        leads' documents. A bridge passage's strength is the share of the question's content words, among those
+        the lead's sentence and title leave out, that it holds (at least ``floor``), times its fused score over
+        the best one of that search: a passage that only repeats what the lead already says is no second hop."""
+        leads = self.leads_of(question, ranked)
+        if not leads:
+            return []
+        queries = [f"{lead.sentence} {question}" for lead in leads]
+        words = content_words(question)
+        rests = [words - content_words(lead.sentence) - content_words(lead.passage.title or "") for lead in leads]
+        bridges = []
+        for lead, rest, found in zip(leads, rests, self.search.fulltext_many(queries), strict=True):
+            results = [p for p in found if p.document_id != lead.passage.document_id]
+            top = max((p.score for p in results), default=0.0)
+            for passage in results[: self.per_lead]:
+                strength = self._completes(rest, passage) * passage.score / top
+                bridges.append(Bridge(passage, lead.passage.chunk_id, strength))
+        return bridges + self._pages(leads, rests)
+
+    def _completes(self, rest: set[str], passage: Passage) -> float:
+        """The share of ``rest`` (question words a lead leaves out) the passage or its title holds, at least
+        ``floor``."""
+        covered = len(rest & (content_words(passage.text) | content_words(passage.title or "")))
+        return max(covered / len(rest) if rest else 0.0, self.floor)
+
+    def _pages(self, leads: Sequence[Lead], rests: Sequence[set[str]]) -> list[Bridge]:
+        """The best ``per_page`` passages of the pages each lead's sentence names (other than the lead's own),
+        by how much of the lead's ``rest`` they hold; a page's opening passage wins ties."""
+        if self.pages is None:
+            return []
+        named: dict[str, tuple[Lead, set[str]]] = {}
+        for lead, rest in zip(leads, rests, strict=True):
+            for document in self.pages.named_in(lead.sentence):
+                if document != lead.passage.document_id and document not in named and len(named) < self.max_pages:
+                    named[document] = (lead, rest)
+        if not named:
+            return []
+        by_document: dict[str, list[Passage]] = {}
+        for passage in fetch_document_passages(self.search.store, list(named)):
+            by_document.setdefault(passage.document_id, []).append(passage)
+        bridges = []
+        for document, passages in by_document.items():
+            lead, rest = named[document]
+            best = sorted(passages, key=lambda p: (-self._completes(rest, p), p.index or 0))[: self.per_page]
+            bridges += [Bridge(p, lead.passage.chunk_id, self._completes(rest, p)) for p in best]
+        return bridges
+
+
+def scored(bridges: Sequence[Bridge], scores: Mapping[str, float]) -> list[Passage]:
+    """The bridge passages, each scored its lead's final score (``scores`` by chunk id) times its strength."""
+    return [b.passage.model_copy(update={"score": round(scores.get(b.lead, 0.0) * b.strength, 6)}) for b in bridges]
