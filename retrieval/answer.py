@@ -12,7 +12,7 @@ import atexit
 import gc
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from functools import lru_cache
@@ -100,7 +100,9 @@ class Retriever:
         self.store = store
         self.embedder = embedder or Embedder(settings)
         self.nlp = load_pipeline(settings.spacy_model)
-        self.generator: Generator = generator or ExtractiveGenerator()
+        self.generator: Generator = generator or ExtractiveGenerator(nlp=self.nlp)
+        if isinstance(self.generator, ExtractiveGenerator) and self.generator.embed is None:
+            self.generator.embed = self.embedder.embed  # sentences matched by meaning too
         self.gate = gate or AnswerabilityGate()
         self.diversity = 0.5
         self.free = 1
@@ -298,11 +300,17 @@ class Retriever:
         began = perf_counter()
         found, context, timings = self._context(question, options)
         with _timed(timings, "generate"):
-            generation = self.gate.check(found.question, context, entities=found.entities) or self.generator.generate(
-                found.question, context, entities=found.entities
-            )
+            generation = self.generate(found.question, context, entities=found.entities)
         timings["total"] = round(perf_counter() - began, 6)
         return self._answer(found, context, generation, timings)
+
+    def generate(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Generation:
+        """The generator's answer, behind the answerability gate (the extractive generator is its own gate)."""
+        if not isinstance(self.generator, ExtractiveGenerator):
+            gated = self.gate.check(question, context, entities=entities)
+            if gated is not None:
+                return gated
+        return self.generator.generate(question, context, entities=entities)
 
     def stream_answer(self, question: str, options: AnswerOptions | None = None) -> Iterator[str | Answer]:
         """The answer's text in pieces as the generator produces them, then the final :class:`Answer`.
@@ -314,7 +322,11 @@ class Retriever:
         began = perf_counter()
         found, context, timings = self._context(question, options)
         generating = perf_counter()
-        generation: Generation | None = self.gate.check(found.question, context, entities=found.entities)
+        generation: Generation | None = (
+            None
+            if isinstance(self.generator, ExtractiveGenerator)
+            else self.gate.check(found.question, context, entities=found.entities)
+        )
         if generation is not None:
             yield generation.text
         elif isinstance(self.generator, StreamingGenerator):

@@ -13,7 +13,47 @@ __all__ = ["best_sentence", "rerank_by_sentence", "sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "st", "sr", "jr", "prof", "gen", "col", "lt", "capt", "sgt", "rev", "fr", "no", "vs", "etc", "e.g", "i.e", "c", "ca", "approx", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "sr",
+        "jr",
+        "prof",
+        "gen",
+        "col",
+        "lt",
+        "capt",
+        "sgt",
+        "rev",
+        "fr",
+        "no",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "c",
+        "ca",
+        "approx",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+    ]
 )
 
 

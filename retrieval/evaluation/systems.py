@@ -169,5 +169,7 @@ def generate_answer(
         token_budget=options.token_budget,
         count_tokens=retriever.embedder.count_tokens,
     )
-    gated = retriever.gate.check(question, context, entities=found.entities)
-    return gated or generator.generate(question, context, entities=found.entities)
+    if generator is not retriever.generator:
+        gated = retriever.gate.check(question, context, entities=found.entities)
+        return gated or generator.generate(question, context, entities=found.entities)
+    return retriever.generate(question, context, entities=found.entities)

@@ -31,4 +31,4 @@ def make_generator(settings: Settings) -> Generator:
         return LocalLMGenerator(settings)
     if settings.generator in ("openai", "langchain"):
         return ChatModelGenerator(settings)
-    return ExtractiveGenerator()
+    return ExtractiveGenerator(spacy_model=settings.spacy_model)

@@ -1,48 +1,35 @@
-"""The extractive generator: no language model, it quotes the best-supported fact (or chain of two facts) or
-sentence of the context, with its citations, and says "not in the graph" when nothing covers the question.
+"""The extractive generator: no language model. It answers with a short span (a name, place, date, number), the
+sentence it comes from and its citation, or with the other end of a graph fact (or chain of two facts) that the
+question asks about; and it says "not in the graph" when nothing clears its threshold.
 
-Support is coverage: the share of the question's content words that the answer's evidence accounts for (the
-predicate's words and the question entity's name for a fact; the sentence's words for a sentence). A fact must
-touch a question entity (a chain: its first fact does); a sentence must name one, when the question names any.
+Facts: a fact must touch a question entity and carry a predicate the question asks about; it scores the share of
+the question's content words its predicate and entity account for. Sentences (:mod:`retrieval.generators.spans`):
+the spans of the sentences that match the question, typed by what the question asks for (:mod:`answer_types`).
+A question whose proper names the context does not hold at all is about something the graph does not know: it is
+not answered from whatever else the context holds.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import cached_property
 
+from spacy.language import Language
+
+from kg.ingest.extraction import load_pipeline
+from kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
+from retrieval.generators.answer_types import expected_types, named_terms
 from retrieval.generators.base import NOT_IN_GRAPH, Generation
-from retrieval.ranking import content_words
+from retrieval.generators.comparison import compare
+from retrieval.generators.spans import Embed, Span, best_spans, matching_sentences, plain_title
+from retrieval.ranking import content_words, words
 from retrieval.types import Context, Fact, LinkedEntity
 
 __all__ = ["ExtractiveGenerator", "expected_types"]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CHAIN_DISCOUNT = 0.9
 _MISMATCH_DISCOUNT = 0.5
-_EXPECTED: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
-    (("what", "year"), frozenset({"Date"})),
-    (("which", "year"), frozenset({"Date"})),
-    (("how", "many"), frozenset({"Quantity"})),
-    (("how", "much"), frozenset({"Quantity"})),
-    (("when",), frozenset({"Date"})),
-    (("where",), frozenset({"Location", "Facility", "Organization"})),
-    (("who",), frozenset({"Person", "Organization", "Group"})),
-    (("whom",), frozenset({"Person", "Organization", "Group"})),
-)
-_QUESTION_WORD = re.compile(r"[a-z]+")
-
-
-def expected_types(question: str) -> frozenset[str] | None:
-    """The entity types a wh-question asks for ("where" -> places, "when" -> dates), None when it does not say."""
-    words = _QUESTION_WORD.findall(question.lower())
-    pairs = set(pairwise(words))
-    for cue, types in _EXPECTED:
-        if (len(cue) == 2 and cue in pairs) or (len(cue) == 1 and cue[0] in words):
-            return types
-    return None
 
 
 def _fit(answer_type: str | None, expected: frozenset[str] | None) -> float:
@@ -57,6 +44,7 @@ class _Option:
     text: str
     citations: tuple[int, ...]
     facts: tuple[Fact, ...] = ()
+    span: str | None = None
 
 
 def _fact_words(fact: Fact) -> set[str]:
@@ -68,33 +56,76 @@ def _marks(numbers: Sequence[int]) -> str:
 
 
 class ExtractiveGenerator:
-    """Answers with a fact, a two-fact chain or a sentence of the context: whichever covers the question best."""
+    """Answers with a short span of a sentence, a fact or a two-fact chain: whichever answers the question best."""
 
     name = "extractive"
 
-    def __init__(self, *, threshold: float = 0.6) -> None:
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.5,
+        nlp: Language | None = None,
+        spacy_model: str = DEFAULT_PIPELINE,
+        embed: Embed | None = None,
+    ) -> None:
         self.threshold = threshold
+        self.names_share = 0.5
+        self.embed = embed
+        self._nlp = nlp
+        self.spacy_model = spacy_model
+
+    @cached_property
+    def nlp(self) -> Language:
+        """The spaCy pipeline that finds candidate spans (the one ingestion uses, loaded once per process)."""
+        return self._nlp or load_pipeline(self.spacy_model)
 
     def generate(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Generation:
         """The best-supported answer above the threshold, else :data:`NOT_IN_GRAPH`."""
-        words = content_words(question)
-        if not words:
+        asked = content_words(question)
+        if not asked or not self._knows_names(question, context):
             return Generation(text=NOT_IN_GRAPH, answerable=False)
         options = [
-            *self._facts(words, context, entities),
-            *self._chains(words, context, entities),
-            *self._sentences(words, context, entities),
+            *_compared(question, context),
+            *self._facts(asked, context, entities),
+            *self._chains(asked, context, entities),
+            *self._spans(question, context),
         ]
-        best = max(options, key=lambda o: o.score, default=None)  # first of equals wins: facts, chains, sentences
+        best = max(options, key=lambda o: o.score, default=None)  # first of equals wins: facts, chains, spans
         if best is None or best.score < self.threshold:
             return Generation(text=NOT_IN_GRAPH, answerable=False, score=best.score if best else 0.0)
         return Generation(
             text=best.text,
             answerable=True,
+            span=best.span,
             citations=list(best.citations),
             facts=list(best.facts),
             score=round(best.score, 6),
         )
+
+    def _knows_names(self, question: str, context: Context) -> bool:
+        """Whether the context holds at least ``names_share`` of the question's names and numbers (text, titles or
+        facts): a question about something the graph has never heard of is not answered from whatever else it
+        holds."""
+        names = named_terms(question)
+        if not names:
+            return True
+        held = " ".join(
+            [
+                *(f"{p.title or ''} {p.text}" for p in context.passages),
+                *(f"{f.subject} {f.object}" for f in context.facts),
+            ]
+        )
+        held = f" {' '.join(words(held))} "
+        found = sum(1 for name in names if f" {' '.join(words(name))} " in held)
+        return found / len(names) >= self.names_share
+
+    def _spans(self, question: str, context: Context) -> list[_Option]:
+        matches = matching_sentences(question, context, embed=self.embed)
+        if not matches:
+            return []
+        pages = [plain_title(p) for p in context.passages]
+        spans = best_spans(question, matches, self.nlp, expected=expected_types(question), pages=pages)
+        return [_span_option(span) for span in spans[:1]]
 
     def _numbers(self, fact: Fact, context: Context) -> tuple[int, ...]:
         found = (context.number_of(e.chunk_id) for e in fact.evidence)
@@ -115,7 +146,8 @@ class ExtractiveGenerator:
                     continue  # the predicate must be asked about, and the answer must be news
                 numbers = self._numbers(fact, context)
                 text = f"{answer}. {fact.triple} {_marks(numbers)}".rstrip()
-                options.append(_Option(len(covered) / len(words) * entity.score * fit, text, numbers, (fact,)))
+                score = len(covered) / len(words) * entity.score * fit
+                options.append(_Option(score, text, numbers, (fact,), span=answer))
         return options
 
     def _chains(self, words: set[str], context: Context, entities: Sequence[LinkedEntity]) -> list[_Option]:
@@ -141,22 +173,25 @@ class ExtractiveGenerator:
                     numbers = tuple(sorted(set(self._numbers(first, context)) | set(self._numbers(second, context))))
                     text = f"{answer}. {first.triple}; {second.triple} {_marks(numbers)}".rstrip()
                     score = len(covered) / len(words) * entity.score * _CHAIN_DISCOUNT * fit
-                    options.append(_Option(score, text, numbers, (first, second)))
+                    options.append(_Option(score, text, numbers, (first, second), span=answer))
         return options
 
-    def _sentences(self, words: set[str], context: Context, entities: Sequence[LinkedEntity]) -> list[_Option]:
-        names = [content_words(e.name) for e in entities]
-        options = []
-        for passage in context.passages:
-            number = context.number_of(passage.chunk_id)
-            numbers = (number,) if number is not None else ()
-            for sentence in _SENTENCE_END.split(" ".join(passage.text.split())):
-                found = content_words(sentence)
-                if names and not any(name and name <= found for name in names):
-                    continue
-                covered = words & found
-                if not covered or found <= words:
-                    continue  # a sentence that only repeats the question answers nothing
-                text = f'"{sentence.strip()}" {_marks(numbers)}'.rstrip()
-                options.append(_Option(len(covered) / len(words), text, numbers))
-        return options
+
+def _span_option(span: Span) -> _Option:
+    """The answer a span makes: the span, its sentence and its citation (with the sentence that led there)."""
+    sentence = span.sentence
+    numbers = (sentence.number,) if sentence.via is None else (sentence.via[1], sentence.number)
+    quote = f'"{sentence.text}" [{sentence.number}]'
+    if sentence.via is not None:
+        quote = f'"{sentence.via[0]}" [{sentence.via[1]}] {quote}'
+    return _Option(span.score, f"{span.text}. {quote}", tuple(sorted(set(numbers))), span=span.text)
+
+
+def _compared(question: str, context: Context) -> list[_Option]:
+    """The answer to a comparison question (:mod:`retrieval.generators.comparison`), when the context decides it."""
+    found = compare(question, context)
+    if found is None:
+        return []
+    (first, one), (second, other) = found.evidence
+    text = f'{found.answer}. "{first}" [{one}] "{second}" [{other}]'
+    return [_Option(found.score, text, tuple(sorted({one, other})), span=found.answer)]

@@ -1,0 +1,109 @@
+"""What kind of answer a question asks for, read off its words: "who" a person or a body, "where" a place, "when"
+or "what year" a date, "how many" a quantity, "which X" / "what X" an entity of X's kind ("which city" a place,
+"what novel" a work). Types are the graph's entity labels (:data:`kg.ingest.extraction.labels.SPACY_LABELS`),
+so an answer from a fact and an answer from a sentence are judged the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+__all__ = ["expected_types", "named_terms"]
+
+PLACE = frozenset({"Location", "Facility"})
+PERSON = frozenset({"Person"})
+DATE = frozenset({"Date"})
+QUANTITY = frozenset({"Quantity"})
+
+_CUES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
+    (("what", "year"), DATE),
+    (("which", "year"), DATE),
+    (("what", "date"), DATE),
+    (("what", "century"), DATE),
+    (("which", "century"), DATE),
+    (("how", "many"), QUANTITY),
+    (("how", "much"), QUANTITY),
+    (("how", "old"), QUANTITY | DATE),
+    (("how", "long"), QUANTITY | DATE),
+    (("what", "percentage"), QUANTITY),
+    (("what", "age"), QUANTITY | DATE),
+    (("which", "age"), QUANTITY | DATE),
+    (("when",), DATE),
+    (("where",), PLACE | {"Organization"}),
+    (("whose",), PERSON | {"Organization", "Group"}),
+    (("who",), PERSON | {"Organization", "Group"}),
+    (("whom",), PERSON | {"Organization", "Group"}),
+)
+_KINDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        "city town capital country state island village province continent ocean sea river place region county "
+        "territory nation republic kingdom mountain lake port location".split(),
+        PLACE,
+    ),
+    **dict.fromkeys(
+        "person man woman philosopher president king queen emperor author writer director actor actress scientist "
+        "physicist mathematician god goddess player astronaut commander pilot poet painter composer novelist leader "
+        "general politician founder grammarian hero father mother wife husband son daughter".split(),
+        PERSON,
+    ),
+    **dict.fromkeys(
+        "company organization organisation university school party team agency institute institution".split(),
+        frozenset({"Organization", "Facility", "Group"}),
+    ),
+    **dict.fromkeys("year date century decade day month era".split(), DATE),
+    **dict.fromkeys("number amount percentage population".split(), QUANTITY),
+    **dict.fromkeys("book novel film movie work song play opera poem album novella".split(), frozenset({"Work"})),
+    **dict.fromkeys("language languages".split(), frozenset({"Language", "Group"})),
+    **dict.fromkeys("war battle battles revolution event".split(), frozenset({"Event"})),
+}
+_WORD = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"[\w'’.-]+")
+_QUESTION_WORDS = frozenset({"what", "which"})
+_SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
+_STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
+
+
+def expected_types(question: str) -> frozenset[str] | None:
+    """The entity types a question asks for, None when it does not say ("what is X?")."""
+    words = _WORD.findall(question.lower())
+    pairs = set(pairwise(words))
+    for cue, types in _CUES:  # the two-word cues first: "what year" before any "which X"
+        if len(cue) == 2 and cue in pairs:
+            return types
+    for position, word in enumerate(words):
+        if word in _QUESTION_WORDS:
+            following = [w for w in words[position + 1 : position + 7] if w not in _SKIPPED]
+            for noun in following[:3]:  # "which European country", "what is the capital of": the noun asked for
+                kind = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))
+                if kind is not None:
+                    return kind
+                if noun in _STOPS:
+                    break
+    for cue, types in _CUES:
+        if len(cue) == 1 and cue[0] in words:
+            return types
+    return None
+
+
+def named_terms(question: str) -> list[str]:
+    """The question's names: runs of capitalised words (but a sentence's first word), and numbers, lower-cased, possessives
+    dropped ("Who founded Pixar Animation Studios in 1986?" -> ["pixar animation studios", "1986"]): the terms a
+    context about the question's subject holds."""
+    tokens = _TOKEN.findall(question)
+    names: list[str] = []
+    run: list[str] = []
+    for position, token in enumerate(tokens):
+        opens = position == 0 or tokens[position - 1].endswith((".", "?", "!"))  # a sentence's first word
+        if not opens and (token[:1].isupper() or any(ch.isdigit() for ch in token)):
+            run.append(token.strip(".'’-").removesuffix("'s").removesuffix("’s"))
+            if token.endswith(("'s", "’s")):  # "Apollo 8's Saturn V": the possessive ends a name
+                names.append(" ".join(run))
+                run = []
+            continue
+        if run:
+            names.append(" ".join(run))
+            run = []
+    if run:
+        names.append(" ".join(run))
+    return list(dict.fromkeys(name.casefold() for name in names if name))
