@@ -51,6 +51,12 @@ __all__ = ["Retriever", "answer", "clean_question", "retrieve"]
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+HEAD = 20
+"""How many of the ranked passages are read again by their best sentence before the top k is chosen."""
+SENTENCE_WEIGHT = 1.0
+"""The weight of a passage's best sentence match in its final score (:func:`retrieval.sentences.rerank_by_sentence`)."""
+DIVERSITY = 0.5
+"""The discount of each further passage of one document in the top k (:func:`retrieval.ranking.diversify`)."""
 _UNREAD = object()
 """The generation of a snapshot not read yet."""
 
@@ -103,15 +109,7 @@ class Retriever:
         self.generator: Generator = generator or ExtractiveGenerator(nlp=self.nlp)
         if isinstance(self.generator, ExtractiveGenerator) and self.generator.embed is None:
             self.generator.embed = self.embedder.embed  # sentences matched by meaning too
-        self.gate = gate or AnswerabilityGate()
-        self.diversity = 0.5
-        self.free = 1
-        self.floor = 0.15
-        self.sentence_weight = 1.0
-        self.head = 20
-        self.leads = 3
-        self.per_lead = 3
-        self.use_pages = True
+        self.gate = gate or AnswerabilityGate(support=ExtractiveGenerator(nlp=self.nlp, embed=self.embedder.embed))
         self._owns_store = False
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="trellis-link")
         self._refresh = threading.Lock()
@@ -210,13 +208,7 @@ class Retriever:
         expander = GraphExpander(self.store, hops=options.hops, snapshot=self.snapshot(wait=False))
         linking: Future[list[LinkedEntity]] = Future()
 
-        bridging = BridgeSearch(
-            search,
-            pages=self.pages if self.use_pages else None,
-            floor=self.floor,
-            leads=self.leads,
-            per_lead=self.per_lead,
-        )
+        bridging = BridgeSearch(search, pages=self.pages)
 
         def search_passages() -> tuple[list[Passage], list[Passage], Record, list[Bridge]]:
             vector = _timed_call(timings, "embed", self.embedder.embed, [question])[0]
@@ -260,16 +252,16 @@ class Retriever:
             chunk_scores = expansion.chunk_scores()
             ranked = rank_passages(candidates, chunk_scores, k=len(candidates) + len(chunk_scores), evidence=evidence)
             scores = {p.chunk_id: p.score for p in ranked}
-            ranked = ranked[: max(2 * options.k, self.head)]
+            ranked = ranked[: max(2 * options.k, HEAD)]
             missing = fetch_passages(self.store, [p.chunk_id for p in ranked if not p.text])
             ranked = [
                 p if p.text else missing[p.chunk_id].model_copy(update={"score": p.score, "ppr": p.ppr})
                 for p in ranked
                 if p.text or p.chunk_id in missing
             ]
-            ranked = rerank_by_sentence(question, ranked, weight=self.sentence_weight)
+            ranked = rerank_by_sentence(question, ranked, weight=SENTENCE_WEIGHT)
             scores |= {p.chunk_id: p.score for p in ranked}
-            passages = diversify([*ranked, *scored(bridges, scores)], k=options.k, decay=self.diversity, free=self.free)
+            passages = diversify([*ranked, *scored(bridges, scores)], k=options.k, decay=DIVERSITY)
         subgraph = used_subgraph(entities, passages, facts, expansion)
         return Retrieval(
             question=question,

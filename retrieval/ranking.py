@@ -190,9 +190,9 @@ def rank_facts(
     return [fact.model_copy(update={"score": score}) for score, fact in scored[:limit]]
 
 
-def diversify(passages: Sequence[Passage], *, k: int, decay: float = 0.5, free: int = 1) -> list[Passage]:
+def diversify(passages: Sequence[Passage], *, k: int, decay: float = 0.5) -> list[Passage]:
     """The ``k`` passages taken greedily by score, each discounted by ``decay`` for every passage of its document
-    already taken past the first ``free``: per-document diversity, so that one long article cannot fill the top k and crowd out the second
+    already taken: per-document diversity, so that one long article cannot fill the top k and crowd out the second
     document a question needs. The same chunk twice is kept once, at its best score; the scores returned are the
     passages' own, the order is the discounted one."""
     best: dict[str, Passage] = {}
@@ -205,7 +205,7 @@ def diversify(passages: Sequence[Passage], *, k: int, decay: float = 0.5, free: 
     while pool and len(taken) < k:
         position = max(
             range(len(pool)),
-            key=lambda i: (pool[i].score * decay ** max(per_document.get(pool[i].document_id, 0) - free + 1, 0), -i),
+            key=lambda i: (pool[i].score * decay ** per_document.get(pool[i].document_id, 0), -i),
         )
         passage = pool.pop(position)
         per_document[passage.document_id] = per_document.get(passage.document_id, 0) + 1

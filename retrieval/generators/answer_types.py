@@ -12,6 +12,7 @@ from itertools import pairwise
 __all__ = ["expected_types", "named_terms"]
 
 PLACE = frozenset({"Location", "Facility"})
+NAME = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
 PERSON = frozenset({"Person"})
 DATE = frozenset({"Date"})
 QUANTITY = frozenset({"Quantity"})
@@ -38,7 +39,7 @@ _CUES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
 _KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         "city town capital country state island village province continent ocean sea river place region county "
-        "territory nation republic kingdom mountain lake port location".split(),
+        "territory nation republic kingdom mountain lake port location trench venue hall hotel".split(),
         PLACE,
     ),
     **dict.fromkeys(
@@ -62,6 +63,7 @@ _TOKEN = re.compile(r"[\w'’.-]+")
 _QUESTION_WORDS = frozenset({"what", "which"})
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
 _STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
+_VERBS = frozenset({"can", "could", "would", "will", "should", "became", "become", "made", "make"})
 
 
 def expected_types(question: str) -> frozenset[str] | None:
@@ -73,13 +75,18 @@ def expected_types(question: str) -> frozenset[str] | None:
             return types
     for position, word in enumerate(words):
         if word in _QUESTION_WORDS:
-            following = [w for w in words[position + 1 : position + 7] if w not in _SKIPPED]
-            for noun in following[:3]:  # "which European country", "what is the capital of": the noun asked for
+            following = [w for w in words[position + 1 : position + 9] if w not in _SKIPPED]
+            if following[:2] == ["name", "of"]:  # "what was the name of the school": the school is asked for
+                following = following[2:]
+            for noun in following[:3]:  # "which European country", "what is the capital of"
                 kind = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))
                 if kind is not None:
                     return kind
-                if noun in _STOPS:
+                if noun in _STOPS or noun in _VERBS:
                     break
+            if words[position] == "which" and following and following[0] not in _STOPS | _VERBS:
+                return NAME  # "which moon of Saturn": a name, whatever its kind
+            break
     for cue, types in _CUES:
         if len(cue) == 1 and cue[0] in words:
             return types

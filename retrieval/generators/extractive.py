@@ -63,13 +63,16 @@ class ExtractiveGenerator:
     def __init__(
         self,
         *,
-        threshold: float = 0.5,
+        threshold: float = 0.43,
+        names_share: float = 0.5,
+        fact_weight: float = 0.9,
         nlp: Language | None = None,
         spacy_model: str = DEFAULT_PIPELINE,
         embed: Embed | None = None,
     ) -> None:
         self.threshold = threshold
-        self.names_share = 0.5
+        self.names_share = names_share
+        self.fact_weight = fact_weight
         self.embed = embed
         self._nlp = nlp
         self.spacy_model = spacy_model
@@ -124,7 +127,9 @@ class ExtractiveGenerator:
         if not matches:
             return []
         pages = [plain_title(p) for p in context.passages]
-        spans = best_spans(question, matches, self.nlp, expected=expected_types(question), pages=pages)
+        spans = best_spans(
+            question, matches, self.nlp, expected=expected_types(question), pages=pages, names_share=self.names_share
+        )
         return [_span_option(span) for span in spans[:1]]
 
     def _numbers(self, fact: Fact, context: Context) -> tuple[int, ...]:
@@ -146,7 +151,7 @@ class ExtractiveGenerator:
                     continue  # the predicate must be asked about, and the answer must be news
                 numbers = self._numbers(fact, context)
                 text = f"{answer}. {fact.triple} {_marks(numbers)}".rstrip()
-                score = len(covered) / len(words) * entity.score * fit
+                score = len(covered) / len(words) * entity.score * fit * self.fact_weight
                 options.append(_Option(score, text, numbers, (fact,), span=answer))
         return options
 
@@ -172,7 +177,7 @@ class ExtractiveGenerator:
                         continue
                     numbers = tuple(sorted(set(self._numbers(first, context)) | set(self._numbers(second, context))))
                     text = f"{answer}. {first.triple}; {second.triple} {_marks(numbers)}".rstrip()
-                    score = len(covered) / len(words) * entity.score * _CHAIN_DISCOUNT * fit
+                    score = len(covered) / len(words) * entity.score * _CHAIN_DISCOUNT * fit * self.fact_weight
                     options.append(_Option(score, text, numbers, (first, second), span=answer))
         return options
 

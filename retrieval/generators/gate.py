@@ -23,9 +23,11 @@ logger = logging.getLogger(__name__)
 class AnswerabilityGate:
     """Lets a question through to the generator only when the context supports an answer."""
 
-    def __init__(self, *, threshold: float = 0.6) -> None:
-        self.threshold = threshold
-        self._support = ExtractiveGenerator(threshold=threshold)
+    def __init__(self, *, threshold: float | None = None, support: ExtractiveGenerator | None = None) -> None:
+        self._support = support or ExtractiveGenerator()
+        if threshold is not None:
+            self._support.threshold = threshold
+        self.threshold = self._support.threshold
 
     def check(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Generation | None:
         """None when the context supports an answer, else the "not in the graph" answer to give instead."""

@@ -19,10 +19,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from kg.ingest.extraction.labels import entity_type
+from retrieval.generators.answer_types import named_terms
 from retrieval.ranking import content_words
+from retrieval.ranking import words as all_words
 from retrieval.sentences import sentences
 from retrieval.types import Context, Passage
 
@@ -31,11 +34,17 @@ __all__ = ["Embed", "SentenceMatch", "Span", "best_spans", "matching_sentences",
 Embed = Callable[[Sequence[str]], np.ndarray]
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_LED = 0.9
+"""The discount of a sentence's match that counts the words of the sentence leading to its article: of two
+readings that cover the question alike, the one sentence is the surer."""
 _UNTYPED_CHUNK = 0.7
 """The fit of a noun chunk when the question does not say what it asks for (a named entity fits 1.0)."""
 _OFF_TYPE = 0.25
 """The fit of a candidate whose type is not the one asked for."""
-_NAMES = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product"})
+_NAMES = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
+_NEARNESS = 0.3
+"""How much of a candidate's score depends on how near it stands to the question's words in its sentence."""
 _A_PAGE = 0.5
 """The fit of a candidate that names a document of the context (see :func:`best_spans`)."""
 _NAME_MIX_UP = 0.6
@@ -116,6 +125,8 @@ def matching_sentences(
         return []
     leads = _leads_to(context)
     matches: list[SentenceMatch] = []
+    covered: dict[str, int] = {}  # sentence -> question words it holds with its title
+    completed: dict[str, int] = {}  # leading sentence -> question words it holds together with its best follower
     for passage in context.passages:
         number = context.number_of(passage.chunk_id)
         if number is None:
@@ -124,10 +135,21 @@ def matching_sentences(
         via = leads.get(passage.document_id)
         for sentence in sentences(passage.text):
             own = words & (content_words(sentence) | title)
-            led = words & via[2] if via else set()
-            match = len(own | led) / len(words)
-            through = (via[0], via[1]) if via and led - own else None
+            covered[sentence] = max(covered.get(sentence, 0), len(own))
+            led = (words & via[2]) - own if via else set()
+            match = (len(own) + len(led)) / len(words) * (_LED if led else 1.0)
+            through = (via[0], via[1]) if led else None
+            if via is not None:
+                completed[via[0]] = max(completed.get(via[0], 0), len(own | (words & via[2])))
             matches.append(SentenceMatch(sentence, match, number, passage, through))
+    # A sentence that leads to an article which completes it answers less of the question than the two together:
+    # its own candidates (the bridge and its siblings) give way to the article's.
+    matches = [
+        replace(m, match=m.match * covered[m.text] / completed[m.text])
+        if m.via is None and completed.get(m.text, 0) > covered.get(m.text, 0) > 0
+        else m
+        for m in matches
+    ]
     matches.sort(key=lambda m: (-m.match, m.number))
     if embed is not None and matches:
         matches = matches[:pool]
@@ -154,23 +176,33 @@ def best_spans(
     *,
     expected: frozenset[str] | None,
     pages: Sequence[str] = (),
+    names_share: float = 0.5,
 ) -> list[Span]:
     """The candidate answers of the matching sentences, best first; each distinct text once, at its best.
 
-    A candidate that names one of ``pages`` (the titles of the context's documents) is discounted: an entity with
+    A sentence that, with its title and the sentence leading to it, holds less than ``names_share`` of the
+    question's names and numbers is about something else and gives no candidate. A candidate that names one of
+    ``pages`` (the titles of the context's documents) is discounted: an entity with
     its own article in the context is the question's subject or the bridge to the answer, rarely the answer. A
     number followed by a word the question uses keeps that word ("ten times" for "how many times").
     """
     words = content_words(question)
     titled = [content_words(page) for page in pages if page]
+    names = [f" {' '.join(all_words(name))} " for name in named_terms(question)]
     best: dict[str, Span] = {}
     for match, doc in zip(matches, nlp.pipe(m.text for m in matches), strict=True):
+        lead = match.via[0] if match.via else ""
+        setting = f" {' '.join(all_words(f'{plain_title(match.passage)} {lead} {match.text}'))} "
+        held = sum(name in setting for name in names)
+        if names and (held == 0 or (match.via is None and held / len(names) < names_share)):
+            continue  # the sentence is not about what the question names
         anchors = _positions(match.text, words)
         spans = [(_with_unit(ent, words), entity_type(ent.label_), ent.start_char) for ent in doc.ents]
+        spans += [(run.text, "Thing", run.start_char) for run in _proper_nouns(doc)]
         if expected is None:
             spans += [(chunk.text, None, chunk.start_char) for chunk in doc.noun_chunks]
         for text, kind, start in spans:
-            text = text.strip(" ,;:.\"'")
+            text = _DETERMINER.sub("", text.strip(" ,;:.\"'"))
             own = content_words(text)
             if not own or own <= words or text.casefold() in _PRONOUNS:
                 continue  # an answer says something the question does not
@@ -183,7 +215,7 @@ def best_spans(
             if any(title and (own <= title or title <= own) for title in titled):
                 fit *= _A_PAGE
             distance = min((abs(start - a) for a in anchors), default=200)
-            score = match.match * fit * (0.7 + 0.3 / (1 + distance / 60))
+            score = match.match * fit * (1 - _NEARNESS + _NEARNESS / (1 + distance / 40))
             key = text.casefold()
             if key not in best or best[key].score < score:
                 best[key] = Span(text, kind, round(score, 6), match)
@@ -197,3 +229,18 @@ def _with_unit(entity: SpacySpan, words: set[str]) -> str:
         if content_words(following.text) & words:
             return f"{entity.text} {following.text}"
     return entity.text
+
+
+def _proper_nouns(doc: Doc) -> list[SpacySpan]:
+    """Runs of proper nouns that are no named entity of their own (the small model misses "Stagira")."""
+    inside = {token.i for ent in doc.ents for token in ent}
+    runs: list[SpacySpan] = []
+    start = None
+    for token in [*doc, None]:
+        if token is not None and token.pos_ == "PROPN" and token.i not in inside:
+            start = token.i if start is None else start
+            continue
+        if start is not None:
+            runs.append(doc[start : token.i if token is not None else len(doc)])
+            start = None
+    return runs

@@ -67,7 +67,7 @@ def test_load_sets_limits_and_a_bad_file_is_named(tmp_path: Path) -> None:
     sets = load_sets(limit=3)
     assert set(sets) == {"multihop", "singlehop"} and all(len(q) == 3 for q in sets.values())
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "q1", "question": "?", "answers": [], "supporting": ["d"]}\n', encoding="utf-8")
+    bad.write_text('{"id": "q1", "answers": ["x"], "supporting": ["d"]}\n', encoding="utf-8")  # no question
     with pytest.raises(EvaluationDataError, match=r"bad\.jsonl:1"):
         load_questions(bad)
     with pytest.raises(EvaluationDataError, match="build_eval_sets"):
