@@ -12,14 +12,14 @@ not answered from whatever else the context holds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from spacy.language import Language
 
 from kg.ingest.extraction import load_pipeline
 from kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
-from retrieval.generators.answer_types import expected_types, named_terms
+from retrieval.generators.answer_types import NAME, expected_types, named_terms
 from retrieval.generators.base import NOT_IN_GRAPH, Generation
 from retrieval.generators.comparison import compare
 from retrieval.generators.spans import Embed, Span, best_spans, matching_sentences, plain_title
@@ -29,12 +29,19 @@ from retrieval.types import Context, Fact, LinkedEntity
 __all__ = ["ExtractiveGenerator", "expected_types"]
 
 _CHAIN_DISCOUNT = 0.9
+_HALFWAY = 0.5
+"""The discount of a fact's answer when a chain of facts goes on from it (the capital, when a river is asked)."""
 _MISMATCH_DISCOUNT = 0.5
+_NAME_MIX_UP = 0.8
 
 
 def _fit(answer_type: str | None, expected: frozenset[str] | None) -> float:
+    """How well a fact's answer type fits what the question asks for: names of another kind fit nearly (the NER
+    model types many places as people or organisations), a name for a date or a number does not."""
     if expected is None or answer_type is None or answer_type in expected:
         return 1.0
+    if answer_type in NAME and expected & NAME:
+        return _NAME_MIX_UP
     return _MISMATCH_DISCOUNT
 
 
@@ -87,15 +94,19 @@ class ExtractiveGenerator:
         asked = content_words(question)
         if not asked or not self._knows_names(question, context):
             return Generation(text=NOT_IN_GRAPH, answerable=False)
-        options = [
-            *_compared(question, context),
-            *self._facts(asked, context, entities),
-            *self._chains(asked, context, entities),
-            *self._spans(question, context),
+        chains = self._chains(asked, context, entities)
+        bridges = [chain.facts[0] for chain in chains]
+        bridged = {end for fact in bridges for end in (fact.subject, fact.object)}
+        facts = [  # a fact that a chain goes on from answers only its first hop
+            replace(o, score=o.score * _HALFWAY) if o.facts[0] in bridges else o
+            for o in self._facts(asked, context, entities)
         ]
+        facts += chains
+        options = [*_compared(question, context), *facts, *self._spans(question, context, bridged)]
         best = max(options, key=lambda o: o.score, default=None)  # first of equals wins: facts, chains, spans
         if best is None or best.score < self.threshold:
             return Generation(text=NOT_IN_GRAPH, answerable=False, score=best.score if best else 0.0)
+        best = _with_agreeing_facts(best, facts)
         return Generation(
             text=best.text,
             answerable=True,
@@ -122,11 +133,13 @@ class ExtractiveGenerator:
         found = sum(1 for name in names if f" {' '.join(words(name))} " in held)
         return found / len(names) >= self.names_share
 
-    def _spans(self, question: str, context: Context) -> list[_Option]:
+    def _spans(self, question: str, context: Context, bridged: set[str]) -> list[_Option]:
+        """The best span of the matching sentences; the context's document titles and the middle entities of
+        graph chains (``bridged``) are the question's subjects and bridges, not its answer."""
         matches = matching_sentences(question, context, embed=self.embed)
         if not matches:
             return []
-        pages = [plain_title(p) for p in context.passages]
+        pages = [*(plain_title(p) for p in context.passages), *sorted(bridged)]
         spans = best_spans(
             question, matches, self.nlp, expected=expected_types(question), pages=pages, names_share=self.names_share
         )
@@ -177,7 +190,7 @@ class ExtractiveGenerator:
                         continue
                     numbers = tuple(sorted(set(self._numbers(first, context)) | set(self._numbers(second, context))))
                     text = f"{answer}. {first.triple}; {second.triple} {_marks(numbers)}".rstrip()
-                    score = len(covered) / len(words) * entity.score * _CHAIN_DISCOUNT * fit * self.fact_weight
+                    score = len(covered) / len(words) * entity.score * _CHAIN_DISCOUNT * fit
                     options.append(_Option(score, text, numbers, (first, second), span=answer))
         return options
 
@@ -200,3 +213,18 @@ def _compared(question: str, context: Context) -> list[_Option]:
     (first, one), (second, other) = found.evidence
     text = f'{found.answer}. "{first}" [{one}] "{second}" [{other}]'
     return [_Option(found.score, text, tuple(sorted({one, other})), span=found.answer)]
+
+
+def _with_agreeing_facts(best: _Option, facts: Sequence[_Option]) -> _Option:
+    """A span answer with the graph facts that give the same answer (their relations and citations added)."""
+    if best.facts or best.span is None:
+        return best
+    agreeing = [o for o in facts if o.span is not None and o.span.casefold() == best.span.casefold()]
+    if not agreeing:
+        return best
+    used: list[Fact] = []
+    for fact in (f for o in agreeing for f in o.facts):
+        if fact not in used:
+            used.append(fact)
+    numbers = tuple(sorted({*best.citations, *(n for o in agreeing for n in o.citations)}))
+    return _Option(best.score, best.text, numbers, tuple(used), best.span)

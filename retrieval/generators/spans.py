@@ -35,6 +35,8 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_ASIDE = 0.7
+"""The fit of a candidate whose sentence holds none of the question's words but its names."""
 _LED = 0.9
 """The discount of a sentence's match that counts the words of the sentence leading to its article: of two
 readings that cover the question alike, the one sentence is the surer."""
@@ -181,7 +183,10 @@ def best_spans(
     """The candidate answers of the matching sentences, best first; each distinct text once, at its best.
 
     A sentence that, with its title and the sentence leading to it, holds less than ``names_share`` of the
-    question's names and numbers is about something else and gives no candidate. A candidate that names one of
+    question's names and numbers is about something else and gives no candidate; one that holds none of the
+    question's other content words (its predicate: "currency" in "What is the currency of Serbia?") says
+    something else of it, and its candidates are discounted. A
+    candidate that names one of
     ``pages`` (the titles of the context's documents) is discounted: an entity with
     its own article in the context is the question's subject or the bridge to the answer, rarely the answer. A
     number followed by a word the question uses keeps that word ("ten times" for "how many times").
@@ -189,6 +194,7 @@ def best_spans(
     words = content_words(question)
     titled = [content_words(page) for page in pages if page]
     names = [f" {' '.join(all_words(name))} " for name in named_terms(question)]
+    predicates = words - content_words(" ".join(named_terms(question)))
     best: dict[str, Span] = {}
     for match, doc in zip(matches, nlp.pipe(m.text for m in matches), strict=True):
         lead = match.via[0] if match.via else ""
@@ -196,6 +202,7 @@ def best_spans(
         held = sum(name in setting for name in names)
         if names and (held == 0 or (match.via is None and held / len(names) < names_share)):
             continue  # the sentence is not about what the question names
+        aside = _ASIDE if predicates and not predicates & content_words(setting) else 1.0
         anchors = _positions(match.text, words)
         spans = [(_with_unit(ent, words), entity_type(ent.label_), ent.start_char) for ent in doc.ents]
         spans += [(run.text, "Thing", run.start_char) for run in _proper_nouns(doc)]
@@ -215,7 +222,7 @@ def best_spans(
             if any(title and (own <= title or title <= own) for title in titled):
                 fit *= _A_PAGE
             distance = min((abs(start - a) for a in anchors), default=200)
-            score = match.match * fit * (1 - _NEARNESS + _NEARNESS / (1 + distance / 40))
+            score = match.match * fit * aside * (1 - _NEARNESS + _NEARNESS / (1 + distance / 40))
             key = text.casefold()
             if key not in best or best[key].score < score:
                 best[key] = Span(text, kind, round(score, 6), match)

@@ -48,9 +48,14 @@ def test_it_is_a_generator() -> None:
 
 def test_a_fact_answers_with_its_citation() -> None:
     generation = _answer("What is the capital of Albania?", "Albania")
-    assert generation.answerable and generation.text.startswith("Tirana.")
-    assert "(Tirana) -[CAPITAL_OF]-> (Albania) [1]" in generation.text
-    assert generation.citations == [1] and generation.facts[0].subject == "Tirana"
+    assert generation.answerable and generation.text.startswith("Tirana.") and generation.span == "Tirana"
+    assert generation.citations == [1] and generation.facts[0].subject == "Tirana", "the agreeing fact is used"
+    alone = ExtractiveGenerator().generate(  # with no sentence saying it, the fact itself answers
+        "What is the capital of Albania?",
+        build_context("What is the capital of Albania?", [], FACTS, token_budget=500, count_tokens=len),
+        entities=[_entity("Albania")],
+    )
+    assert alone.span == "Tirana" and "(Tirana) -[CAPITAL_OF]-> (Albania)" in alone.text
 
 
 def test_two_facts_chain_through_a_bridge_entity() -> None:
@@ -71,7 +76,8 @@ def test_the_question_word_picks_the_kind_of_answer() -> None:
 
 def test_a_sentence_answers_when_no_fact_does() -> None:
     generation = _answer("What is the currency of Albania?", "Albania")
-    assert generation.answerable and generation.text == '"The currency of Albania is the lek." [1]'
+    assert generation.answerable and generation.span == "lek"
+    assert generation.text == 'lek. "The currency of Albania is the lek." [1]', "the span, its sentence, its citation"
 
 
 def test_nothing_relevant_is_not_in_the_graph() -> None:
