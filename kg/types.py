@@ -49,6 +49,8 @@ class Chunk(BaseModel):
     start: int
     end: int
     tokens: int
+    section: str | None = None
+    """The heading of the document section the chunk is in (None before the first heading, or with none)."""
 
 
 class EntityMention(BaseModel):

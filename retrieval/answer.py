@@ -341,6 +341,7 @@ class Retriever:
             text=generation.text,
             answerable=generation.answerable,
             model=self.generator.name,
+            span=generation.span,
             citations=cited,
             chunk_ids=list(dict.fromkeys(c.chunk_id for c in cited)),
             document_ids=list(dict.fromkeys(c.document_id for c in cited if c.document_id)),

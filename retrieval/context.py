@@ -37,9 +37,19 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _heading(passage: Passage) -> str:
+    """What a passage's line starts with: its document title and section ("Andorra (Politics): "), if known."""
+    title = _clean(passage.title or "")
+    section = f" ({_clean(passage.section)})" if passage.section else ""
+    return f"{title}{section}: " if title or section else ""
+
+
 def _citations(passages: Sequence[Passage], facts: Sequence[Fact]) -> tuple[list[Citation], dict[int, list[int]]]:
     """Numbers for the passages in order, then for the evidence of facts that cite no passage."""
-    citations = [Citation(number=i, chunk_id=p.chunk_id, document_id=p.document_id) for i, p in enumerate(passages, 1)]
+    citations = [
+        Citation(number=i, chunk_id=p.chunk_id, document_id=p.document_id, title=p.title, section=p.section)
+        for i, p in enumerate(passages, 1)
+    ]
     number = {c.chunk_id: c.number for c in citations}
     cited: dict[int, list[int]] = {}
     for position, fact in enumerate(facts):
@@ -72,8 +82,7 @@ def render_context(
     if passages:
         lines.append("Passages:")
         for number, passage in enumerate(passages, 1):
-            title = f"{_clean(passage.title)}: " if passage.title else ""
-            lines.append(f"[{number}] {title}{_clean(passage.text)}")
+            lines.append(f"[{number}] {_heading(passage)}{_clean(passage.text)}")
     return "\n".join(lines), citations
 
 

@@ -18,7 +18,7 @@ from kg.graph import GraphStore
 
 __all__ = ["PageIndex"]
 
-_WORD = re.compile(r"[\w'’.-]+", re.UNICODE)
+_WORD = re.compile(r"[\w'\u2019.-]+", re.UNICODE)
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _PAGE = 10_000
 _LONGEST = 6
@@ -26,8 +26,8 @@ _LONGEST = 6
 
 
 def _key(text: str) -> str:
-    words = [w.strip(".'’-").casefold() for w in text.split()]
-    return " ".join(w.removesuffix("'s").removesuffix("’s") for w in words if w)
+    words = [w.strip(".'\u2019-").casefold() for w in text.split()]
+    return " ".join(w.removesuffix("'s").removesuffix("\u2019s") for w in words if w)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def _passage(row: Mapping[str, Any]) -> Passage:
         document_id=row["document_id"],
         text=row["text"] or "",
         title=row["title"],
+        section=row.get("section"),
         index=row["index"],
     )
 

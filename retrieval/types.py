@@ -41,6 +41,7 @@ class Passage(BaseModel):
     document_id: str
     text: str = ""
     title: str | None = None
+    section: str | None = None
     index: int | None = None
     dense: float | None = None
     fulltext: float | None = None
@@ -128,6 +129,9 @@ class Citation(BaseModel):
     number: int
     chunk_id: str
     document_id: str | None = None
+    title: str | None = None
+    """The document's title, for people: "Albania", not only ``enwiki-738``."""
+    section: str | None = None
 
 
 class Context(BaseModel):
@@ -170,6 +174,8 @@ class Answer(BaseModel):
     text: str
     answerable: bool
     model: str
+    span: str | None = None
+    """The short answer itself, when the generator tells it apart from its text."""
     citations: list[Citation] = Field(default_factory=list)
     chunk_ids: list[str] = Field(default_factory=list)
     document_ids: list[str] = Field(default_factory=list)

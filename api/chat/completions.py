@@ -35,12 +35,13 @@ __all__ = [
 
 
 class Source(BaseModel):
-    """A cited chunk: its ``[number]`` in the answer, its id, and its document's id and title."""
+    """A cited chunk: its ``[number]`` in the answer, its id, and its document's id, title and section."""
 
     number: int
     chunk_id: str
     document_id: str | None = None
     title: str | None = None
+    section: str | None = None
 
     @property
     def url(self) -> str:
@@ -54,13 +55,21 @@ def completion_id() -> str:
 
 
 def sources_of(answer: Answer, retriever: Retriever) -> list[Source]:
-    """The answer's citations with their documents' titles (one bounded query), in order of their numbers."""
+    """The answer's citations with their documents' titles and sections, in order of their numbers; a citation that
+    does not carry its title (a fact's evidence outside the passages) has it read in one bounded query."""
     if not answer.citations:
         return []
-    rows = retriever.store.query("retrieval_chunks", ids=[c.chunk_id for c in answer.citations])
-    titles = {row["id"]: row["title"] for row in rows}
+    untitled = [c.chunk_id for c in answer.citations if c.title is None]
+    rows = retriever.store.query("retrieval_chunks", ids=untitled) if untitled else []
+    found = {row["id"]: (row["title"], row["section"]) for row in rows}
     return [
-        Source(number=c.number, chunk_id=c.chunk_id, document_id=c.document_id, title=titles.get(c.chunk_id))
+        Source(
+            number=c.number,
+            chunk_id=c.chunk_id,
+            document_id=c.document_id,
+            title=c.title or found.get(c.chunk_id, (None, None))[0],
+            section=c.section or found.get(c.chunk_id, (None, None))[1],
+        )
         for c in sorted(answer.citations, key=lambda c: c.number)
     ]
 
@@ -70,7 +79,8 @@ def footnote(sources: list[Source]) -> str:
     if not sources:
         return ""
     lines = [
-        f"[{s.number}] {s.title or s.document_id or 'document'} (document `{s.document_id}`, chunk `{s.chunk_id}`)"
+        f"[{s.number}] {s.title or s.document_id or 'document'}{f' — {s.section}' if s.section else ''} "
+        f"(document `{s.document_id}`, chunk `{s.chunk_id}`)"
         for s in sources
     ]
     return "\n\nSources:\n" + "\n".join(lines)

@@ -77,9 +77,14 @@ def ask(
             console.print(f"[bold]Q:[/bold] {answer.question}\n[bold {style}]A:[/bold {style}] {answer.text}")
         elif streamed.strip() != answer.text:  # citation marks added, or an abstention said plainly
             console.print(f"[bold {style}]answer:[/bold {style}] {answer.text}")
-        citations = Table("[n]", "chunk", "document", title="citations", title_justify="left")
+        citations = Table("[n]", "document", "section", "chunk", title="citations", title_justify="left")
         for citation in answer.citations:
-            citations.add_row(str(citation.number), citation.chunk_id, citation.document_id or "")
+            citations.add_row(
+                str(citation.number),
+                citation.title or citation.document_id or "",
+                citation.section or "",
+                citation.chunk_id,
+            )
         if answer.citations:
             console.print(citations)
         for fact in answer.relations:

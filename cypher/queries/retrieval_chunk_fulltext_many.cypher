@@ -12,4 +12,4 @@ CALL (position) {
 WITH id, collect([position, score]) AS fulltext
 MATCH (c:Chunk {id: id})
 OPTIONAL MATCH (c)-[:PART_OF]->(d:Document)
-RETURN c.id AS id, c.document_id AS document_id, c.index AS index, c.text AS text, d.title AS title, fulltext
+RETURN c.id AS id, c.document_id AS document_id, c.index AS index, c.text AS text, c.section AS section, d.title AS title, fulltext

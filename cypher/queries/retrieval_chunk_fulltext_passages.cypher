@@ -12,5 +12,5 @@ UNWIND [hit IN hits | hit.id] + $ids AS id
 WITH DISTINCT hits, id
 MATCH (c:Chunk {id: id})
 OPTIONAL MATCH (c)-[:PART_OF]->(d:Document)
-RETURN c.id AS id, c.document_id AS document_id, c.index AS index, c.text AS text, d.title AS title,
+RETURN c.id AS id, c.document_id AS document_id, c.index AS index, c.text AS text, c.section AS section, d.title AS title,
        [hit IN hits WHERE hit.id = c.id | hit.score][0] AS fulltext

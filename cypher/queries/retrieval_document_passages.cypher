@@ -6,4 +6,4 @@ OPTIONAL MATCH (c)-[:PART_OF]->(d:Document)
 WITH c, d
 ORDER BY c.document_id, c.index
 LIMIT $limit
-RETURN c.id AS id, c.document_id AS document_id, c.index AS index, c.text AS text, d.title AS title
+RETURN c.id AS id, c.document_id AS document_id, c.index AS index, c.text AS text, c.section AS section, d.title AS title

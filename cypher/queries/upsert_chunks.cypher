@@ -1,5 +1,5 @@
 // Create or update Chunk nodes with their embedding, PART_OF their document and NEXT in reading order.
-// $rows: [{id, document_id, index, text, start, end, tokens, embedding, previous (chunk id or null)}].
+// $rows: [{id, document_id, index, text, start, end, tokens, section, embedding, previous (chunk id or null)}].
 UNWIND $rows AS row
 MATCH (d:Document {id: row.document_id})
 MERGE (c:Chunk {id: row.id})
@@ -8,7 +8,8 @@ SET c.document_id = row.document_id,
     c.text = row.text,
     c.start = row.start,
     c.end = row.end,
-    c.tokens = row.tokens
+    c.tokens = row.tokens,
+    c.section = row.section
 MERGE (c)-[:PART_OF]->(d)
 WITH c, row
 CALL db.create.setNodeVectorProperty(c, 'embedding', row.embedding)

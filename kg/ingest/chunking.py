@@ -35,6 +35,7 @@ __all__ = [
     "document_of",
     "embedder_token_counter",
     "new_token_counter",
+    "section_headings",
     "sentence_spans",
 ]
 
@@ -44,6 +45,9 @@ TokenCounter = Callable[[str], int]
 """Counts the tokens of a text, without special tokens (the embedder adds its own two)."""
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_HEADING_CHARS = 80
+_HEADING_WORDS = 10
+_NO_HEADING_END = (".", "!", "?", ":", ";", ",", '"', "\u201d", ")", "'")
 _WORD = re.compile(r"\S+")
 
 
@@ -135,22 +139,81 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
 def chunk_document(
     document: Document, *, max_tokens: int, overlap_tokens: int, count_tokens: TokenCounter
 ) -> list[Chunk]:
-    """The chunks of ``document``, in order; none for an empty or blank text."""
+    """The chunks of ``document``, in order; none for an empty or blank text.
+
+    A heading (a paragraph of one short line that ends in no punctuation, followed by more text: what the
+    Markdown and wikitext loaders make of ``## History`` and ``==History==``, and how plain-text dumps write
+    them) is no chunk text of its own: it starts a new chunk and names the section of the chunks after it.
+    """
     if max_tokens < 1 or not 0 <= overlap_tokens < max_tokens:
         raise ConfigurationError(
             f"chunking needs 0 <= overlap tokens ({overlap_tokens}) < max tokens ({max_tokens}); "
             "set TRELLIS_CHUNK_OVERLAP_TOKENS below TRELLIS_CHUNK_MAX_TOKENS"
         )
     text = document.text
+    headings = section_headings(text)
+    spans: list[tuple[int, int, str | None]] = []
+    for section, pieces in _sections(text, headings, max_tokens=max_tokens, count_tokens=count_tokens):
+        spans += [(start, end, section) for start, end in _pack(text, pieces, max_tokens, overlap_tokens, count_tokens)]
+    return [
+        Chunk(
+            id=chunk_id(document.id, index),
+            document_id=document.id,
+            index=index,
+            text=text[start:end],
+            start=start,
+            end=end,
+            tokens=count_tokens(text[start:end]),
+            section=section,
+        )
+        for index, (start, end, section) in enumerate(spans)
+    ]
+
+
+def section_headings(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, title)`` of each heading paragraph of ``text`` (see :func:`chunk_document`)."""
+    paragraphs = [(start, end) for start, end in _paragraphs(text) if text[start:end].strip()]
+    headings = []
+    for start, end in paragraphs[:-1]:  # a heading needs text after it: the last paragraph is never one
+        line = text[start:end].strip()
+        if (
+            "\n" not in line
+            and len(line) <= _HEADING_CHARS
+            and len(line.split()) <= _HEADING_WORDS
+            and line[:1].isupper()
+            and not line.endswith(_NO_HEADING_END)
+        ):
+            headings.append((start, end, line))
+    return headings
+
+
+def _sections(
+    text: str, headings: list[tuple[int, int, str]], *, max_tokens: int, count_tokens: TokenCounter
+) -> Iterator[tuple[str | None, list[_Piece]]]:
+    """The sentence pieces of each section, with the section's heading (None before the first)."""
+    bounds: list[tuple[int, str | None]] = [(0, None), *((end, title) for _start, end, title in headings)]
+    pieces_by_section: list[tuple[str | None, list[_Piece]]] = [(title, []) for _end, title in bounds]
+    position = 0
+    for start, end in sentence_spans(text):
+        if any(first <= start < last for first, last, _title in headings):
+            continue  # the heading itself
+        while position + 1 < len(bounds) and start >= bounds[position + 1][0]:
+            position += 1
+        pieces_by_section[position][1].extend(
+            _pieces(text, start, end, max_tokens=max_tokens, count_tokens=count_tokens)
+        )
+    yield from ((title, pieces) for title, pieces in pieces_by_section if pieces)
+
+
+def _pack(
+    text: str, pieces: list[_Piece], max_tokens: int, overlap_tokens: int, count_tokens: TokenCounter
+) -> list[tuple[int, int]]:
+    """Whole pieces packed into spans of at most ``max_tokens``, each after the first starting with the previous
+    one's trailing pieces that fit in ``overlap_tokens``."""
 
     def fits(start: int, end: int) -> bool:
         return count_tokens(text[start:end]) <= max_tokens
 
-    pieces = [
-        piece
-        for start, end in sentence_spans(text)
-        for piece in _pieces(text, start, end, max_tokens=max_tokens, count_tokens=count_tokens)
-    ]
     spans: list[tuple[int, int]] = []
     current: list[_Piece] = []
     fresh = 0  # pieces of `current` not already in the previous chunk
@@ -165,18 +228,7 @@ def chunk_document(
         fresh += 1
     if fresh:
         spans.append((current[0].start, current[-1].end))
-    return [
-        Chunk(
-            id=chunk_id(document.id, index),
-            document_id=document.id,
-            index=index,
-            text=text[start:end],
-            start=start,
-            end=end,
-            tokens=count_tokens(text[start:end]),
-        )
-        for index, (start, end) in enumerate(spans)
-    ]
+    return spans
 
 
 def _overlap(pieces: list[_Piece], overlap_tokens: int) -> list[_Piece]:

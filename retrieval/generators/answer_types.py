@@ -38,28 +38,106 @@ _CUES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
 )
 _KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
-        "city town capital country state island village province continent ocean sea river place region county "
-        "territory nation republic kingdom mountain lake port location trench venue hall hotel".split(),
+        [
+            "city",
+            "town",
+            "capital",
+            "country",
+            "state",
+            "island",
+            "village",
+            "province",
+            "continent",
+            "ocean",
+            "sea",
+            "river",
+            "place",
+            "region",
+            "county",
+            "territory",
+            "nation",
+            "republic",
+            "kingdom",
+            "mountain",
+            "lake",
+            "port",
+            "location",
+            "trench",
+            "venue",
+            "hall",
+            "hotel",
+        ],
         PLACE,
     ),
     **dict.fromkeys(
-        "person man woman philosopher president king queen emperor author writer director actor actress scientist "
-        "physicist mathematician god goddess player astronaut commander pilot poet painter composer novelist leader "
-        "general politician founder grammarian hero father mother wife husband son daughter".split(),
+        [
+            "person",
+            "man",
+            "woman",
+            "philosopher",
+            "president",
+            "king",
+            "queen",
+            "emperor",
+            "author",
+            "writer",
+            "director",
+            "actor",
+            "actress",
+            "scientist",
+            "physicist",
+            "mathematician",
+            "god",
+            "goddess",
+            "player",
+            "astronaut",
+            "commander",
+            "pilot",
+            "poet",
+            "painter",
+            "composer",
+            "novelist",
+            "leader",
+            "general",
+            "politician",
+            "founder",
+            "grammarian",
+            "hero",
+            "father",
+            "mother",
+            "wife",
+            "husband",
+            "son",
+            "daughter",
+        ],
         PERSON,
     ),
     **dict.fromkeys(
-        "company organization organisation university school party team agency institute institution".split(),
+        [
+            "company",
+            "organization",
+            "organisation",
+            "university",
+            "school",
+            "party",
+            "team",
+            "agency",
+            "institute",
+            "institution",
+        ],
         frozenset({"Organization", "Facility", "Group"}),
     ),
-    **dict.fromkeys("year date century decade day month era".split(), DATE),
-    **dict.fromkeys("number amount percentage population".split(), QUANTITY),
-    **dict.fromkeys("book novel film movie work song play opera poem album novella".split(), frozenset({"Work"})),
-    **dict.fromkeys("language languages".split(), frozenset({"Language", "Group"})),
-    **dict.fromkeys("war battle battles revolution event".split(), frozenset({"Event"})),
+    **dict.fromkeys(["year", "date", "century", "decade", "day", "month", "era"], DATE),
+    **dict.fromkeys(["number", "amount", "percentage", "population"], QUANTITY),
+    **dict.fromkeys(
+        ["book", "novel", "film", "movie", "work", "song", "play", "opera", "poem", "album", "novella"],
+        frozenset({"Work"}),
+    ),
+    **dict.fromkeys(["language", "languages"], frozenset({"Language", "Group"})),
+    **dict.fromkeys(["war", "battle", "battles", "revolution", "event"], frozenset({"Event"})),
 }
 _WORD = re.compile(r"[a-z]+")
-_TOKEN = re.compile(r"[\w'’.-]+")
+_TOKEN = re.compile(r"[\w'\u2019.-]+")
 _QUESTION_WORDS = frozenset({"what", "which"})
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
 _STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
@@ -94,17 +172,17 @@ def expected_types(question: str) -> frozenset[str] | None:
 
 
 def named_terms(question: str) -> list[str]:
-    """The question's names: runs of capitalised words (but a sentence's first word), and numbers, lower-cased, possessives
-    dropped ("Who founded Pixar Animation Studios in 1986?" -> ["pixar animation studios", "1986"]): the terms a
-    context about the question's subject holds."""
+    """The question's names: runs of capitalised words (but a sentence's first word), and numbers, lower-cased,
+    possessives dropped ("Who founded Pixar Animation Studios in 1986?" -> ["pixar animation studios", "1986"]):
+    the terms a context about the question's subject holds."""
     tokens = _TOKEN.findall(question)
     names: list[str] = []
     run: list[str] = []
     for position, token in enumerate(tokens):
         opens = position == 0 or tokens[position - 1].endswith((".", "?", "!"))  # a sentence's first word
         if not opens and (token[:1].isupper() or any(ch.isdigit() for ch in token)):
-            run.append(token.strip(".'’-").removesuffix("'s").removesuffix("’s"))
-            if token.endswith(("'s", "’s")):  # "Apollo 8's Saturn V": the possessive ends a name
+            run.append(token.strip(".'\u2019-").removesuffix("'s").removesuffix("\u2019s"))
+            if token.endswith(("'s", "\u2019s")):  # "Apollo 8's Saturn V": the possessive ends a name
                 names.append(" ".join(run))
                 run = []
             continue

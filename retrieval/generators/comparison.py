@@ -6,7 +6,7 @@ For each option, the sentences of the context that name it (or that stand in its
 and hold a value of the right kind are scored by the question's other words; the best one gives the option's
 value. With a value for both options the direction word decides: first, earlier, before, older pick the smaller
 year; later, last, younger the larger; more, larger, bigger, higher, longer the larger number. A lifespan
-("February 2, 1905 – March 6, 1982") gives its first year for "born" and "older", its last for "died".
+("February 2, 1905 - March 6, 1982") gives its first year for "born" and "older", its last for "died".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ __all__ = ["Comparison", "compare", "options_of"]
 
 _OPTIONS = re.compile(r"[,:]\s*(?:the\s+)?([^,:?]+?),?\s+or\s+(?:the\s+)?([^?]+?)\?\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
-_LIFESPAN = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b[^()]{0,40}?[–—-][^()]{0,40}?\b(1[0-9]{3}|20[0-9]{2})\b")
+_LIFESPAN = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b[^()]{0,40}?[\u2013\u2014-][^()]{0,40}?\b(1[0-9]{3}|20[0-9]{2})\b")
 _NUMBER = re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|billion|thousand)?", re.IGNORECASE)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _SMALLER_YEAR = frozenset({"first", "earlier", "earliest", "before", "older", "oldest"})
@@ -55,7 +55,7 @@ def options_of(question: str) -> tuple[str, str] | None:
 def _key(option: str) -> set[str]:
     """The option's own words: its capitalised words when it has any ("Alberta as a Canadian province" ->
     {"alberta", "canadian"}), else all its content words; possessors dropped ("Orwell's Animal Farm")."""
-    option = re.sub(r"^[\w.]+['’]s\s+(?=[A-Z])", "", option)
+    option = re.sub(r"^[\w.]+['\u2019]s\s+(?=[A-Z])", "", option)
     head = re.split(r"\s+(?:as|in|of|from|by)\s+", option, maxsplit=1)[0]
     capitals = [w for w in head.split() if w[:1].isupper()]
     return content_words(" ".join(capitals) or head)

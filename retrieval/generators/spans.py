@@ -52,7 +52,26 @@ _A_PAGE = 0.5
 _NAME_MIX_UP = 0.6
 """The fit of a name of another kind than the one asked for: the small NER model often calls a city a person or
 an organisation, but never a year a name."""
-_PRONOUNS = frozenset("it he she they them this that these those who which what his her its their".split())
+_PRONOUNS = frozenset(
+    [
+        "it",
+        "he",
+        "she",
+        "they",
+        "them",
+        "this",
+        "that",
+        "these",
+        "those",
+        "who",
+        "which",
+        "what",
+        "his",
+        "her",
+        "its",
+        "their",
+    ]
+)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ class Answer:
     question: str
     text: str
     answerable: bool = strawberry.field(description="False when the graph does not hold the answer.")
+    span: str | None = strawberry.field(
+        description="The short answer itself (a name, place, date, number), when the generator gives one."
+    )
     model: str
     score: float
     citations: list[Citation]
@@ -36,6 +39,7 @@ class Answer:
             question=answer.question,
             text=answer.text,
             answerable=answer.answerable,
+            span=answer.span,
             model=answer.model,
             score=answer.score,
             citations=[Citation.from_domain(c, answer.relations) for c in answer.citations],

@@ -19,6 +19,8 @@ class Citation:
     number: int
     chunk_id: str
     document_id: str | None
+    title: str | None = strawberry.field(description="The cited document's title.")
+    section: str | None = strawberry.field(description="The section of the document the chunk is in.")
     relation: Relation | None = strawberry.field(description="A relation of the answer that this chunk supports.")
 
     @strawberry.field(description="The cited chunk.")
@@ -40,5 +42,7 @@ class Citation:
             number=citation.number,
             chunk_id=citation.chunk_id,
             document_id=citation.document_id,
+            title=citation.title,
+            section=citation.section,
             relation=None if backed is None else Relation.from_domain(backed),
         )

@@ -16,6 +16,7 @@ from typing import IO, Any
 from kg.errors import LoaderError
 from kg.ingest.loaders.base import LoadFailure, Parsed, make_document
 from kg.ingest.loaders.encoding import check_not_binary
+from kg.ingest.loaders.wikitext import prose
 from kg.types import Document
 
 __all__ = ["iter_jsonl", "parse_record"]
@@ -66,7 +67,10 @@ def parse_record(record: Any) -> tuple[str, Parsed]:
     if title is not None and not isinstance(title, str):
         raise ValueError(f"'title' must be a string, got {_type_name(title)}")
     metadata = _check_metadata(record.get("metadata") or {})
-    return record["id"].strip(), Parsed(text=record["text"], title=title, metadata=metadata)
+    text, markup = prose(record["text"])
+    if markup:
+        metadata = {**metadata, "markup": markup}
+    return record["id"].strip(), Parsed(text=text, title=title, metadata=metadata)
 
 
 def _read_line(stream: IO[bytes], max_bytes: int) -> tuple[bytes, bool]:
