@@ -14,6 +14,7 @@ from kg.ingest.chunking import (
     chunk_id,
     document_of,
     embedder_token_counter,
+    section_headings,
     sentence_spans,
 )
 from kg.settings import Settings
@@ -153,3 +154,33 @@ def test_chunker_from_settings_counts_with_the_embedder(minilm: TokenCounter) ->
     doc = document(ALBANIA)
     chunks = chunker.run(doc)
     assert_well_formed(doc, chunks, 40, minilm)
+
+
+def test_a_heading_starts_a_chunk_and_names_its_section(minilm: TokenCounter) -> None:
+    text = (
+        "Anarchism is a political philosophy. It is old.\n\nEtymology and terminology\n\n"
+        "The term comes from the Greek. It means without rulers.\n\nHistory\n\nPeople lived without states."
+    )
+    chunks = chunk_document(document(text), max_tokens=200, overlap_tokens=32, count_tokens=minilm)
+    assert [(c.section, c.text) for c in chunks] == [
+        (None, "Anarchism is a political philosophy. It is old."),
+        ("Etymology and terminology", "The term comes from the Greek. It means without rulers."),
+        ("History", "People lived without states."),
+    ]
+    assert all(c.text == text[c.start : c.end] for c in chunks)
+    assert section_headings(text) == [(49, 74, "Etymology and terminology"), (133, 140, "History")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One short line.\n\nA paragraph of prose that follows it.",  # ends with a full stop: a sentence
+        "A paragraph.\n\nThe last line",  # nothing follows: no heading
+        "lower case start\n\nA paragraph of prose.",
+        "A line of more than ten words is a sentence without its full stop at all\n\nMore.",
+    ],
+)
+def test_lines_that_are_no_headings_stay_text(text: str, minilm: TokenCounter) -> None:
+    assert section_headings(text) == []
+    chunks = chunk_document(document(text), max_tokens=200, overlap_tokens=32, count_tokens=minilm)
+    assert all(c.section is None for c in chunks) and "".join(c.text for c in chunks).replace(" ", "")

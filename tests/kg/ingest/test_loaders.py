@@ -491,3 +491,33 @@ def test_the_package_exports_a_deliberate_api() -> None:
         "unwrap_lines",
     ]
     assert {".txt", ".md", ".html", ".htm", ".pdf", ".jsonl"} <= loaders.SUPPORTED_EXTENSIONS
+
+
+WIKITEXT = """{{Infobox country|name=Andorra}}
+'''Andorra''' is a [[landlocked country|landlocked]] microstate in [[Europe]].<ref>A source.</ref>
+
+==History==
+The ''Carolingian'' charter [[File:Charter.jpg|thumb|The charter]] dates from 988.
+{| class="wikitable"
+|-
+| Year || Event
+|}
+[[Category:Countries in Europe]]"""
+
+
+def test_wiki_markup_in_text_and_jsonl_becomes_prose_with_its_headings(tmp_path: Path) -> None:
+    (tmp_path / "andorra.txt").write_text(WIKITEXT, encoding="utf-8")
+    (tmp_path / "dump.jsonl").write_text(json.dumps({"id": "ad", "title": "Andorra", "text": WIKITEXT}) + "\n")
+    for path in ("andorra.txt", "dump.jsonl"):
+        (document,) = [d for d in load_paths([tmp_path / path]) if isinstance(d, Document)]
+        assert document.text == (
+            "Andorra is a landlocked microstate in Europe.\n\nHistory\n\nThe Carolingian charter dates from 988."
+        ), path
+        assert document.metadata["markup"] == "mediawiki"
+
+
+def test_prose_with_an_apostrophe_or_a_bracket_is_not_taken_for_wiki_markup(tmp_path: Path) -> None:
+    text = "It's the ''best'' guess [citation needed], said O'Brien.\n\n== not a heading"
+    (tmp_path / "plain.txt").write_text(text, encoding="utf-8")
+    (document,) = [d for d in load_paths([tmp_path / "plain.txt"]) if isinstance(d, Document)]
+    assert document.text == text and "markup" not in document.metadata
