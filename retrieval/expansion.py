@@ -9,9 +9,11 @@ is one more query.
 A hub (more than ``hub`` relationships: at 10k chunks a country has thousands of CITY_IN) is read type by type,
 the first ``type_scan`` of each type looked at and ``per_type`` kept, so its one CAPITAL_OF is not crowded out.
 At 10k chunks this took multi-hop recall@5 from dense-only +0.9 to +11 points (``benchmarks/retrieval.py``).
-An igraph graph of entities and chunks (entity-entity relations weighted by confidence, chunk-entity mentions)
-is ranked by personalized PageRank restarted at the linked entities, so a chunk two hops from the question's
-entity (a chunk about a country's capital, say) can rank without sharing a word with the question.
+Passages and entities are one igraph graph (entity-entity relations weighted by confidence, chunk-entity
+mentions, entities of one name joined), ranked by personalized PageRank restarted, as in HippoRAG 2, at the linked
+entities and at the passages the search found (weighted by their scores, ``passage_reset`` of the best one), so a
+chunk two hops from the question's entity (a chunk about a country's capital, say) can rank without sharing a
+word with the question.
 """
 
 from __future__ import annotations
@@ -80,8 +82,10 @@ class GraphExpander:
         damping: float = 0.85,
         mention_weight: float = 0.5,
         snapshot: GraphSnapshot | None = None,
+        passage_reset: float = 0.5,
     ) -> None:
         self.store = store
+        self.passage_reset = passage_reset
         self.snapshot = snapshot
         self.hops = hops
         self.per_entity = per_entity
@@ -143,6 +147,11 @@ class GraphExpander:
                     expansion.mentions += [(evidence.chunk_id, fact.subject_id), (evidence.chunk_id, fact.object_id)]
         expansion.mentions = list(dict.fromkeys(expansion.mentions))
         restart = {e.id: e.score for e in linked} or _passage_restart(top, expansion.mentions)
+        if self.passage_reset > 0 and top:  # the passages search found restart the walk too
+            best = max(p.score for p in top) or 1.0
+            for passage in top:
+                share = self.passage_reset * passage.score / best
+                restart[passage.chunk_id] = restart.get(passage.chunk_id, 0.0) + share
         graph = _build(expansion, self.mention_weight)
         expansion.ppr = _pagerank(graph, restart, self.damping)
         expansion.paths = _paths(graph, [e.id for e in linked], expansion)
