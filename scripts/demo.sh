@@ -13,6 +13,8 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 "$trellis" ingest "$repo/data/sample"
 "$trellis" index check
 "$trellis" ask "What is the capital of Albania?" --png "$repo/artifacts/answer.png"
+# Two hops over two documents: the capital from one, the river through it from another; both are cited.
+"$trellis" ask "Which river flows through the capital of Serbia?"
 "$trellis" neo4j status
 echo
 echo "Neo4j Browser: $("$trellis" neo4j status | awk '/^Browser/ {print $2}')  (user neo4j; password: NEO4J_PASSWORD," \
