@@ -4,11 +4,18 @@ question, for the passages about what those sentences name and the question does
 "Who wrote the book that shares its title with the 1954 British film given as an example of a traditionally
 animated feature?" names neither *Animal Farm* nor its article. The first round finds the Animation article's
 sentence naming the film; that sentence, read with the question, finds the novella's article. So, for each of the
-first round's best passages (from different documents), its sentence that shares most content words with the
-question (the passage's document title counted in, since a sentence often leaves its subject out) is joined to
-the question and searched again, dense and full-text fused as in the first round. What this finds in documents
-the first round's best passages do not come from are the bridge passages, each scored by the passage that led to
-it and its rank in the second search, so the ranking can set them beside the first round's.
+first round's best documents, the sentence of its best passage that shares most content words with the question
+(the document's title counted in, since a sentence often leaves its subject out) is the *lead*, and two things
+follow from it:
+
+- the lead joined to the question is searched again in the full-text index (all leads in one Neo4j round trip;
+  a dense search of the joined text found no more on the prose dev split and cost an embedding per lead);
+- the documents whose titles the lead names are its *pages* (:mod:`retrieval.pages`), and their passages that
+  hold most of what the lead leaves of the question are read.
+
+What either finds outside the lead's own document is a bridge passage, scored by how much of the question the lead
+leaves out it holds, times its rank in its search; the ranking multiplies that by the lead's own final score
+(:func:`scored`), so a bridge stands beside the first round's passages on their scale.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def retrieval_command(
         corpus = PROSE_CORPUS if data is None else data / "corpus.jsonl"
         questions = load_prose(folder / "prose" / "questions.jsonl", splits=_splits(split), limit=limit)
         sets = as_eval_questions(questions, load_articles(corpus))
-        names = PROSE_SYSTEMS
+        names: tuple[str, ...] = PROSE_SYSTEMS
     else:
         corpus = folder / "corpus.jsonl"
         sets = load_sets(folder, SET_NAMES if which == "all" else (which,), limit=limit)

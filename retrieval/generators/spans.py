@@ -159,7 +159,7 @@ def matching_sentences(
             covered[sentence] = max(covered.get(sentence, 0), len(own))
             led = (words & via[2]) - own if via else set()
             match = (len(own) + len(led)) / len(words) * (_LED if led else 1.0)
-            through = (via[0], via[1]) if led else None
+            through = (via[0], via[1]) if led and via else None
             if via is not None:
                 completed[via[0]] = max(completed.get(via[0], 0), len(own | (words & via[2])))
             matches.append(SentenceMatch(sentence, match, number, passage, through))
