@@ -70,9 +70,9 @@ class ExtractiveGenerator:
     def __init__(
         self,
         *,
-        threshold: float = 0.43,
+        threshold: float = 0.40,
         names_share: float = 0.5,
-        fact_weight: float = 0.9,
+        fact_weight: float = 0.8,
         nlp: Language | None = None,
         spacy_model: str = DEFAULT_PIPELINE,
         embed: Embed | None = None,

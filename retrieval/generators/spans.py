@@ -37,6 +37,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _ASIDE = 0.7
 """The fit of a candidate whose sentence holds none of the question's words but its names."""
+_ECHO = 0.5
+"""How much a candidate loses for each share of its words that the question already says."""
 _LED = 0.9
 """The discount of a sentence's match that counts the words of the sentence leading to its article: of two
 readings that cover the question alike, the one sentence is the surer."""
@@ -223,11 +225,11 @@ def best_spans(
             continue  # the sentence is not about what the question names
         aside = _ASIDE if predicates and not predicates & content_words(setting) else 1.0
         anchors = _positions(match.text, words)
-        spans = [(_with_unit(ent, words), entity_type(ent.label_), ent.start_char) for ent in doc.ents]
-        spans += [(run.text, "Thing", run.start_char) for run in _proper_nouns(doc)]
+        spans = [(_with_unit(ent, words), ent.text, entity_type(ent.label_), ent.start_char) for ent in doc.ents]
+        spans += [(run.text, run.text, "Thing", run.start_char) for run in _proper_nouns(doc)]
         if expected is None:
-            spans += [(chunk.text, None, chunk.start_char) for chunk in doc.noun_chunks]
-        for text, kind, start in spans:
+            spans += [(chunk.text, chunk.text, None, chunk.start_char) for chunk in doc.noun_chunks]
+        for text, core, kind, start in spans:
             text = _DETERMINER.sub("", text.strip(" ,;:.\"'"))
             own = content_words(text)
             if not own or own <= words or text.casefold() in _PRONOUNS:
@@ -240,6 +242,7 @@ def best_spans(
                 fit = _NAME_MIX_UP if kind in _NAMES and expected & _NAMES else _OFF_TYPE
             if any(title and (own <= title or title <= own) for title in titled):
                 fit *= _A_PAGE
+            fit *= 1 - _ECHO * len(content_words(core) & words) / len(own)  # "age of thirty-seven" for "what age"
             distance = min((abs(start - a) for a in anchors), default=200)
             score = match.match * fit * aside * (1 - _NEARNESS + _NEARNESS / (1 + distance / 40))
             key = text.casefold()
