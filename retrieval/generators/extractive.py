@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from kg.ingest.extraction import load_pipeline
@@ -30,6 +31,7 @@ __all__ = ["ExtractiveGenerator", "expected_types"]
 
 _CHAIN_DISCOUNT = 0.9
 _HALFWAY = 0.5
+_LONG_WORD = 4
 """The discount of a fact's answer when a chain of facts goes on from it (the capital, when a river is asked)."""
 _MISMATCH_DISCOUNT = 0.5
 _NAME_MIX_UP = 0.8
@@ -72,6 +74,7 @@ class ExtractiveGenerator:
         *,
         threshold: float = 0.40,
         names_share: float = 0.5,
+        context_names_share: float = 0.6,
         fact_weight: float = 0.8,
         nlp: Language | None = None,
         spacy_model: str = DEFAULT_PIPELINE,
@@ -79,6 +82,7 @@ class ExtractiveGenerator:
     ) -> None:
         self.threshold = threshold
         self.names_share = names_share
+        self.context_names_share = context_names_share
         self.fact_weight = fact_weight
         self.embed = embed
         self._nlp = nlp
@@ -117,12 +121,10 @@ class ExtractiveGenerator:
         )
 
     def _knows_names(self, question: str, context: Context) -> bool:
-        """Whether the context holds at least ``names_share`` of the question's names and numbers (text, titles or
-        facts): a question about something the graph has never heard of is not answered from whatever else it
-        holds."""
-        names = named_terms(question)
-        if not names:
-            return True
+        """Whether the context holds at least ``context_names_share`` of the question's names and numbers (text,
+        titles or facts): a question about something the graph has never heard of is not answered from whatever
+        else it holds. A question typed all in lower case shows no names: each of its longer content words must
+        then be held."""
         held = " ".join(
             [
                 *(f"{p.title or ''} {p.text}" for p in context.passages),
@@ -130,8 +132,13 @@ class ExtractiveGenerator:
             ]
         )
         held = f" {' '.join(words(held))} "
+        names, share = named_terms(question), self.context_names_share
+        if not names and question[1:] == question[1:].lower():
+            names, share = [w for w in words(question) if len(w) >= _LONG_WORD and w not in STOP_WORDS], 1.0
+        if not names:
+            return True
         found = sum(1 for name in names if f" {' '.join(words(name))} " in held)
-        return found / len(names) >= self.names_share
+        return found / len(names) >= share
 
     def _spans(self, question: str, context: Context, bridged: set[str]) -> list[_Option]:
         """The best span of the matching sentences; the context's document titles and the middle entities of
