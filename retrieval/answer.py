@@ -53,8 +53,9 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 HEAD = 20
 """How many of the ranked passages are read again by their best sentence before the top k is chosen."""
-SENTENCE_WEIGHT = 0.3
-"""The weight of a passage's best sentence match in its final score (:func:`retrieval.sentences.rerank_by_sentence`)."""
+SENTENCE_WEIGHT = 1.0
+"""The weight of a passage's best sentence match when a document's passages are ordered among themselves
+(:func:`retrieval.sentences.rerank_by_sentence`)."""
 DIVERSITY = 0.5
 """The discount of each further passage of one document in the top k (:func:`retrieval.ranking.diversify`)."""
 _UNREAD = object()

@@ -85,13 +85,20 @@ def best_sentence(words: set[str], passage: Passage) -> tuple[str, float]:
 
 
 def rerank_by_sentence(question: str, passages: Sequence[Passage], *, weight: float) -> list[Passage]:
-    """The passages re-scored with ``weight`` times the share of the question's content words their best sentence
-    holds (the title counted in), best first: of two passages of one article, the one with the sentence that
-    answers comes first, not the one that merely shares the article's vocabulary."""
+    """The passages with each document's scores handed out again by ``score + weight * share``, where share is the
+    share of the question's content words the passage's best sentence holds (the title counted in), best first:
+    of two passages of one article, the one with the sentence that answers comes first, not the one that merely
+    shares the article's vocabulary. Documents keep the scores they had, so the order between documents stays
+    the ranking's."""
     words = content_words(question)
     if not words or weight == 0:
         return list(passages)
-    rescored = [
-        p.model_copy(update={"score": round(p.score + weight * best_sentence(words, p)[1], 6)}) for p in passages
-    ]
+    by_document: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_document.setdefault(passage.document_id, []).append(passage)
+    rescored: list[Passage] = []
+    for group in by_document.values():
+        scores = sorted((p.score for p in group), reverse=True)
+        order = sorted(group, key=lambda p: (-(p.score + weight * best_sentence(words, p)[1]), p.chunk_id))
+        rescored += [p.model_copy(update={"score": score}) for p, score in zip(order, scores, strict=True)]
     return sorted(rescored, key=lambda p: (-p.score, p.chunk_id))
