@@ -21,26 +21,17 @@ def report_table(report: EvaluationReport) -> Table:
     if any(summary.hit is not None for summary in report.summaries):
         return prose_table(report)
     title = f"retrieval evaluation (generator: {report.generator or 'none'}; {report.depth} passages per system)"
-    table = Table(title=title, title_justify="left")
-    for column in ("set", "system", "n"):
-        table.add_column(column)
-    for k in report.ks:
-        table.add_column(f"R@{k}", justify="right")
-    for column in ("MRR", "EM", "F1", "p50 ms", "p95 ms"):
-        table.add_column(column, justify="right")
-    for summary in report.summaries:
-        table.add_row(
-            summary.set,
-            summary.system,
-            str(summary.questions),
+    columns = [*(f"R@{k}" for k in report.ks), "MRR", "EM", "F1"]
+    rows = [
+        [
             *(_share(summary.recall.get(k)) for k in report.ks),
             _share(summary.mrr),
             _share(summary.exact_match),
             _share(summary.f1),
-            f"{summary.latency_p50_ms:.1f}",
-            f"{summary.latency_p95_ms:.1f}",
-        )
-    return table
+        ]
+        for summary in report.summaries
+    ]
+    return _table(title, "set", columns, report, rows)
 
 
 def prose_table(report: EvaluationReport) -> Table:
@@ -48,22 +39,32 @@ def prose_table(report: EvaluationReport) -> Table:
     passage overlapping an evidence quote (hit@5), answers holding an accepted answer, abstentions (false ones on
     answerable types, right ones on ``absent``), and retrieval latency p50/p95 (ms)."""
     title = f"prose evaluation (generator: {report.generator or 'none'}; {report.corpus.get('split', '')} split)"
-    table = Table(title=title, title_justify="left")
-    for column in ("type", "system", "n"):
-        table.add_column(column)
-    for k in report.ks:
-        table.add_column(f"all@{k}", justify="right")
-    for column in ("hit@5", "correct", "abstained", "p50 ms", "p95 ms"):
-        table.add_column(column, justify="right")
-    for summary in report.summaries:
-        table.add_row(
-            summary.set,
-            summary.system,
-            str(summary.questions),
+    columns = [*(f"all@{k}" for k in report.ks), "hit@5", "correct", "abstained"]
+    rows = [
+        [
             *(_share(summary.all_at.get(k)) if summary.set != "absent" else "-" for k in report.ks),
             _share(summary.hit),
             _share(summary.correct),
             _share(summary.abstained),
+        ]
+        for summary in report.summaries
+    ]
+    return _table(title, "type", columns, report, rows)
+
+
+def _table(title: str, first: str, columns: list[str], report: EvaluationReport, rows: list[list[str]]) -> Table:
+    """One row per summary: its set, system and size, the given cells, then retrieval latency p50 and p95."""
+    table = Table(title=title, title_justify="left")
+    for column in (first, "system", "n"):
+        table.add_column(column)
+    for column in (*columns, "p50 ms", "p95 ms"):
+        table.add_column(column, justify="right")
+    for summary, cells in zip(report.summaries, rows, strict=True):
+        table.add_row(
+            summary.set,
+            summary.system,
+            str(summary.questions),
+            *cells,
             f"{summary.latency_p50_ms:.1f}",
             f"{summary.latency_p95_ms:.1f}",
         )
