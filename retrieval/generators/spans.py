@@ -86,6 +86,8 @@ class SentenceMatch:
     number: int
     passage: Passage
     via: tuple[str, int] | None = None
+    lead_title: str = ""
+    """The title of the passage that led here (with ``via``)."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,12 @@ def plain_title(passage: Passage) -> str:
     return _QUALIFIER.sub("", passage.title or "").strip()
 
 
-def _leads_to(context: Context) -> dict[str, tuple[str, int, set[str]]]:
+def _leads_to(context: Context) -> dict[str, tuple[str, int, set[str], str]]:
     """For each passage's document, the sentence of another document's passage that names its title (the first
-    such, by citation number), that passage's number and the sentence's content words."""
+    such, by citation number), that passage's number, the sentence's content words with its title's, and that
+    title (the sentence's subject, which it may call by a short name: "Vance" in *Marlow Vance*)."""
     titles = {p.document_id: plain_title(p).casefold() for p in context.passages if plain_title(p)}
-    found: dict[str, tuple[str, int, set[str]]] = {}
+    found: dict[str, tuple[str, int, set[str], str]] = {}
     for passage in context.passages:
         number = context.number_of(passage.chunk_id)
         if number is None:
@@ -116,7 +119,8 @@ def _leads_to(context: Context) -> dict[str, tuple[str, int, set[str]]]:
             folded = sentence.casefold()
             for document, title in titles.items():
                 if document != passage.document_id and document not in found and _names(folded, title):
-                    found[document] = (sentence, number, content_words(sentence))
+                    lead_title = plain_title(passage)
+                    found[document] = (sentence, number, content_words(f"{lead_title} {sentence}"), lead_title)
     return found
 
 
@@ -164,16 +168,16 @@ def matching_sentences(
             through = (via[0], via[1]) if led and via else None
             if via is not None:
                 completed[via[0]] = max(completed.get(via[0], 0), len(own | (words & via[2])))
-            matches.append(SentenceMatch(sentence, match, number, passage, through))
+            lead_title = via[3] if through and via else ""
+            matches.append(SentenceMatch(sentence, match, number, passage, through, lead_title))
     # A sentence that leads to an article which completes it answers less of the question than the two together:
-    # its own candidates (the bridge and its siblings) give way to the article's.
-    matches = [
-        replace(m, match=m.match * covered[m.text] / completed[m.text])
-        if m.via is None and completed.get(m.text, 0) > covered.get(m.text, 0) > 0
-        else m
+    # its own candidates (the bridge and its siblings) give way to the article's, by words and by meaning alike.
+    partial = {
+        m.text: covered[m.text] / completed[m.text]
         for m in matches
-    ]
-    matches.sort(key=lambda m: (-m.match, m.number))
+        if m.via is None and completed.get(m.text, 0) > covered.get(m.text, 0) > 0
+    }
+    matches.sort(key=lambda m: (-m.match * partial.get(m.text, 1.0), m.number))
     if embed is not None and matches:
         matches = matches[:pool]
         settings = [f"{m.via[0] if m.via else plain_title(m.passage)}: {m.text}" for m in matches]
@@ -183,7 +187,8 @@ def matching_sentences(
             replace(m, match=round((m.match + max(float(c), 0.0)) / 2, 6))
             for m, c in zip(matches, cosines, strict=True)
         ]
-        matches.sort(key=lambda m: (-m.match, m.number))
+    matches = [replace(m, match=round(m.match * partial.get(m.text, 1.0), 6)) for m in matches]
+    matches.sort(key=lambda m: (-m.match, m.number))
     return matches[:most]
 
 
@@ -218,7 +223,7 @@ def best_spans(
     predicates = words - content_words(" ".join(named_terms(question)))
     best: dict[str, Span] = {}
     for match, doc in zip(matches, nlp.pipe(m.text for m in matches), strict=True):
-        lead = match.via[0] if match.via else ""
+        lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
         setting = f" {' '.join(all_words(f'{plain_title(match.passage)} {lead} {match.text}'))} "
         held = sum(name in setting for name in names)
         if names and (held == 0 or (match.via is None and held / len(names) < names_share)):
