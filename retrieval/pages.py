@@ -16,13 +16,18 @@ from dataclasses import dataclass
 
 from kg.graph import GraphStore
 
-__all__ = ["PageIndex"]
+__all__ = ["PageIndex", "plain_title"]
 
 _WORD = re.compile(r"[\w'\u2019.-]+", re.UNICODE)
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _PAGE = 10_000
 _LONGEST = 6
 """The longest title, in words, looked for in a text."""
+
+
+def plain_title(title: str | None) -> str:
+    """A title without its parenthetical qualifier ("Animalia (book)" -> "Animalia"); "" for none."""
+    return _QUALIFIER.sub("", title or "").strip()
 
 
 def _key(text: str) -> str:
@@ -41,7 +46,7 @@ class PageIndex:
         """The index of ``(document id, title)`` pairs."""
         pages: dict[str, list[str]] = {}
         for document_id, title in titles:
-            for form in {title, _QUALIFIER.sub("", title)}:
+            for form in {title, plain_title(title)}:
                 if key := _key(form):
                     pages.setdefault(key, []).append(document_id)
         return cls({key: tuple(dict.fromkeys(ids)) for key, ids in pages.items()})

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from retrieval.errors import EvaluationDataError
 from retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion
+from retrieval.pages import plain_title
 
 __all__ = [
     "PROSE_CORPUS",
@@ -116,11 +117,6 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _plain_title(title: str) -> str:
-    """The title without a parenthetical qualifier: "Animalia (book)" -> "Animalia"."""
-    return re.sub(r"\s*\(.*\)\s*$", "", title)
-
-
 def validate(questions: Sequence[ProseQuestion], articles: Mapping[str, Article]) -> list[str]:
     """Every problem of the set, one line each (empty: the set is sound)."""
     problems: list[str] = []
@@ -162,7 +158,7 @@ def validate(questions: Sequence[ProseQuestion], articles: Mapping[str, Article]
             elif _folded(q.bridge) in _folded(q.question):
                 problems.append(f"{where}: the question names the bridge entity")
             for title in [e.title for e in q.evidence[1:]]:
-                if _folded(_plain_title(title)) in _folded(q.question):
+                if _folded(plain_title(title)) in _folded(q.question):
                     problems.append(f"{where}: the question names the second article {title!r}")
     return problems
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.generators.spans import plain_title
+from retrieval.generators.spans import without_determiner
+from retrieval.pages import plain_title
 from retrieval.ranking import content_words
 from retrieval.sentences import sentences
 from retrieval.types import Context
@@ -31,7 +32,6 @@ _LARGER_YEAR = frozenset({"later", "last", "latest", "younger", "youngest", "aft
 _LARGER_NUMBER = frozenset({"more", "larger", "largest", "bigger", "biggest", "higher", "longer", "greater", "most"})
 _SMALLER_NUMBER = frozenset({"fewer", "less", "smaller", "smallest", "lower", "shorter"})
 _SYNONYMS = {"people": "population", "residents": "population", "inhabitants": "population", "populous": "population"}
-_DETERMINERS = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def options_of(question: str) -> tuple[str, str] | None:
     match = _OPTIONS.search(question)
     if match is None:
         return None
-    first, second = (_DETERMINERS.sub("", option).strip() for option in match.groups())
+    first, second = (without_determiner(option) for option in match.groups())
     return (first, second) if first and second else None
 
 
@@ -102,7 +102,7 @@ def compare(question: str, context: Context) -> Comparison | None:
         best: tuple[float, float, str, int] | None = None
         for passage in context.passages:
             number = context.number_of(passage.chunk_id)
-            title = content_words(plain_title(passage))
+            title = content_words(plain_title(passage.title))
             for sentence in sentences(passage.text):
                 own = content_words(sentence)
                 if number is None or not key <= own | title:
@@ -122,4 +122,4 @@ def compare(question: str, context: Context) -> Comparison | None:
     first_wins = (value_a > value_b) == larger
     answer = options[0] if first_wins else options[1]
     score = min(1.0, 0.5 + (score_a + score_b) / 4)
-    return Comparison(_DETERMINERS.sub("", answer), ((sentence_a, number_a), (sentence_b, number_b)), score)
+    return Comparison(without_determiner(answer), ((sentence_a, number_a), (sentence_b, number_b)), score)

@@ -23,7 +23,8 @@ from kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
 from retrieval.generators.answer_types import NAME, expected_types, named_terms
 from retrieval.generators.base import NOT_IN_GRAPH, Generation
 from retrieval.generators.comparison import compare
-from retrieval.generators.spans import Embed, Span, best_spans, matching_sentences, plain_title
+from retrieval.generators.spans import Embed, Span, best_spans, matching_sentences
+from retrieval.pages import plain_title
 from retrieval.ranking import content_words, words
 from retrieval.types import Context, Fact, LinkedEntity
 
@@ -146,7 +147,7 @@ class ExtractiveGenerator:
         matches = matching_sentences(question, context, embed=self.embed)
         if not matches:
             return []
-        pages = [*(plain_title(p) for p in context.passages), *sorted(bridged)]
+        pages = [*(plain_title(p.title) for p in context.passages), *sorted(bridged)]
         spans = best_spans(
             question, matches, self.nlp, expected=expected_types(question), pages=pages, names_share=self.names_share
         )

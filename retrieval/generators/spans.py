@@ -24,15 +24,15 @@ from spacy.tokens import Span as SpacySpan
 
 from kg.ingest.extraction.labels import entity_type
 from retrieval.generators.answer_types import named_terms
+from retrieval.pages import plain_title
 from retrieval.ranking import content_words
 from retrieval.ranking import words as all_words
 from retrieval.sentences import sentences
 from retrieval.types import Context, Passage
 
-__all__ = ["Embed", "SentenceMatch", "Span", "best_spans", "matching_sentences", "plain_title"]
+__all__ = ["Embed", "SentenceMatch", "Span", "best_spans", "matching_sentences", "without_determiner"]
 
 Embed = Callable[[Sequence[str]], np.ndarray]
-_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _ASIDE = 0.7
@@ -100,16 +100,11 @@ class Span:
     sentence: SentenceMatch
 
 
-def plain_title(passage: Passage) -> str:
-    """The passage's document title without a parenthetical qualifier ("Animalia (book)" -> "Animalia")."""
-    return _QUALIFIER.sub("", passage.title or "").strip()
-
-
 def _leads_to(context: Context) -> dict[str, tuple[str, int, set[str], str]]:
     """For each passage's document, the sentence of another document's passage that names its title (the first
     such, by citation number), that passage's number, the sentence's content words with its title's, and that
     title (the sentence's subject, which it may call by a short name: "Vance" in *Marlow Vance*)."""
-    titles = {p.document_id: plain_title(p).casefold() for p in context.passages if plain_title(p)}
+    titles = {p.document_id: plain_title(p.title).casefold() for p in context.passages if plain_title(p.title)}
     found: dict[str, tuple[str, int, set[str], str]] = {}
     for passage in context.passages:
         number = context.number_of(passage.chunk_id)
@@ -119,7 +114,7 @@ def _leads_to(context: Context) -> dict[str, tuple[str, int, set[str], str]]:
             folded = sentence.casefold()
             for document, title in titles.items():
                 if document != passage.document_id and document not in found and _names(folded, title):
-                    lead_title = plain_title(passage)
+                    lead_title = plain_title(passage.title)
                     found[document] = (sentence, number, content_words(f"{lead_title} {sentence}"), lead_title)
     return found
 
@@ -158,7 +153,7 @@ def matching_sentences(
         number = context.number_of(passage.chunk_id)
         if number is None:
             continue
-        title = content_words(plain_title(passage))
+        title = content_words(plain_title(passage.title))
         via = leads.get(passage.document_id)
         for sentence in sentences(passage.text):
             own = words & (content_words(sentence) | title)
@@ -180,7 +175,7 @@ def matching_sentences(
     matches.sort(key=lambda m: (-m.match * partial.get(m.text, 1.0), m.number))
     if embed is not None and matches:
         matches = matches[:pool]
-        settings = [f"{m.via[0] if m.via else plain_title(m.passage)}: {m.text}" for m in matches]
+        settings = [f"{m.via[0] if m.via else plain_title(m.passage.title)}: {m.text}" for m in matches]
         vectors = embed([question, *settings])
         cosines = vectors[1:] @ vectors[0]
         matches = [
@@ -224,7 +219,7 @@ def best_spans(
     best: dict[str, Span] = {}
     for match, doc in zip(matches, nlp.pipe(m.text for m in matches), strict=True):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
-        setting = f" {' '.join(all_words(f'{plain_title(match.passage)} {lead} {match.text}'))} "
+        setting = f" {' '.join(all_words(f'{plain_title(match.passage.title)} {lead} {match.text}'))} "
         held = sum(name in setting for name in names)
         if names and (held == 0 or (match.via is None and held / len(names) < names_share)):
             continue  # the sentence is not about what the question names
@@ -235,7 +230,7 @@ def best_spans(
         if expected is None:
             spans += [(chunk.text, chunk.text, None, chunk.start_char) for chunk in doc.noun_chunks]
         for text, core, kind, start in spans:
-            text = _DETERMINER.sub("", text.strip(" ,;:.\"'"))
+            text = without_determiner(text.strip(" ,;:.\"'"))
             own = content_words(text)
             if not own or own <= words or text.casefold() in _PRONOUNS:
                 continue  # an answer says something the question does not
@@ -278,3 +273,8 @@ def _proper_nouns(doc: Doc) -> list[SpacySpan]:
             runs.append(doc[start : token.i if token is not None else len(doc)])
             start = None
     return runs
+
+
+def without_determiner(text: str) -> str:
+    """``text`` without a leading "the", "a" or "an" ("the Lyceum" -> "Lyceum")."""
+    return _DETERMINER.sub("", text).strip()
