@@ -1,14 +1,11 @@
 """Graph expansion: the neighbourhood of the seed entities, personalized PageRank over it, and paths between the
 question's entities.
 
-Seeds are the linked entities and the entities that the top passages mention. The linked entities' relations (two
-hops, each bounded per entity and in all) and the chunks that mention them and their neighbours are one round trip
-(``retrieval_neighbourhood``), which retrieval starts as soon as linking is done, beside the passage search; the
-top passages' entities and their relations are a second one, right after the search. A third hop, when asked for,
-is one more query.
-A hub (more than ``hub`` relationships: at 10k chunks a country has thousands of CITY_IN) is read type by type,
-the first ``type_scan`` of each type looked at and ``per_type`` kept, so its one CAPITAL_OF is not crowded out.
-At 10k chunks this took multi-hop recall@5 from dense-only +0.9 to +11 points (``benchmarks/retrieval.py``).
+Seeds are the linked entities and the entities that the top passages mention. The linked entities' neighbourhood
+(two hops of relations, each bounded per entity and in all, and the chunks that mention them and their neighbours,
+:mod:`retrieval.neighbourhood`) is read as soon as linking is done, beside the passage search; the top passages'
+entities and their relations right after the search. A third hop, when asked for, is one more read. The graph
+snapshot answers all of them in memory; without one they read Neo4j.
 Passages and entities are one igraph graph (entity-entity relations weighted by confidence, chunk-entity
 mentions, entities of one name joined), ranked by personalized PageRank restarted, as in HippoRAG 2, at the linked
 entities and at the passages the search found (weighted by their scores, ``passage_reset`` of the best one), so a
@@ -23,13 +20,13 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, pairwise
-from typing import Any
 
 import igraph as ig
 from pydantic import TypeAdapter
 
 from kg.graph import GraphStore, Record
 from kg.ingest.chunking import document_of
+from retrieval.neighbourhood import Adjacency, LiveAdjacency
 from retrieval.snapshot import GraphSnapshot
 from retrieval.types import Fact, GraphEdge, GraphPath, LinkedEntity, Passage
 
@@ -159,25 +156,26 @@ class GraphExpander:
 
     def _neighbourhood(self, linked: list[str], chunks: list[str], *, frontier: bool) -> Record:
         """Seeds, up to two hops of relations (one without ``frontier``) and the mentions of the question's
-        entities and their neighbours: from the snapshot when there is one, else in one round trip
-        (``retrieval_neighbourhood``)."""
-        bounds: dict[str, Any] = dict(
-            linked=linked,
-            chunks=chunks,
+        entities and their neighbours (:meth:`retrieval.neighbourhood.Adjacency.neighbourhood`)."""
+        return self._adjacency().neighbourhood(
+            linked,
+            chunks,
             per_chunk=self.entities_per_chunk,
             per_entity=self.per_entity,
             per_type=self.per_type,
             hub=self.hub,
-            type_scan=self.type_scan,
             limit=self.limit if self.hops > 0 else 0,
             frontier=self.frontier if self.hops > 1 and frontier else 0,
             evidence=self.evidence,
             mentioned=self.frontier * 2,
             per_mention=self.mentions_per_entity,
         )
+
+    def _adjacency(self) -> Adjacency:
+        """The snapshot when there is one, else a reader of Neo4j for this call alone (calls run in two threads)."""
         if self.snapshot is not None:
-            return self.snapshot.neighbourhood(**bounds)
-        return self.store.query("retrieval_neighbourhood", **bounds)[0]
+            return self.snapshot
+        return LiveAdjacency(self.store, hub=self.hub, type_scan=self.type_scan, evidence=self.evidence)
 
     def _add_fact(self, fact: Fact, expansion: Expansion) -> None:
         expansion.facts.append(fact)
@@ -185,7 +183,7 @@ class GraphExpander:
         expansion.names[fact.object_id], expansion.types[fact.object_id] = fact.object, fact.object_type
 
     def _further(self, linked: list[str], found: Record, expansion: Expansion) -> None:
-        """Hops past the second, one ``retrieval_expansion`` call each, from the entities the last hop reached."""
+        """Hops past the second, from the entities the last hop reached."""
         first, last = found["facts"][: found["first_hop"]], found["facts"][found["first_hop"] :]
         seen = {*linked, *(row["entity_id"] for row in found["chunk_entities"]), *_ends(first)}
         seen_facts = {(f.subject_id, f.predicate, f.object_id) for f in expansion.facts}
@@ -194,15 +192,13 @@ class GraphExpander:
             if not frontier:
                 return
             seen |= set(_ends(last))
-            bounds: dict[str, Any] = dict(
-                per_entity=self.per_entity, per_type=self.per_type, hub=self.hub, limit=self.limit
-            )
-            rows = (
-                self.snapshot.expansion(frontier, evidence=self.evidence, **bounds)
-                if self.snapshot is not None
-                else self.store.query(
-                    "retrieval_expansion", ids=frontier, type_scan=self.type_scan, evidence=self.evidence, **bounds
-                )
+            rows = self._adjacency().expansion(
+                frontier,
+                per_entity=self.per_entity,
+                per_type=self.per_type,
+                hub=self.hub,
+                limit=self.limit,
+                evidence=self.evidence,
             )
             last = [row for row in rows if _key(row) not in seen_facts]
             for row, fact in zip(last, _facts(last), strict=True):
@@ -216,7 +212,7 @@ def _key(row: Record) -> tuple[str, str, str]:
 
 
 def _merged(entities: Record, passages: Record) -> Record:
-    """One neighbourhood from the linked entities' and the top passages' (each a ``retrieval_neighbourhood`` row):
+    """One neighbourhood from the linked entities' and the top passages' (each a neighbourhood record):
     hop 1 of the linked entities, then the passages' entities' relations not already there, then hop 2."""
     first, second = entities["facts"][: entities["first_hop"]], entities["facts"][entities["first_hop"] :]
     seen = {_key(row) for row in entities["facts"]}

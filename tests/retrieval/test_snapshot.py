@@ -1,4 +1,4 @@
-"""The in-process graph snapshot answers as the Cypher it replaces, on the real graph, and follows writes."""
+"""The in-process graph snapshot answers as the live read of Neo4j does, on the real graph, and follows writes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kg.ingest.lock import index_generation, index_lock
 from retrieval import AnswerOptions, Retriever
 from retrieval.expansion import GraphExpander
 from retrieval.linking import EntityLinker
+from retrieval.neighbourhood import LiveAdjacency
 from retrieval.search import PassageSearch
 from retrieval.snapshot import GraphSnapshot
 from retrieval.types import LinkedEntity
@@ -22,8 +23,13 @@ QUESTIONS = [
     "Who was Alain Connes?",
 ]
 BOUNDS: dict[str, Any] = dict(
-    per_chunk=30, per_entity=25, per_type=8, hub=200, type_scan=100_000, evidence=5, mentioned=40, per_mention=10
+    per_chunk=30, per_entity=25, per_type=8, hub=200, evidence=5, mentioned=40, per_mention=10
 )
+
+
+def _live(store: GraphStore, bounds: dict[str, Any]) -> LiveAdjacency:
+    """A live reader that reads the whole of a hub, as the snapshot holds it."""
+    return LiveAdjacency(store, hub=bounds["hub"], type_scan=100_000, evidence=bounds["evidence"])
 
 
 def _seeds(retriever: Retriever, question: str) -> tuple[list[str], list[str]]:
@@ -37,24 +43,26 @@ def _seeds(retriever: Retriever, question: str) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("question", QUESTIONS)
 @pytest.mark.parametrize(("limit", "frontier"), [(300, 20), (300, 0), (7, 3), (0, 0)])
-def test_the_neighbourhood_is_the_cyphers(retriever: Retriever, question: str, limit: int, frontier: int) -> None:
+def test_the_snapshots_neighbourhood_is_the_live_reads(
+    retriever: Retriever, question: str, limit: int, frontier: int
+) -> None:
     linked, chunks = _seeds(retriever, question)
     assert linked and chunks
     snapshot = GraphSnapshot.load(retriever.store, limit=1_000_000)
     for seeds in ((linked, []), ([], chunks), (linked, chunks)):
         bounds = dict(BOUNDS, linked=seeds[0], chunks=seeds[1], limit=limit, frontier=frontier)
-        expected = retriever.store.query("retrieval_neighbourhood", **bounds)[0]
+        expected = _live(retriever.store, bounds).neighbourhood(**bounds)
         found = snapshot.neighbourhood(**bounds)
         assert found == expected
     if limit == 300 and frontier == 20:
         assert expected["facts"] and expected["mentions"] and expected["first_hop"] < len(expected["facts"])
 
 
-def test_one_hop_is_the_cyphers(retriever: Retriever) -> None:
+def test_one_hop_is_the_live_reads(retriever: Retriever) -> None:
     linked, _ = _seeds(retriever, QUESTIONS[0])
     snapshot = GraphSnapshot.load(retriever.store, limit=1_000_000)
     bounds = dict(per_entity=25, per_type=8, hub=200, limit=300, evidence=2)
-    expected = retriever.store.query("retrieval_expansion", ids=linked, type_scan=100_000, **bounds)
+    expected = _live(retriever.store, bounds).expansion(linked, **bounds)
     assert expected and snapshot.expansion(linked, **bounds) == expected
 
 
@@ -120,7 +128,7 @@ def test_a_write_in_any_process_moves_the_generation_and_the_snapshot_follows(re
     assert len(retriever.snapshot() or []) == len(first)
 
 
-def test_a_hub_counts_every_mention_relationship_as_cypher_does(store: GraphStore, hub: LinkedEntity) -> None:
+def test_a_hub_counts_every_mention_relationship_as_neo4j_does(store: GraphStore, hub: LinkedEntity) -> None:
     # 61 relations, then 12 MENTIONS relationships from only 2 chunks (one per occurrence): 73 relationships. At a
     # threshold of 70 the country is a hub only when each occurrence counts, as COUNT { (e)--() } counts them.
     store.run_text(
@@ -132,7 +140,7 @@ def test_a_hub_counts_every_mention_relationship_as_cypher_does(store: GraphStor
     try:
         snapshot = GraphSnapshot.load(store, limit=1_000_000)
         bounds = dict(BOUNDS, linked=[hub.id], chunks=[], limit=300, frontier=20, per_entity=10, per_type=3, hub=70)
-        expected = store.query("retrieval_neighbourhood", **bounds)[0]
+        expected = _live(store, bounds).neighbourhood(**bounds)
         assert snapshot.neighbourhood(**bounds) == expected
         assert "CAPITAL_OF" in [f["predicate"] for f in expected["facts"]], "read as a hub"
         assert {m["chunk_id"] for m in expected["mentions"]} >= {"hubtest-doc:00000", "hubtest-doc:00001"}
