@@ -102,13 +102,15 @@ class EntityRecord(BaseModel):
 
 
 class MentionRecord(BaseModel):
-    """A chunk naming a resolved entity, with the offsets of the surface form in the chunk."""
+    """A chunk naming a resolved entity, with the offsets of the surface form in the chunk and the label the NER
+    model gave it there (the entity's type is the label most of its mentions carry)."""
 
     chunk_id: str
     entity_id: str
     start: int
     end: int
     surface: str
+    label: str
 
 
 class RelationRecord(BaseModel):

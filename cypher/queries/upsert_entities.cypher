@@ -1,5 +1,5 @@
-// Create or update entities. The type becomes a label (Person, Location, ...) so Neo4j Browser colours them; the
-// id derives from name and type, so the label is set once, on creation. Aliases accumulate.
+// Create or update entities. The type becomes a label (Person, Location, ...) so Neo4j Browser colours them; it is
+// set on creation and follows the mentions afterwards (retype_entities). Aliases accumulate.
 // $rows: [{id, name, type, aliases, embedding (null to keep the stored one)}].
 UNWIND $rows AS row
 MERGE (e:Entity {id: row.id})

@@ -62,7 +62,12 @@ def document_graph(
     """The graph one document adds: its chunks, the entities it names, its mentions and relation evidence."""
     mentions = [
         MentionRecord(
-            chunk_id=m.chunk_id, entity_id=resolved[(m.surface, m.type)], start=m.start, end=m.end, surface=m.surface
+            chunk_id=m.chunk_id,
+            entity_id=resolved[(m.surface, m.type)],
+            start=m.start,
+            end=m.end,
+            surface=m.surface,
+            label=m.type,
         )
         for result in results
         for m in result.mentions

@@ -1,7 +1,9 @@
 """Write document graphs to Neo4j: one transaction per batch, so a batch lands whole or not at all.
 
 A changed document is replaced inside the same transaction that writes its new version; deleting a document removes
-exactly the support it gave (chunks, mentions, evidence), then the entities nothing mentions any more.
+exactly the support it gave (chunks, mentions, evidence), then the entities nothing mentions any more. Every entity
+a write or delete touched then takes the type most of its mentions carry (``retype_entities``), so an entity's type
+is a function of the graph's evidence and a delete restores it exactly.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class GraphWriter:
         ]
         if candidates:
             steps.append(("prune_entities", {"ids": candidates}))
+        steps.append(("retype_entities", {"ids": sorted({*entity_ids, *candidates})}))
         self.store.write_transaction(steps)
         gone = sorted(set(candidates) - set(self._ids("existing_entity_ids", candidates)))
         new_chunks = {chunk.id for graph in graphs for chunk in graph.chunks}
@@ -68,7 +71,11 @@ class GraphWriter:
         chunk_ids = self._ids("document_chunk_ids", document_ids)
         candidates = self._ids("document_entity_ids", document_ids)
         self.store.write_transaction(
-            [("delete_documents", {"ids": list(document_ids)}), ("prune_entities", {"ids": candidates})]
+            [
+                ("delete_documents", {"ids": list(document_ids)}),
+                ("prune_entities", {"ids": candidates}),
+                ("retype_entities", {"ids": candidates}),  # the type the remaining mentions give
+            ]
         )
         gone = sorted(set(candidates) - set(self._ids("existing_entity_ids", candidates)))
         return Removal(chunk_ids=chunk_ids, entity_ids=gone)

@@ -19,6 +19,7 @@ from kg.ingest.resolution.names import (
 )
 
 __all__ = [
+    "are_different_people",
     "is_acronym_of",
     "is_modifier_or_number_apart",
     "is_organization_short_form",
@@ -74,6 +75,15 @@ def is_person_short_form(short: Sequence[str], full: Sequence[str]) -> bool:
     if len(short_given) == len(full_given):
         return all(map(_given_names_match, short_given, full_given))
     return len(short_given) == 1 and _given_names_match(short_given[0], full_given[0])
+
+
+def are_different_people(first: Sequence[str], second: Sequence[str]) -> bool:
+    """Whether two person names share a surname but not a first name ("Hermann Einstein", "Albert Einstein"): a
+    family, not one person, however close the names embed. An initial agrees with the name it starts."""
+    first_core, second_core = _split_person(first)[0], _split_person(second)[0]
+    if len(first_core) < 2 or len(second_core) < 2 or first_core[-1] != second_core[-1]:
+        return False
+    return not _given_names_match(first_core[0], second_core[0])
 
 
 def _organization_core(tokens: Sequence[str]) -> list[str]:

@@ -1,5 +1,8 @@
 """The catalogue the resolver consults: every entity known so far, indexed by what each alias rule looks up.
 
+Names and aliases match whatever the type (:func:`~kg.ingest.resolution.names.identity`); the alias rules (short
+forms, acronyms) look among entities of the mention's type, whose rules they are.
+
 It starts from the entities the graph already holds and grows as a batch creates entities and adds aliases,
 so a short form later in the batch finds a long name earlier in it. Every lookup answers with entity ids; the
 resolver merges only when exactly one entity fits.
@@ -20,6 +23,7 @@ from kg.ingest.resolution.aliases import (
 )
 from kg.ingest.resolution.names import (
     acronym,
+    identity,
     initials,
     is_organization_type,
     is_person_type,
@@ -59,7 +63,7 @@ class Catalogue:
     def add(self, entry: Entry) -> None:
         """Register an entity under its name and every alias it already has."""
         self.entries[entry.id] = entry
-        self._by_name.setdefault((entry.type, name_key(entry.name, entry.type)), entry.id)
+        self._by_name.setdefault((identity(entry.type), name_key(entry.name, entry.type)), entry.id)
         for name in [entry.name, *entry.aliases]:
             self._index(entry, name)
 
@@ -74,7 +78,7 @@ class Catalogue:
     def _index(self, entry: Entry, name: str) -> None:
         key = name_key(name, entry.type)
         entry.keys.add(key)
-        self._by_alias[(entry.type, key)].add(entry.id)
+        self._by_alias[(identity(entry.type), key)].add(entry.id)
         for lookup in short_form_keys(name, entry.type):
             self._by_short_key[(entry.type, lookup)].add((entry.id, name))
         if len(name.split()) >= 2:
@@ -85,10 +89,12 @@ class Catalogue:
             self._by_acronym[(entry.type, spelled)].add((entry.id, name))
 
     def exact(self, key: str, entity_type: str) -> set[str]:
-        """The entity whose name has this key; failing that, every entity with an alias of this key."""
-        if (found := self._by_name.get((entity_type, key))) is not None:
+        """The entity whose name has this key, whatever its type (a value: of this type); failing that, every such
+        entity with an alias of this key."""
+        kind = identity(entity_type)
+        if (found := self._by_name.get((kind, key))) is not None:
             return {found}
-        return set(self._by_alias.get((entity_type, key), ()))
+        return set(self._by_alias.get((kind, key), ()))
 
     def short_form(self, surface: str, entity_type: str) -> set[str]:
         """Entities ``surface`` is a short form of: by surname (people), less "University" (organisations)."""

@@ -5,7 +5,8 @@ and the entity id derived from that key.
 punctuation, a possessive ``'s``, a leading "the", and (for people) titles such as "Dr", "President" or
 "Saint". ``name_key`` then folds case and accents, joins dotted initials ("U.S." and "US" share a key), and
 for organisations drops a trailing legal form ("Apple Inc." and "Apple" share a key). ``entity_id`` hashes
-the type and the key, so the same name always yields the same node and re-ingesting never duplicates.
+the key (and a value's type: :func:`identity`), so the same name always yields the same node, whatever label the NER
+model gave one sentence, and re-ingesting never duplicates.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kg.ingest.extraction.labels import LITERAL_TYPES
+
 __all__ = [
     "acronym",
     "display_name",
     "entity_id",
+    "identity",
     "initials",
     "is_organization_type",
     "is_person_type",
@@ -160,10 +164,18 @@ def name_key(surface: str, entity_type: str | None = None) -> str:
     return " ".join(joined)
 
 
+def identity(entity_type: str) -> str:
+    """What an entity's identity keys on besides its name: a value's type (the date 1905 is not the quantity 1905),
+    one shared kind for every named thing, whose type the NER model gets wrong from sentence to sentence ("Aristotle"
+    a person here, an organisation there) and which the weight of its mentions decides instead."""
+    return entity_type if entity_type in LITERAL_TYPES else "Entity"
+
+
 def entity_id(canonical_name: str, entity_type: str) -> str:
-    """The deterministic id of the entity a name and type denote: ``ent-`` and 16 hex digits of a SHA-256."""
-    digest = hashlib.sha256(f"{entity_type}|{name_key(canonical_name, entity_type)}".encode()).hexdigest()
-    return f"ent-{digest[:16]}"
+    """The deterministic id of the entity a name denotes (a value: name and type): ``ent-`` and 16 hex digits of a
+    SHA-256."""
+    key = f"{identity(entity_type)}|{name_key(canonical_name, entity_type)}"
+    return f"ent-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 def strip_legal_form(surface: str) -> str:

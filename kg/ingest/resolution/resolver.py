@@ -3,13 +3,18 @@ extends.
 
 A mention resolves, in this order, to
 
-1. the entity whose canonical name (or a known alias) has the same key and type ("the U.S." -> "US");
+1. the entity whose canonical name (or a known alias) has the same key ("the U.S." -> "US"), whatever type the NER
+   model gave this sentence ("Aristotle" the person, "Aristotle" the organisation); a value also by type;
 2. with alias rules on, the one entity it is a short form of ("Einstein" -> "Albert Einstein", "Harvard" ->
    "Harvard University") or an acronym of, or the acronym it spells out ("NATO" <-> "North Atlantic Treaty
    Organization");
 3. with an embedder, the one entity of its type whose name embeds within ``similarity`` cosine of it, unless
-   one name merely adds words to the other ("York", "New York") or their numbers differ ("World War I");
-4. otherwise a new entity, whose id :func:`~kg.ingest.resolution.names.entity_id` derives from name and type.
+   one name merely adds words to the other ("York", "New York"), their numbers differ ("World War I"), or they
+   are two people of one family ("Hermann Einstein", "Albert Einstein");
+4. otherwise a new entity, whose id :func:`~kg.ingest.resolution.names.entity_id` derives from its name.
+
+The mentions of one name form one entity whatever their labels; the entity's type is the batch's most frequent
+label here, and the graph's (``retype_entities``: the label most of its mentions carry) once written.
 
 A step that finds two or more entities ends the search with a new entity: two known "Johnson"s keep a bare
 "Johnson" apart from both. Distinct names are resolved longest first, so a batch gives the same answer
@@ -27,7 +32,7 @@ import numpy as np
 
 from kg.errors import ExtractionError
 from kg.ingest.extraction.labels import LITERAL_TYPES
-from kg.ingest.resolution.aliases import is_modifier_or_number_apart
+from kg.ingest.resolution.aliases import are_different_people, is_modifier_or_number_apart
 from kg.ingest.resolution.catalogue import Catalogue, Entry
 from kg.ingest.resolution.models import (
     EntityStatus,
@@ -38,7 +43,7 @@ from kg.ingest.resolution.models import (
     ResolvedMention,
     SurfaceForm,
 )
-from kg.ingest.resolution.names import display_name, entity_id, name_key, name_tokens
+from kg.ingest.resolution.names import display_name, entity_id, identity, is_person_type, name_key, name_tokens
 from kg.ingest.resolution.similarity import EmbedFunction, NameVectors
 from kg.settings import Settings
 
@@ -49,12 +54,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class _Form:
-    """The distinct names of a batch: every mention of one type whose name has the same key."""
+    """The distinct names of a batch: every mention whose name has the same key (values: and the same type)."""
 
-    type: str
     key: str
     token_count: int
     displays: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def type(self) -> str:
+        """The label most of the mentions carry (ties: the first in sort order)."""
+        return min(self.types, key=lambda label: (-self.types[label], label))
 
     @property
     def display(self) -> str:
@@ -96,12 +106,12 @@ class EntityResolver:
                 if form.type not in LITERAL_TYPES and len(catalogue.exact(form.key, form.type)) != 1
             ]
             vectors.prepare(((f.type, f.display) for f in wanted), catalogue.entries.values())
-        assigned: dict[tuple[str, str], tuple[Entry, Match]] = {}
+        assigned: dict[tuple[str, str], tuple[Entry, Match]] = {}  # by (identity, key)
         for form in sorted(forms.values(), key=lambda f: (-f.token_count, -len(f.key), f.type, f.key)):
             entry, match = self._resolve(form, catalogue, vectors)
             for display in sorted(form.displays):
                 catalogue.add_alias(entry, display)
-            assigned[(form.type, form.key)] = (entry, match)
+            assigned[(identity(form.type), form.key)] = (entry, match)
         return _resolution(mentions, assigned)
 
     def _resolve(self, form: _Form, catalogue: Catalogue, vectors: NameVectors | None) -> tuple[Entry, Match]:
@@ -131,13 +141,17 @@ class EntityResolver:
 
 
 def _near_duplicates(form: _Form, catalogue: Catalogue, similar: set[str]) -> set[str]:
-    """The similar entities, less those a modifier or a number tells apart from the form ("York", "New York")."""
+    """The similar entities, less those a modifier or a number tells apart from the form ("York", "New York"), and
+    people of the form's family ("Hermann Einstein" is not "Albert Einstein")."""
     words = name_tokens(form.display, form.type)
-    return {
-        entry_id
-        for entry_id in similar
-        if not is_modifier_or_number_apart(words, name_tokens(catalogue.entries[entry_id].name, form.type))
-    }
+    person = is_person_type(form.type)
+    near = set()
+    for entry_id in similar:
+        other = name_tokens(catalogue.entries[entry_id].name, form.type)
+        if is_modifier_or_number_apart(words, other) or (person and are_different_people(words, other)):
+            continue
+        near.add(entry_id)
+    return near
 
 
 def _entry_of(entity: KnownEntity) -> Entry:
@@ -159,10 +173,11 @@ def _forms_of(mentions: Sequence[SurfaceForm]) -> dict[tuple[str, str], _Form]:
         key = name_key(display, mention.type)
         if not key:
             raise ExtractionError(f"the mention {mention.surface!r} holds no name to resolve; drop it in the extractor")
-        form = forms.get((mention.type, key))
+        form = forms.get((identity(mention.type), key))
         if form is None:
-            form = forms[(mention.type, key)] = _Form(mention.type, key, len(name_tokens(display, mention.type)))
+            form = forms[(identity(mention.type), key)] = _Form(key, len(name_tokens(display, mention.type)))
         form.displays[display] += 1
+        form.types[mention.type] += 1
     return forms
 
 
@@ -170,7 +185,8 @@ def _resolution(mentions: Sequence[SurfaceForm], assigned: dict[tuple[str, str],
     resolved: list[ResolvedMention] = []
     entities: dict[str, ResolvedEntity] = {}
     for mention in mentions:
-        entry, match = assigned[(mention.type, name_key(display_name(mention.surface, mention.type), mention.type))]
+        key = name_key(display_name(mention.surface, mention.type), mention.type)
+        entry, match = assigned[(identity(mention.type), key)]
         resolved.append(
             ResolvedMention(
                 surface=mention.surface, type=mention.type, entity_id=entry.id, name=entry.name, match=match

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -144,3 +145,43 @@ def test_mentions_that_name_nothing_are_dropped_not_fatal(
     assert (report.documents, report.failed) == (1, 0)
     names = {row["name"] for row in pipeline.store.query("known_entities")}
     assert names == {"Tirana", "Albania"}
+
+
+def test_one_name_is_one_entity_whatever_its_labels_and_its_type_follows_the_mentions(
+    make_pipeline: Make, tmp_path: Path
+) -> None:
+    """The small NER model calls Aristotle a person in one sentence and an organisation in the next: one entity
+    either way, typed (property and label) by the most frequent label of its mentions, restored by a delete."""
+
+    class Labelled:
+        def extract(self, chunks: Sequence[Chunk]) -> list[ExtractionResult]:
+            results = []
+            for chunk in chunks:
+                label = "Person" if "taught" in chunk.text else "Organization"
+                found = [
+                    EntityMention(chunk_id=chunk.id, surface="Aristotle", type=label, start=m.start(), end=m.end())
+                    for m in re.finditer("Aristotle", chunk.text)
+                ]
+                results.append(ExtractionResult(chunk_id=chunk.id, mentions=found, relations=[]))
+            return results
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "teacher.txt").write_text("Aristotle taught Alexander. Later Aristotle taught in Athens.")
+    (tmp_path / "b" / "life.txt").write_text("Aristotle was born in Stagira. Aristotle died in Chalcis. Aristotle.")
+    pipeline = make_pipeline(extractor=Labelled())
+
+    def entities() -> list[tuple[str, str, list[str]]]:
+        rows = pipeline.store.run_text("MATCH (e:Entity) RETURN e.name AS name, e.type AS type, labels(e) AS labels")
+        return [(row["name"], row["type"], sorted(row["labels"])) for row in rows]
+
+    pipeline.ingest([tmp_path / "a"])
+    assert entities() == [("Aristotle", "Person", ["Entity", "Person"])]
+    alone = graph_fingerprint(pipeline.store)
+    pipeline.ingest([tmp_path / "b"])
+    assert entities() == [("Aristotle", "Organization", ["Entity", "Organization"])], "three mentions outweigh two"
+    documents = pipeline.store.query("list_documents", skip=0, limit=10)
+    (document,) = [row["id"] for row in documents if row["title"] == "life"]
+    pipeline.delete([document])
+    assert entities() == [("Aristotle", "Person", ["Entity", "Person"])]
+    assert graph_fingerprint(pipeline.store) == alone

@@ -86,14 +86,15 @@ def test_canonical_names(surface: str, entity_type: str, display: str, key: str)
     assert name_key(key, entity_type) == key  # a key is its own key
 
 
-def test_entity_ids_are_stable_and_typed() -> None:
+def test_entity_ids_are_stable_and_keyed_on_the_name_not_the_label() -> None:
     einstein = entity_id("Albert Einstein", "Person")
     assert re.fullmatch(r"ent-[0-9a-f]{16}", einstein)
-    assert einstein == "ent-7af841f51791b53c"  # pinned: changing the recipe would duplicate every entity
+    assert einstein == "ent-39f0b590dfd8d747"  # pinned: changing the recipe would duplicate every entity
     assert entity_id("albert  EINSTEIN", "Person") == einstein
     assert entity_id("U.S.", "Location") == entity_id("US", "Location") == entity_id("the U. S.", "Location")
     assert entity_id("J. R. R. Tolkien", "Person") == entity_id("J.R.R. Tolkien", "Person")
-    assert entity_id("Washington", "Person") != entity_id("Washington", "Location")
+    assert entity_id("Aristotle", "Person") == entity_id("Aristotle", "Organization") == entity_id("Aristotle", "Work")
+    assert entity_id("1905", "Date") != entity_id("1905", "Quantity"), "a value keeps its type"
 
 
 @pytest.mark.parametrize(
@@ -165,14 +166,27 @@ def test_ambiguous_surnames_stay_apart() -> None:
     assert len(set(un)) == 3
 
 
-def test_types_keep_names_apart() -> None:
+def test_one_name_is_one_entity_whatever_the_label_and_takes_the_most_frequent_label() -> None:
     resolver = EntityResolver()
+    result = resolver.run(mentions(("Aristotle", "Person"), ("Aristotle", "Organization"), ("Aristotle's", "Person")))
+    assert len({m.entity_id for m in result.mentions}) == 1
+    assert [(e.name, e.type) for e in result.entities] == [("Aristotle", "Person")]
     person, place, general = ids(
         resolver, ("Washington", "Person"), ("Washington", "Location"), ("George Washington", "Person")
     )
-    assert place != person == general
-    assert len(set(ids(resolver, ("Georgia", "Country"), ("Georgia", "State")))) == 2
+    assert person == place != general, "a bare name with a tied label is no short form of a person"
     assert len(set(ids(resolver, ("Jordan", "Location"), ("Michael Jordan", "Person")))) == 2
+    assert len(set(ids(resolver, ("1905", "Date"), ("1905", "Quantity")))) == 2
+
+
+def test_people_of_one_family_stay_apart_however_close_their_names_embed() -> None:
+    resolver = EntityResolver(embed=lambda texts: np.ones((len(texts), 4)), similarity=0.99)
+    albert, hermann = ids(resolver, ("Albert Einstein", "Person"), ("Hermann Einstein", "Person"))
+    assert albert != hermann
+    known = [KnownEntity(id="ent-albert", name="Albert Einstein", type="Person", embedding=(1.0, 1.0, 1.0, 1.0))]
+    result = resolver.run(mentions(("Hermann Einstein", "Person")), known)
+    assert result.mentions[0].entity_id != "ent-albert" and result.entities[0].aliases == []
+    assert ids(resolver, ("A. Einstein", "Person"), known=known) == ["ent-albert"], "an initial agrees"
 
 
 def test_resolution_does_not_depend_on_mention_order() -> None:
@@ -275,13 +289,13 @@ def test_embeddings_merge_near_duplicates_with_the_real_model(minilm: Callable[[
         ("Myanmar", "Organization"),
     ]
     rules_only = ids(EntityResolver(), *batch)
-    assert len(set(rules_only)) == len(batch)  # no alias rule relates any of these
+    assert len(set(rules_only)) == len(batch) - 1  # no alias rule relates any of these; one name is one entity
     result = EntityResolver(embed=minilm, similarity=0.92).run(mentions(*batch))
     got = [m.entity_id for m in result.mentions]
     assert got[0] == got[1] and got[2] == got[3]  # spelling variant, renamed country
     assert got[4] != got[5]  # one name only adds a word to the other: similarity does not decide
     assert got[6] != got[7]  # look-alike countries
-    assert got[8] not in got[:8]  # same name, other type
+    assert got[8] == got[3]  # same name, another label: one entity
     assert {m.match for m in result.mentions[:4]} == {"new", "embedding"}
     new = [e for e in result.entities if e.status == "new"]
     assert all(e.embedding is not None and len(e.embedding) == 384 for e in new)
@@ -296,17 +310,20 @@ def test_labelled_pairs_are_well_formed() -> None:
 
 
 def test_alias_rules_on_the_labelled_pairs() -> None:
-    """Measured on 327 pairs (precision / recall): exact match 1.000 / 0.198, alias rules 0.993 / 0.747.
+    """Measured on 327 pairs (precision / recall): exact match 0.766 / 0.198, alias rules 0.919 / 0.747.
 
-    The one merge too many is John Adams / John Quincy Adams. The misses are renamings, pen names,
-    transliterations and nicknames (Bombay/Mumbai, Mark Twain/Samuel Clemens, Dostoevsky/Dostoyevsky,
-    Bill/William Clinton) that no rule on the strings derives; the thresholds leave a little room below the
-    measured values so that adding hard pairs to the file does not break the build.
+    Eleven merges too many are bare homonyms of different kinds (Paris the city and Paris the prince, Ford the
+    company and Ford the person): one name is one entity whatever the NER label, the price of not splitting
+    Aristotle over the six labels the small model gives him. One more is John Adams / John Quincy Adams. The
+    misses are renamings, pen names, transliterations and nicknames (Bombay/Mumbai, Mark Twain/Samuel Clemens,
+    Dostoevsky/Dostoyevsky, Bill/William Clinton) that no rule on the strings derives; the thresholds leave a
+    little room below the measured values so that adding hard pairs to the file does not break the build.
     """
     exact = evaluate_pairs(PAIRS, EntityResolver(alias_rules=False))
     rules = evaluate_pairs(PAIRS, EntityResolver())
-    assert exact.precision == 1.0
-    assert rules.precision >= 0.95
+    homonyms = [p for p in load_pairs(PAIRS) if not p.same and p.a == p.b]
+    assert exact.fp == len(homonyms) == 11
+    assert rules.precision >= 0.9
     assert rules.recall >= 0.72
     assert rules.recall > exact.recall + 0.5
     assert rules.tp + rules.fp + rules.fn + rules.tn == len(load_pairs(PAIRS))
