@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-__all__ = ["expected_types", "named_terms"]
+__all__ = ["asked_noun", "counted_unit", "expected_types", "named_terms"]
 
 PLACE = frozenset({"Location", "Facility"})
 NAME = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
@@ -128,7 +128,9 @@ _KINDS: dict[str, frozenset[str]] = {
         frozenset({"Organization", "Facility", "Group"}),
     ),
     **dict.fromkeys(["year", "date", "century", "decade", "day", "month", "era"], DATE),
-    **dict.fromkeys(["number", "amount", "percentage", "population"], QUANTITY),
+    **dict.fromkeys(
+        ["number", "amount", "percentage", "population", "share", "proportion", "fraction", "percent"], QUANTITY
+    ),
     **dict.fromkeys(
         ["book", "novel", "film", "movie", "work", "song", "play", "opera", "poem", "album", "novella"],
         frozenset({"Work"}),
@@ -141,6 +143,8 @@ _TOKEN = re.compile(r"[\w'\u2019.-]+")
 _QUESTION_WORDS = frozenset({"what", "which"})
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
 _STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
+_COUNT_STOPS = frozenset({"ago", "ahead", "more", "than", "per"})
+_JOINS = frozenset({"of", "the", "de", "von", "van", "du", "del", "la"})
 _VERBS = frozenset({"can", "could", "would", "will", "should", "became", "become", "made", "make"})
 
 
@@ -148,6 +152,8 @@ def expected_types(question: str) -> frozenset[str] | None:
     """The entity types a question asks for, None when it does not say ("what is X?")."""
     words = _WORD.findall(question.lower())
     pairs = set(pairwise(words))
+    if ("how", "many") in pairs and "ago" in words:  # "how many years ago": a count that dates
+        return QUANTITY | DATE
     for cue, types in _CUES:  # the two-word cues first: "what year" before any "which X"
         if len(cue) == 2 and cue in pairs:
             return types
@@ -171,20 +177,72 @@ def expected_types(question: str) -> frozenset[str] | None:
     return None
 
 
+def asked_noun(question: str) -> str | None:
+    """The noun a "which X" / "what X" question asks for ("Which centaur reared Achilles?" -> "centaur", "What is
+    the capital of Alberta?" -> "capital"), None when it names none or asks for a date or a number: an answer
+    that carries it ("Chiron the Centaur", "Battle of Shiloh") or stands beside it ("capital Edmonton") says what
+    it is."""
+    words = _WORD.findall(question.lower())
+    for position, word in enumerate(words):
+        if word not in _QUESTION_WORDS:
+            continue
+        following = [w for w in words[position + 1 : position + 9] if w not in _SKIPPED]
+        if following[:2] == ["name", "of"]:
+            following = following[2:]
+        partitive = word == "which" and following[:1] == ["of"]  # "which of the stable alkali metals"
+        following = following[1:] if partitive else following
+        for noun in following[:3]:
+            kind = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))
+            if kind is not None:
+                return None if kind in (DATE, QUANTITY) else noun  # "what year": a date carries no "year"
+            if noun in _STOPS or noun in _VERBS:
+                break
+        if word == "which" and not partitive and following and following[0] not in _STOPS | _VERBS:
+            return following[0]
+        return None
+    return None
+
+
+def counted_unit(question: str) -> list[str]:
+    """The words after "how many" / "how much" up to the next verb or function word ("How many olfactory bulbs
+    are in..." -> ["olfactory", "bulbs"]): what a number must count to answer the question."""
+    words = _WORD.findall(question.lower())
+    for position, (word, following) in enumerate(pairwise(words)):
+        if word == "how" and following in ("many", "much"):
+            unit: list[str] = []
+            for noun in words[position + 2 : position + 5]:
+                if noun in _STOPS or noun in _VERBS or noun in _SKIPPED or noun in _COUNT_STOPS:
+                    break
+                unit.append(noun)
+            return unit
+    return []
+
+
 def named_terms(question: str) -> list[str]:
-    """The question's names: runs of capitalised words (but a sentence's first word), and numbers, lower-cased,
-    possessives dropped ("Who founded Pixar Animation Studios in 1986?" -> ["pixar animation studios", "1986"]):
-    the terms a context about the question's subject holds."""
-    tokens = _TOKEN.findall(question)
+    """The question's names: runs of capitalised words (but a sentence's first word), joined over "of", "the"
+    and "de" inside a run ("University of Berlin"), and numbers, lower-cased, possessives dropped ("Who founded
+    Pixar Animation Studios in 1986?" -> ["pixar animation studios", "1986"]); punctuation ends a run
+    ("Robert Todd Lincoln Beckwith, Abraham Lincoln's" is two names): the terms a context about the question's
+    subject holds."""
+    matches = list(_TOKEN.finditer(question))
     names: list[str] = []
     run: list[str] = []
-    for position, token in enumerate(tokens):
-        opens = position == 0 or tokens[position - 1].endswith((".", "?", "!"))  # a sentence's first word
+    for position, match in enumerate(matches):
+        token = match.group()
+        previous = matches[position - 1] if position else None
+        opens = previous is None or previous.group().endswith((".", "?", "!"))  # a sentence's first word
+        if run and previous is not None and question[previous.end() : match.start()].strip():
+            names.append(" ".join(run))  # a comma, a colon or a bracket ends a name
+            run = []
         if not opens and (token[:1].isupper() or any(ch.isdigit() for ch in token)):
             run.append(token.strip(".'\u2019-").removesuffix("'s").removesuffix("\u2019s"))
             if token.endswith(("'s", "\u2019s")):  # "Apollo 8's Saturn V": the possessive ends a name
                 names.append(" ".join(run))
                 run = []
+            continue
+        following = next((m.group() for m in matches[position + 1 :] if m.group() not in _JOINS), "")
+        if run and token in _JOINS and following[:1].isupper():
+            run.append(token)  # "Articles of Confederation", "Battle of the Bulge"
             continue
         if run:
             names.append(" ".join(run))

@@ -11,6 +11,7 @@ not answered from whatever else the context holds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -23,13 +24,15 @@ from kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
 from retrieval.generators.answer_types import NAME, expected_types, named_terms
 from retrieval.generators.base import NOT_IN_GRAPH, Generation
 from retrieval.generators.comparison import compare
-from retrieval.generators.spans import Embed, Span, best_spans, matching_sentences
+from retrieval.generators.spans import Embed, Span, best_spans, matching_sentences, name_held
 from retrieval.pages import plain_title
 from retrieval.ranking import content_words, words
 from retrieval.types import Context, Fact, LinkedEntity
 
 __all__ = ["ExtractiveGenerator", "expected_types"]
 
+_MOUNT = re.compile(r"\bMt\.?\s")
+""""Mt. Pelion" is the question's "Mount Pelion"."""
 _CHAIN_DISCOUNT = 0.9
 _HALFWAY = 0.5
 _LONG_WORD = 4
@@ -124,7 +127,7 @@ class ExtractiveGenerator:
     def _knows_names(self, question: str, context: Context) -> bool:
         """Whether the context holds at least ``context_names_share`` of the question's names and numbers (text,
         titles or facts): a question about something the graph has never heard of is not answered from whatever
-        else it holds. A question typed all in lower case shows no names: each of its longer content words must
+        else it holds. A question typed all in lower case hides its names: each of its longer content words must
         then be held."""
         held = " ".join(
             [
@@ -132,13 +135,13 @@ class ExtractiveGenerator:
                 *(f"{f.subject} {f.object}" for f in context.facts),
             ]
         )
-        held = f" {' '.join(words(held))} "
+        held = f" {' '.join(words(_MOUNT.sub('Mount ', held)))} "
         names, share = named_terms(question), self.context_names_share
-        if not names and question[1:] == question[1:].lower():
+        if not names and question == question.lower():
             names, share = [w for w in words(question) if len(w) >= _LONG_WORD and w not in STOP_WORDS], 1.0
         if not names:
             return True
-        found = sum(1 for name in names if f" {' '.join(words(name))} " in held)
+        found = sum(name_held(name, held) for name in names)
         return found / len(names) >= share
 
     def _spans(self, question: str, context: Context, bridged: set[str]) -> list[_Option]:

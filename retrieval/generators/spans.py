@@ -12,29 +12,35 @@ the question's words; a candidate that only repeats the question is no answer.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from spacy.lang.en.lex_attrs import like_num
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from kg.ingest.extraction.labels import entity_type
-from retrieval.generators.answer_types import named_terms
+from retrieval.generators.answer_types import asked_noun, counted_unit, named_terms
 from retrieval.pages import plain_title
 from retrieval.ranking import content_words
 from retrieval.ranking import words as all_words
 from retrieval.sentences import sentences
 from retrieval.types import Context, Passage
 
-__all__ = ["Embed", "SentenceMatch", "Span", "best_spans", "matching_sentences", "without_determiner"]
+__all__ = ["Embed", "SentenceMatch", "Span", "best_spans", "matching_sentences", "name_held", "without_determiner"]
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_JOINED = re.compile(r"\s(?:(?:of|the|de|von|van|du|del|la)\s)+")
+_YEAR = re.compile(r"\d{3,4}s?")
+_DURATIONS = frozenset(["year", "month", "week", "day", "hour", "minute", "second", "decade", "century"])
+_MONTHS = frozenset(calendar.month_name[1:])
 _ASIDE = 0.7
 """The fit of a candidate whose sentence holds none of the question's words but its names."""
 _ECHO = 0.5
@@ -44,6 +50,13 @@ _LED = 0.9
 readings that cover the question alike, the one sentence is the surer."""
 _UNTYPED_CHUNK = 0.7
 """The fit of a noun chunk when the question does not say what it asks for (a named entity fits 1.0)."""
+_UNCOUNTED = 0.6
+"""The fit of a number that does not count what a "how many X" question asks about."""
+_UNASKED_COUNT = 0.5
+"""The fit of a number when the question does not say what it asks for: it seldom wants a count."""
+_CARRIES = 1.15
+"""The fit of a candidate that carries the noun a "which X" question asks for ("Puerto Rico Trench" for "which
+trench"): surer than any name of the right type."""
 _OFF_TYPE = 0.25
 """The fit of a candidate whose type is not the one asked for."""
 _NAMES = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
@@ -187,6 +200,18 @@ def matching_sentences(
     return matches[:most]
 
 
+def name_held(name: str, setting: str) -> float:
+    """How much of a question's name a setting (its words joined by single spaces, padded with spaces) holds: 1.0
+    for the whole name, else for a name joined over "of" ("President of Algeria") the share of its parts it holds
+    (0.5 for "Bouteflika led Algeria", 1.0 for "the president Abdelaziz Bouteflika of Algeria")."""
+    if f" {' '.join(all_words(name))} " in setting:
+        return 1.0
+    parts = [part for part in _JOINED.split(f" {name} ") if part.strip()]
+    if len(parts) < 2:
+        return 0.0
+    return sum(f" {' '.join(all_words(part))} " in setting for part in parts) / len(parts)
+
+
 def _positions(sentence: str, words: set[str]) -> list[int]:
     """Character offsets of the sentence's words that are the question's content words."""
     return [m.start() for m in _WORD.finditer(sentence) if content_words(m.group()) & words]
@@ -214,36 +239,44 @@ def best_spans(
     """
     words = content_words(question)
     titled = [content_words(page) for page in pages if page]
-    names = [f" {' '.join(all_words(name))} " for name in named_terms(question)]
+    names = named_terms(question)
     predicates = words - content_words(" ".join(named_terms(question)))
+    kind_word = content_words(asked_noun(question) or "")
+    unit = content_words(" ".join(counted_unit(question)))
     best: dict[str, Span] = {}
     for match, doc in zip(matches, nlp.pipe(m.text for m in matches), strict=True):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
         setting = f" {' '.join(all_words(f'{plain_title(match.passage.title)} {lead} {match.text}'))} "
-        held = sum(name in setting for name in names)
+        held = sum(name_held(name, setting) for name in names)
         if names and (held == 0 or (match.via is None and held / len(names) < names_share)):
             continue  # the sentence is not about what the question names
         aside = _ASIDE if predicates and not predicates & content_words(setting) else 1.0
         anchors = _positions(match.text, words)
-        spans = [(_with_unit(ent, words), ent.text, entity_type(ent.label_), ent.start_char) for ent in doc.ents]
-        spans += [(run.text, run.text, "Thing", run.start_char) for run in _proper_nouns(doc)]
+        found = [(_with_unit(ent, words), ent, _kind(ent)) for ent in doc.ents]
+        found += [(run.text, run, "Thing") for run in _proper_nouns(doc)]
+        found += [(_with_unit(number, words), number, "Quantity") for number in _numbers(doc)]
         if expected is None:
-            spans += [(chunk.text, chunk.text, None, chunk.start_char) for chunk in doc.noun_chunks]
-        for text, core, kind, start in spans:
+            found += [(chunk.text, chunk, None) for chunk in doc.noun_chunks]
+        for text, span, kind in found:
             text = without_determiner(text.strip(" ,;:.\"'"))
-            own = content_words(text)
+            own = _own_words(text)
             if not own or own <= words or text.casefold() in _PRONOUNS:
                 continue  # an answer says something the question does not
-            if expected is None:
-                fit = 1.0 if kind is not None else _UNTYPED_CHUNK
+            if kind_word and kind_word <= own | _beside(span):
+                fit = _CARRIES  # "Chiron the Centaur", "capital Edmonton", whatever the NER model calls them
+            elif expected is None:
+                fit = {None: _UNTYPED_CHUNK, "Quantity": _UNASKED_COUNT}.get(kind, 1.0)
             elif kind in expected:
                 fit = 1.0
             else:
                 fit = _NAME_MIX_UP if kind in _NAMES and expected & _NAMES else _OFF_TYPE
+            if unit and kind == "Quantity":  # "nine olfactory bulbs" for "how many olfactory bulbs"
+                fit *= _CARRIES if unit & _counted(span) else _UNCOUNTED
             if any(title and (own <= title or title <= own) for title in titled):
                 fit *= _A_PAGE
-            fit *= 1 - _ECHO * len(content_words(core) & words) / len(own)  # "age of thirty-seven" for "what age"
-            distance = min((abs(start - a) for a in anchors), default=200)
+            echo = (content_words(span.text) & words) - kind_word  # "age of thirty-seven" for "what age"
+            fit *= 1 - _ECHO * len(echo) / len(own)
+            distance = min((abs(span.start_char - a) for a in anchors), default=200)
             score = match.match * fit * aside * (1 - _NEARNESS + _NEARNESS / (1 + distance / 40))
             key = text.casefold()
             if key not in best or best[key].score < score:
@@ -251,9 +284,53 @@ def best_spans(
     return sorted(best.values(), key=lambda s: (-s.score, s.sentence.number, s.text))
 
 
+def _kind(entity: SpacySpan) -> str | None:
+    """An entity's type as an answer: its label's, but a span of time that counts and names no point in time
+    ("seven different years", "the next twenty-seven years", not "1833", "the third century" or "130 million
+    years ago") is a count, not a date."""
+    kind = entity_type(entity.label_)
+    if kind != "Date" or any(t.lower_ == "ago" or _YEAR.fullmatch(t.text) or t.text in _MONTHS for t in entity):
+        return kind
+    counts = any(t.like_num and t.pos_ == "NUM" for t in entity)
+    return "Quantity" if counts and any(t.lemma_.lower() in _DURATIONS for t in entity) else kind
+
+
+def _beside(span: SpacySpan) -> set[str]:
+    """The content words of the three tokens either side of a span (its apposition: "Angola's capital, Luanda,")."""
+    doc = span.doc
+    return content_words(f"{doc[max(span.start - 3, 0) : span.start].text} {doc[span.end : span.end + 3].text}")
+
+
+def _counted(span: SpacySpan) -> set[str]:
+    """The words a number counts: its own and the three that follow it ("nine olfactory bulbs")."""
+    following = span.doc[span.end : span.end + 3]
+    return content_words(f"{span.text} {following.text}")
+
+
+def _numbers(doc: Doc) -> list[SpacySpan]:
+    """Runs of number words that are no named entity of their own (the small model misses "130 million" in "130
+    million years ago")."""
+    inside = {token.i for ent in doc.ents for token in ent}
+    runs: list[SpacySpan] = []
+    start = None
+    for token in [*doc, None]:
+        if token is not None and token.like_num and token.pos_ == "NUM" and token.i not in inside:
+            start = token.i if start is None else start
+            continue
+        if start is not None:
+            runs.append(doc[start : token.i if token is not None else len(doc)])
+            start = None
+    return runs
+
+
+def _own_words(text: str) -> set[str]:
+    """The words a candidate says: its content words and its numbers ("nine" is a stop word to spaCy)."""
+    return content_words(text) | {word for word in all_words(text) if like_num(word)}
+
+
 def _with_unit(entity: SpacySpan, words: set[str]) -> str:
-    """A number entity with the next word when the question uses it ("ten" + "times"), else the entity's text."""
-    if entity.label_ in ("CARDINAL", "QUANTITY") and entity.end < len(entity.doc):
+    """A number with the next word when the question uses it ("ten" + "times"), else the number's text."""
+    if (entity.label_ in ("CARDINAL", "QUANTITY") or not entity.label_) and entity.end < len(entity.doc):
         following = entity.doc[entity.end]
         if content_words(following.text) & words:
             return f"{entity.text} {following.text}"

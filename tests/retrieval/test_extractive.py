@@ -86,3 +86,45 @@ def test_nothing_relevant_is_not_in_the_graph() -> None:
         assert not generation.answerable and generation.text == NOT_IN_GRAPH and generation.citations == []
         assert "not in the graph" in generation.text.lower()
     assert not _answer("???").answerable
+
+
+def _from_sentences(question: str, title: str, text: str) -> Generation:
+    passage = Passage(chunk_id="doc-t:0", document_id="doc-t", title=title, text=text)
+    context = build_context(question, [passage], [], token_budget=500, count_tokens=lambda t: len(t.split()))
+    return ExtractiveGenerator().generate(question, context)
+
+
+def test_a_number_written_as_a_word_counts_what_the_question_asks_about() -> None:
+    text = "The nose contains nine olfactory bulbs, more than any other mammal. Dogs have 4 to 5 turbinate bones."
+    generation = _from_sentences("How many olfactory bulbs are in an aardvark's nose?", "Aardvark", text)
+    assert generation.answerable and generation.span is not None and "nine" in generation.span
+
+
+def test_the_name_beside_the_asked_noun_answers_whatever_the_ner_calls_it() -> None:
+    text = (
+        "Alberta's capital Edmonton is near the geographic centre of the province. "
+        "About 300 km south of the capital is Calgary, the largest city in Alberta."
+    )
+    assert _from_sentences("What is the capital of Alberta?", "Alberta", text).span == "Edmonton"
+
+
+def test_a_span_of_years_is_no_date() -> None:
+    text = "He settled permanently in Frankfurt in 1833, where he remained for the next twenty-seven years."
+    assert _from_sentences("In what year did Schopenhauer settle in Frankfurt?", "Arthur Schopenhauer", text).span == (
+        "1833"
+    )
+
+
+def test_names_a_comma_separates_are_each_held_and_a_question_with_no_names_is_answered() -> None:
+    text = "His last descendant, great-grandson Robert Todd Lincoln Beckwith, died in 1985."
+    question = "In what year did Robert Todd Lincoln Beckwith, Abraham Lincoln's last descendant, die?"
+    assert _from_sentences(question, "Abraham Lincoln", text).span == "1985"
+    text = "Peleus entrusted Achilles to Chiron the Centaur, on Mt. Pelion, to be reared."
+    assert _from_sentences("Which centaur reared Achilles on Mount Pelion?", "Achilles", text).span == (
+        "Chiron the Centaur"
+    )
+    text = "Van den Broek first formally suggested that the central charge of an atom equals its place in the table."
+    generation = _from_sentences(
+        "Who first suggested that an atom's charge equals its place in the table?", "Atom", text
+    )
+    assert generation.answerable, "a question written with no names is not taken for one about an unknown name"

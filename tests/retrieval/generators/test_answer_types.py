@@ -1,0 +1,43 @@
+"""What a question asks for, read off its words: its names, the noun a "which X" asks for, what a "how many"
+counts, and the type of answer it wants."""
+
+from __future__ import annotations
+
+from retrieval.generators.answer_types import asked_noun, counted_unit, expected_types, named_terms
+
+
+def test_punctuation_ends_a_name_and_of_joins_one() -> None:
+    assert named_terms("In what year did Robert Todd Lincoln Beckwith, Abraham Lincoln's last descendant, die?") == [
+        "robert todd lincoln beckwith",
+        "abraham lincoln",
+    ]
+    assert named_terms("How many students came to the University of Berlin?") == ["university of berlin"]
+    assert named_terms("What began the Battle of the Bulge?") == ["battle of the bulge"]
+    assert named_terms("Was Paris of the city a prince?") == ["paris"], "a lower-case word after 'of' ends the name"
+    assert named_terms("Who founded Pixar Animation Studios in 1986?") == ["pixar animation studios", "1986"]
+
+
+def test_the_noun_a_which_question_asks_for() -> None:
+    assert asked_noun("Which centaur reared Achilles on Mount Pelion?") == "centaur"
+    assert asked_noun("What is the capital of Alberta?") == "capital"
+    assert asked_noun("Which European country borders Albania?") == "country"
+    assert asked_noun("Which of the stable alkali metals is golden?") is None, "a partitive names no kind"
+    assert asked_noun("Who killed Achilles?") is None
+
+
+def test_what_a_how_many_question_counts() -> None:
+    assert counted_unit("How many olfactory bulbs are in an aardvark's nose?") == ["olfactory", "bulbs"]
+    assert counted_unit("How many times did Apollo 8 orbit the Moon?") == ["times"]
+    assert counted_unit("How many seconds ahead of UTC is TAI?") == ["seconds"]
+    assert counted_unit("How much did the United States pay for Alaska?") == []
+    assert counted_unit("Where was Einstein born?") == []
+
+
+def test_a_count_of_years_ago_may_be_a_date() -> None:
+    assert expected_types("The ocean did not exist before how many years ago?") == frozenset({"Quantity", "Date"})
+    assert expected_types("In how many different years was he nominated?") == frozenset({"Quantity"})
+
+
+def test_a_date_or_a_number_carries_no_asked_noun() -> None:
+    assert asked_noun("In what year did he settle in Frankfurt?") is None
+    assert asked_noun("What percentage voted for independence?") is None
