@@ -17,10 +17,16 @@ __all__ = [
     "EntityMention",
     "EntityRecord",
     "ExtractionResult",
+    "GRAPH_VERSION",
     "MentionRecord",
     "Relation",
     "RelationRecord",
 ]
+
+GRAPH_VERSION = 2
+"""The version of the graph model ingestion writes, stored on each Document. 2: one entity per name whatever its
+NER label, and relations typed by the canonical schema. A document an older version built (or one with no
+version) is rebuilt by the next ingest of its file, as if its text had changed."""
 
 
 class Document(BaseModel):
@@ -114,7 +120,8 @@ class MentionRecord(BaseModel):
 
 
 class RelationRecord(BaseModel):
-    """One piece of evidence for a typed relation between two resolved entities."""
+    """One piece of evidence for a typed relation between two resolved entities: ``predicate`` is its canonical
+    type (:mod:`kg.ingest.extraction.schema`), ``phrase`` what the text said ("moved to")."""
 
     subject_id: str
     predicate: str
@@ -122,6 +129,7 @@ class RelationRecord(BaseModel):
     chunk_id: str
     document_id: str
     confidence: float
+    phrase: str = ""
 
 
 class DocumentGraph(BaseModel):

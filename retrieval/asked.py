@@ -1,5 +1,5 @@
-"""Which facts a question asks about: the fact names one of the question's entities, and its predicate is one of
-the question's words.
+"""Which facts a question asks about: the fact names one of the question's entities, and its predicate (its type or
+the phrase the text used: ``LIVED_IN`` "moved to") is one of the question's words.
 
 "What is the capital of Albania?" asks about ``(Tirana) -[CAPITAL_OF]-> (Albania)`` (Albania is named, "capital"
 is asked), not about ``(Albania) -[MEMBER_OF]-> (United Nations)`` nor ``(Skopje) -[CAPITAL_OF]-> (North
@@ -96,7 +96,7 @@ def _asks_predicate(words: QuestionWords, predicate: str) -> bool:
 
 def asks_about(words: QuestionWords, fact: Fact) -> bool:
     """Whether the question (its :class:`QuestionWords`) asks about ``fact``."""
-    return _names_an_entity(words, fact) and _asks_predicate(words, fact.predicate)
+    return _names_an_entity(words, fact) and _asks_predicate(words, f"{fact.predicate} {fact.phrase}")
 
 
 def unnamed_ends(words: QuestionWords, fact: Fact) -> list[str]:

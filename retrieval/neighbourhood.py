@@ -45,6 +45,7 @@ class _Relation:
     object_id: str
     confidence: float
     evidence: tuple[str, ...]
+    phrase: str = ""
 
 
 class Adjacency:
@@ -87,7 +88,9 @@ class Adjacency:
         index = self._relation_at.get(key)
         if index is None:
             index = self._relation_at[key] = len(self._relations)
-            self._relations.append(_Relation(*key, float(row["confidence"]), tuple(row["evidence"])))
+            self._relations.append(
+                _Relation(*key, float(row["confidence"]), tuple(row["evidence"]), row.get("phrase") or "")
+            )
         return index
 
     def _set_incident(self, entity_id: str, indexes: Iterable[int]) -> None:
@@ -121,7 +124,7 @@ class Adjacency:
         per_mention: int,
     ) -> Record:
         """The seeds' neighbourhood: ``chunk_entities`` [{chunk_id, entity_id, name, type}], ``facts``
-        [{subject_id, subject, subject_type, predicate, object_id, object, object_type, confidence, evidence}]
+        [{subject_id, subject, subject_type, predicate, object_id, object, object_type, confidence, evidence, phrase}]
         (hop 1's first, ``first_hop`` of them) and ``mentions`` [{entity_id, chunk_id, document_id}]."""
         self._read_chunks(chunks)
         pairs = [(chunk, e) for chunk in chunks for e in self._chunk_entities.get(chunk, ())[:per_chunk]]
@@ -218,6 +221,7 @@ class Adjacency:
             "object_type": object_type,
             "confidence": relation.confidence,
             "evidence": list(relation.evidence[:evidence]),
+            "phrase": relation.phrase,
         }
 
 

@@ -69,6 +69,8 @@ class Fact(BaseModel):
     confidence: float = 0.0
     evidence: list[Evidence] = Field(default_factory=list)
     score: float = 0.0
+    phrase: str = ""
+    """What the text said ("moved to" for a ``LIVED_IN``)."""
 
     @property
     def triple(self) -> str:

@@ -55,7 +55,7 @@ def graph_fingerprint(store: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
     edges = tuple(
         sorted(
             f"{row['start']}-{row['type']}->{row['end']}"
-            f"|{','.join(sorted(row['evidence'] or []))}|{','.join(sorted(row['documents'] or []))}"
+            f"|{','.join(sorted(row['evidence'] or []))}|{','.join(sorted(row['documents'] or []))}|{row['phrase']}"
             for row in store.query("graph_relationships")  # type: ignore[attr-defined]
         )
     )

@@ -52,6 +52,36 @@ MATCH (c:Chunk {id: chunk_id})-[:PART_OF]->(d:Document)
 RETURN type(r) AS relation, r.confidence AS confidence, d.title AS document, c.text AS evidence
 LIMIT 25;
 
+// name: Facts - by relationship type, with the phrases the text used
+MATCH (:Entity)-[r]->(:Entity)
+WHERE type(r) <> 'CO_OCCURS_WITH'
+RETURN type(r) AS type, count(r) AS facts, collect(DISTINCT r.phrase)[..5] AS phrases
+ORDER BY facts DESC;
+
+// name: Ask - where and when was a person born or did they die (set :param name => 'Albert Einstein')
+MATCH (p:Entity {name: $name})-[r:BORN_IN|BORN_ON|DIED_IN|DIED_ON|BURIED_IN]->(x:Entity)
+RETURN type(r) AS fact, x.name AS answer, r.phrase AS phrase, r.evidence AS evidence;
+
+// name: Ask - the capital, largest city, language and currency of a place (set :param name => 'Angola')
+MATCH (x:Entity)-[r:CAPITAL_OF|LARGEST_CITY_OF|LANGUAGE_OF|CURRENCY_OF]->(place:Entity {name: $name})
+RETURN type(r) AS fact, x.name AS answer, r.phrase AS phrase, r.evidence AS evidence;
+
+// name: Ask - who founded, leads or created something (set :param name => 'Apollo program')
+MATCH (who:Entity)-[r:FOUNDED|LEADER_OF|CREATED|AUTHOR_OF|DIRECTED]->(thing:Entity {name: $name})
+RETURN type(r) AS fact, who.name AS answer, r.phrase AS phrase, r.evidence AS evidence;
+
+// name: Ask - what a person wrote, founded, won or belonged to (set :param name => 'Ayn Rand')
+MATCH (p:Entity {name: $name})-[r:AUTHOR_OF|FOUNDED|AWARDED|MEMBER_OF|EDUCATED_AT|WORKED_FOR|HELD_POSITION]->(x)
+RETURN type(r) AS fact, x.name AS answer, r.phrase AS phrase, r.evidence AS evidence;
+
+// name: Ask - a person's family (set :param name => 'Abraham Lincoln')
+MATCH (p:Entity {name: $name})-[r:PARENT_OF|SIBLING_OF|SPOUSE_OF|RELATIVE_OF]-(x:Entity)
+RETURN type(r) AS fact, startNode(r).name AS subject, endNode(r).name AS object, r.phrase AS phrase;
+
+// name: Ask - where a place lies and what it borders (set :param name => 'Alberta')
+MATCH (p:Entity {name: $name})-[r:LOCATED_IN|PART_OF|BORDERS|FLOWS_THROUGH]-(x:Entity)
+RETURN type(r) AS fact, startNode(r).name AS subject, endNode(r).name AS object, r.phrase AS phrase;
+
 // name: Path - shortest path between two entities (set :param from => 'Tirana' and :param to => 'Europe')
 MATCH (a:Entity {name: $from}), (b:Entity {name: $to})
 MATCH path = shortestPath((a)-[*..6]-(b))

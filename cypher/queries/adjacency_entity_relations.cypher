@@ -27,7 +27,8 @@ CALL (s, degree) {
   RETURN collect({
     subject_id: a.id, subject: a.name, subject_type: a.type, predicate: type(r),
     object_id: b.id, object: b.name, object_type: b.type,
-    confidence: coalesce(r.confidence, 0.0), evidence: coalesce(r.evidence, [])[..$evidence]
+    confidence: coalesce(r.confidence, 0.0), evidence: coalesce(r.evidence, [])[..$evidence],
+    phrase: coalesce(r.phrase, '')
   }) AS relations
 }
 RETURN s.id AS id, s.name AS name, s.type AS type, degree, relations

@@ -15,5 +15,6 @@ ORDER BY r.confidence DESC, a.id, b.id
 LIMIT $limit
 RETURN a.id AS subject_id, a.name AS subject, a.type AS subject_type, type(r) AS predicate,
        b.id AS object_id, b.name AS object, b.type AS object_type, coalesce(r.confidence, 0.0) AS confidence,
+       coalesce(r.phrase, '') AS phrase,
        [cid IN coalesce(r.evidence, [])[..$evidence] |
          {chunk_id: cid, document_id: head(COLLECT { MATCH (c:Chunk {id: cid}) RETURN c.document_id })}] AS evidence

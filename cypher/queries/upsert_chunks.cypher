@@ -1,4 +1,5 @@
-// Create or update Chunk nodes with their embedding, PART_OF their document and NEXT in reading order.
+// Create or update Chunk nodes with their embedding, PART_OF their document and NEXT in reading order; a chunk
+// carries its document's title (what the Browser shows on it).
 // $rows: [{id, document_id, index, text, start, end, tokens, section, embedding, previous (chunk id or null)}].
 UNWIND $rows AS row
 MATCH (d:Document {id: row.document_id})
@@ -9,7 +10,8 @@ SET c.document_id = row.document_id,
     c.start = row.start,
     c.end = row.end,
     c.tokens = row.tokens,
-    c.section = row.section
+    c.section = row.section,
+    c.title = d.title
 MERGE (c)-[:PART_OF]->(d)
 WITH c, row
 CALL db.create.setNodeVectorProperty(c, 'embedding', row.embedding)

@@ -7,10 +7,21 @@ and :func:`remember` adds a built batch's entities to what later batches resolve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from kg.ingest.extraction.relations import CO_OCCURS_WITH
+from kg.ingest.extraction.schema import Typed, phrase_of
 from kg.ingest.resolution import KnownEntity, Mention, Resolution, name_key
-from kg.types import Chunk, Document, DocumentGraph, EntityRecord, ExtractionResult, MentionRecord, RelationRecord
+from kg.types import (
+    Chunk,
+    Document,
+    DocumentGraph,
+    EntityRecord,
+    ExtractionResult,
+    MentionRecord,
+    Relation,
+    RelationRecord,
+)
 
 __all__ = ["EntityOf", "document_graph", "entity_of", "remember", "surface_forms"]
 
@@ -58,8 +69,10 @@ def document_graph(
     results: list[ExtractionResult],
     resolution: Resolution,
     resolved: EntityOf,
+    type_of: Callable[[Relation], Typed],
 ) -> DocumentGraph:
-    """The graph one document adds: its chunks, the entities it names, its mentions and relation evidence."""
+    """The graph one document adds: its chunks, the entities it names, its mentions and relation evidence, each
+    relation with its canonical type (``type_of``; co-occurrences stay as they are) and its phrase."""
     mentions = [
         MentionRecord(
             chunk_id=m.chunk_id,
@@ -77,17 +90,22 @@ def document_graph(
     for result in results:
         for r in result.relations:
             subject, obj = resolved.get((r.subject, r.subject_type)), resolved.get((r.object, r.object_type))
-            if subject and obj and subject != obj:
-                relations.append(
-                    RelationRecord(
-                        subject_id=subject,
-                        predicate=r.predicate,
-                        object_id=obj,
-                        chunk_id=r.chunk_id,
-                        document_id=document.id,
-                        confidence=r.confidence,
-                    )
+            if not (subject and obj and subject != obj):
+                continue
+            typed = Typed(r.predicate) if r.predicate == CO_OCCURS_WITH else type_of(r)
+            if typed.inverse:
+                subject, obj = obj, subject
+            relations.append(
+                RelationRecord(
+                    subject_id=subject,
+                    predicate=typed.type,
+                    object_id=obj,
+                    chunk_id=r.chunk_id,
+                    document_id=document.id,
+                    confidence=r.confidence,
+                    phrase="" if r.predicate == CO_OCCURS_WITH else phrase_of(r.predicate),
                 )
+            )
     named = (
         {mention.entity_id for mention in mentions}
         | {r.subject_id for r in relations}

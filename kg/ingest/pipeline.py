@@ -2,7 +2,8 @@
 
 Documents flow in batches. Each batch lands in Neo4j in one transaction, then its vectors go to FAISS and the index
 is saved, so after any failure Neo4j and FAISS hold the same chunk ids (``trellis index check`` proves it). An
-unchanged document (same content hash) is skipped; a changed one replaces its old version. A file that a graph built
+unchanged document (same content hash, built by this graph model: :data:`~kg.types.GRAPH_VERSION`) is skipped; a
+changed one, or one an older graph model built, replaces its old version. A file that a graph built
 by an earlier Trellis holds under its old id (a hash of its absolute path, same source) replaces that document too,
 so upgrading never duplicates a document.
 """
@@ -25,6 +26,7 @@ from kg.ingest.assembly import document_graph, entity_of, remember, surface_form
 from kg.ingest.batches import IngestRun, PreparedBatch
 from kg.ingest.chunking import Chunker, new_token_counter
 from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
+from kg.ingest.extraction.schema import Typed, load_schema
 from kg.ingest.loaders import LoadFailure, load_paths
 from kg.ingest.loaders.base import legacy_document_id
 from kg.ingest.lock import index_lock
@@ -32,7 +34,7 @@ from kg.ingest.report import IngestProgress, IngestReport
 from kg.ingest.resolution import EntityResolver, KnownEntity
 from kg.ingest.writer import GraphWriter, Removal
 from kg.settings import Settings
-from kg.types import Chunk, Document, DocumentGraph, ExtractionResult
+from kg.types import GRAPH_VERSION, Chunk, Document, DocumentGraph, ExtractionResult, Relation
 from kg.vectors import Embedder, VectorIndex
 
 __all__ = ["IngestPipeline", "open_indexes"]
@@ -102,6 +104,7 @@ class IngestPipeline:
         )
         self.extractor = extractor or _extractor_from(settings)
         self.resolver = EntityResolver.from_settings(settings, embed=self.embedder.embed)
+        self.schema = load_schema()
         self.writer = GraphWriter(store)
         self.progress: IngestProgress = progress or _NoProgress()
 
@@ -182,7 +185,7 @@ class IngestPipeline:
         replaces: dict[str, str] = {}
         for document in documents:
             if (row := rows.get(document.id)) is not None:
-                if row["sha256"] != document.sha256:
+                if row["sha256"] != document.sha256 or row["graph_version"] != GRAPH_VERSION:
                     fresh.append(document)
                     replaces[document.id] = document.id
                 continue
@@ -337,9 +340,17 @@ class IngestPipeline:
         for document in documents:
             chunks = prepared.chunks[document.id]
             graphs.append(
-                document_graph(document, chunks, vectors[document.id], results[document.id], resolution, resolved)
+                document_graph(
+                    document, chunks, vectors[document.id], results[document.id], resolution, resolved, self._type_of
+                )
             )
         return graphs
+
+    def _type_of(self, relation: Relation) -> Typed:
+        """A relation's canonical type: by the schema's rules, else by meaning with the embedder."""
+        return self.schema.type_of(
+            relation.predicate, relation.subject_type, relation.object_type, embed=self.embedder.embed
+        )
 
     def _write_unless_aborted(self, graphs: list[DocumentGraph], replaces: dict[str, str], run: IngestRun) -> None:
         if run.abort.is_set():

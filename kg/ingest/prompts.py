@@ -24,6 +24,7 @@ Rules:
 - "name" is the entity exactly as written in the text.
 - "type" is one of Person, Organization, Location, Group, Facility, Event, Work, Law, Product, \
 Language, Date, Quantity.
-- "predicate" is UPPER_SNAKE_CASE and reads from subject to object (BORN_IN, FOUNDED, CAPITAL_OF).
+- "predicate" is one of these relationship types, read from subject to object, or RELATED_TO when none fits:
+{types}
 - Every subject and object is the name of one of the entities.
 - "confidence" is between 0 and 1."""

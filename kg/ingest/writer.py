@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.graph import GraphStore
-from kg.types import DocumentGraph
+from kg.types import GRAPH_VERSION, DocumentGraph
 
 __all__ = ["GraphWriter", "Removal"]
 
@@ -89,6 +89,7 @@ def _document_row(graph: DocumentGraph) -> dict[str, Any]:
         "title": document.title,
         "sha256": document.sha256,
         "ingested_at": document.ingested_at.isoformat(),
+        "graph_version": GRAPH_VERSION,
         "metadata": document.metadata,
     }
 
@@ -127,6 +128,7 @@ def _relation_rows(graphs: Sequence[DocumentGraph]) -> list[dict[str, Any]]:
                 "evidence": [],
                 "documents": [],
                 "confidence": relation.confidence,
+                "phrase": relation.phrase,
             }
         if relation.chunk_id not in row["evidence"]:
             row["evidence"].append(relation.chunk_id)

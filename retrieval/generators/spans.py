@@ -21,7 +21,7 @@ import numpy as np
 from spacy.lang.en.lex_attrs import like_num
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg.ingest.extraction.labels import entity_type
@@ -310,17 +310,7 @@ def _counted(span: SpacySpan) -> set[str]:
 def _numbers(doc: Doc) -> list[SpacySpan]:
     """Runs of number words that are no named entity of their own (the small model misses "130 million" in "130
     million years ago")."""
-    inside = {token.i for ent in doc.ents for token in ent}
-    runs: list[SpacySpan] = []
-    start = None
-    for token in [*doc, None]:
-        if token is not None and token.like_num and token.pos_ == "NUM" and token.i not in inside:
-            start = token.i if start is None else start
-            continue
-        if start is not None:
-            runs.append(doc[start : token.i if token is not None else len(doc)])
-            start = None
-    return runs
+    return _runs(doc, lambda token: token.like_num and token.pos_ == "NUM")
 
 
 def _own_words(text: str) -> set[str]:
@@ -339,11 +329,16 @@ def _with_unit(entity: SpacySpan, words: set[str]) -> str:
 
 def _proper_nouns(doc: Doc) -> list[SpacySpan]:
     """Runs of proper nouns that are no named entity of their own (the small model misses "Stagira")."""
+    return _runs(doc, lambda token: token.pos_ == "PROPN")
+
+
+def _runs(doc: Doc, kept: Callable[[Token], bool]) -> list[SpacySpan]:
+    """The runs of consecutive tokens that ``kept`` keeps, outside the doc's named entities."""
     inside = {token.i for ent in doc.ents for token in ent}
     runs: list[SpacySpan] = []
     start = None
     for token in [*doc, None]:
-        if token is not None and token.pos_ == "PROPN" and token.i not in inside:
+        if token is not None and kept(token) and token.i not in inside:
             start = token.i if start is None else start
             continue
         if start is not None:

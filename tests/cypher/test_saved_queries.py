@@ -6,6 +6,7 @@ import re
 from importlib import resources
 
 from kg.graph import GraphStore
+from retrieval import Retriever
 
 
 def saved_queries() -> dict[str, str]:
@@ -33,3 +34,21 @@ def test_style_covers_the_graph_model() -> None:
 def test_guide_names_the_saved_queries_and_style() -> None:
     guide = (resources.files("cypher") / "browser" / "guide.md").read_text(encoding="utf-8")
     assert "style.grass" in guide and "saved_queries.cypher" in guide
+
+
+def test_the_guide_lists_every_relationship_type_of_the_schema() -> None:
+    from kg.ingest.extraction.schema import load_schema
+
+    guide = (resources.files("cypher") / "browser" / "guide.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([A-Z_]+)` \|", guide, flags=re.MULTILINE)
+    assert listed == load_schema().names
+
+
+def test_a_question_shaped_saved_query_answers_on_the_ingested_sample(retriever: Retriever) -> None:
+    query = saved_queries()[
+        "Ask - the capital, largest city, language and currency of a place (set :param name => 'Angola')"
+    ]
+    rows = retriever.store.run_text(query.rstrip(";"), {"name": "Angola"})
+    facts = {(row["fact"], row["answer"]) for row in rows}
+    assert ("CAPITAL_OF", "Luanda") in facts and ("LANGUAGE_OF", "Portuguese") in facts
+    assert all(row["phrase"] and row["evidence"] for row in rows), "each fact says what the text said, and where"

@@ -45,7 +45,7 @@ def test_the_two_hop_chunk_reaches_the_ranked_passages(retriever: Retriever) -> 
     found = retriever.retrieve("Which river flows through the capital of Serbia?", options=AnswerOptions(k=4))
     danube = [p for p in found.passages if "Danube flows through" in p.text]
     assert danube and danube[0].ppr is not None and danube[0].ppr > 0
-    assert any(f.predicate == "FLOWED_THROUGH" and f.object == "Belgrade" for f in found.facts)
+    assert any(f.predicate == "FLOWS_THROUGH" and f.object == "Belgrade" for f in found.facts)
 
 
 def test_paths_join_the_question_entities(retriever: Retriever) -> None:
@@ -108,7 +108,7 @@ def test_without_a_snapshot_each_side_reads_neo4j_a_few_bounded_queries(
     assert around["chunk_entities"] == [] and near["mentions"] == []
     expansion = expander.combine(entities, candidates[:5], around, near)
     assert len(names) == 5
-    assert any(f.predicate == "FLOWED_THROUGH" and f.object == "Belgrade" for f in expansion.facts)
+    assert any(f.predicate == "FLOWS_THROUGH" and f.object == "Belgrade" for f in expansion.facts)
     assert expansion.facts == expander.run(entities, candidates).facts
     keys = [(f.subject_id, f.predicate, f.object_id) for f in expansion.facts]
     assert len(keys) == len(set(keys)), "a relation both sides found is kept once"

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from kg.errors import ExtractionError
 from kg.ingest.extraction.labels import neo4j_label
 from kg.ingest.extraction.predicates import normalise_predicate
+from kg.ingest.extraction.schema import load_schema
 from kg.ingest.prompts import EXTRACTION_SYSTEM, EXTRACTION_USER
 from kg.types import Chunk, EntityMention, ExtractionResult, Relation
 
@@ -26,6 +27,8 @@ __all__ = ["LLMExtractor", "parse_answer"]
 logger = logging.getLogger(__name__)
 
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
+_TYPES = "\n".join(f"  {t.name}: {t.description}" for t in load_schema().types.values())
+"""The canonical relationship types with their descriptions, as the prompt lists them."""
 
 
 class _Entity(BaseModel):
@@ -58,7 +61,7 @@ class LLMExtractor:
         if not chunks:
             return []
         requests: list[list[BaseMessage]] = [
-            [SystemMessage(EXTRACTION_SYSTEM), HumanMessage(EXTRACTION_USER.format(text=chunk.text))]
+            [SystemMessage(EXTRACTION_SYSTEM), HumanMessage(EXTRACTION_USER.format(text=chunk.text, types=_TYPES))]
             for chunk in chunks
         ]
         answers = self.chat_model.batch(requests)  # type: ignore[arg-type]

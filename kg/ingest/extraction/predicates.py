@@ -1,7 +1,7 @@
 """Relation predicates: one spelling per meaning, in the UPPER_SNAKE_CASE that Neo4j relationship types use.
 
-A verb predicate is the verb's past tense, whatever the tense in the text, so "Gates founds", "Gates founded"
-and "Microsoft was founded by Gates" all give ``FOUNDED``. Passive verbs with a preposition keep the
+A verb predicate is the verb's past tense (lemminflect's), whatever the tense in the text, so "Gates founds",
+"Gates founded" and "Microsoft was founded by Gates" all give ``FOUNDED``. Passive verbs with a preposition keep the
 participle (``BORN_IN``, ``LOCATED_IN``). A small synonym table maps verbs of the same meaning to one lemma
 first ("establish", "co-found", "set up" -> ``FOUNDED``).
 """
@@ -9,6 +9,8 @@ first ("establish", "co-found", "set up" -> ``FOUNDED``).
 from __future__ import annotations
 
 import re
+
+from lemminflect import getInflection
 
 __all__ = ["VERB_SYNONYMS", "normalise_predicate", "noun_predicate", "verb_predicate"]
 
@@ -27,56 +29,6 @@ VERB_SYNONYMS: dict[str, str] = {
 }
 """Verb lemma (with its particle) -> the lemma whose past tense names the relation."""
 
-# lemma -> (past tense, past participle), for the irregular verbs that news and encyclopedia text use most.
-_IRREGULAR: dict[str, tuple[str, str]] = {
-    "be": ("was", "been"),
-    "bear": ("bore", "born"),
-    "become": ("became", "become"),
-    "begin": ("began", "begun"),
-    "bring": ("brought", "brought"),
-    "build": ("built", "built"),
-    "buy": ("bought", "bought"),
-    "choose": ("chose", "chosen"),
-    "come": ("came", "come"),
-    "do": ("did", "done"),
-    "draw": ("drew", "drawn"),
-    "drive": ("drove", "driven"),
-    "fight": ("fought", "fought"),
-    "find": ("found", "found"),
-    "fly": ("flew", "flown"),
-    "get": ("got", "got"),
-    "give": ("gave", "given"),
-    "go": ("went", "gone"),
-    "grow": ("grew", "grown"),
-    "have": ("had", "had"),
-    "hold": ("held", "held"),
-    "keep": ("kept", "kept"),
-    "know": ("knew", "known"),
-    "lead": ("led", "led"),
-    "leave": ("left", "left"),
-    "lose": ("lost", "lost"),
-    "make": ("made", "made"),
-    "meet": ("met", "met"),
-    "pay": ("paid", "paid"),
-    "run": ("ran", "run"),
-    "say": ("said", "said"),
-    "see": ("saw", "seen"),
-    "sell": ("sold", "sold"),
-    "send": ("sent", "sent"),
-    "sing": ("sang", "sung"),
-    "speak": ("spoke", "spoken"),
-    "spend": ("spent", "spent"),
-    "stand": ("stood", "stood"),
-    "take": ("took", "taken"),
-    "teach": ("taught", "taught"),
-    "tell": ("told", "told"),
-    "think": ("thought", "thought"),
-    "win": ("won", "won"),
-    "write": ("wrote", "written"),
-}
-
-_VOWELS = set("aeiou")
-
 
 def normalise_predicate(text: str) -> str:
     """``"capital of"`` -> ``CAPITAL_OF``: letters and digits in upper case joined by single underscores.
@@ -91,22 +43,11 @@ def normalise_predicate(text: str) -> str:
     return predicate
 
 
-def _regular(lemma: str) -> str:
-    if lemma.endswith("e"):
-        return lemma + "d"
-    if len(lemma) > 1 and lemma.endswith("y") and lemma[-2] not in _VOWELS:
-        return lemma[:-1] + "ied"
-    return lemma + "ed"
-
-
 def _inflect(lemma: str, *, participle: bool, surface: str) -> str:
-    """Past tense (or participle) of a one-word lemma; ``surface``, if given, is its past form as written."""
-    if lemma in _IRREGULAR:
-        past, past_participle = _IRREGULAR[lemma]
-        return past_participle if participle else past
-    if surface.lower().endswith("ed"):  # the form as written keeps doubled consonants right ("stopped")
-        return surface.lower()
-    return _regular(lemma)
+    """Past tense (or participle) of a one-word lemma (lemminflect's forms); ``surface``, the verb as written
+    when it is a past form, wins when it is one of them ("lay" and "lied" are both past forms of "lie")."""
+    forms = getInflection(lemma, tag="VBN" if participle else "VBD") or (lemma,)
+    return surface.lower() if surface.lower() in forms else forms[0]
 
 
 def verb_predicate(

@@ -84,9 +84,9 @@ class Catalogue:
         if len(name.split()) >= 2:
             for letters in {initials(name), initials(strip_legal_form(name))}:
                 if len(letters) >= 2:
-                    self._by_initials[(entry.type, letters)].add((entry.id, name))
+                    self._by_initials[(identity(entry.type), letters)].add((entry.id, name))
         if (spelled := acronym(name)) is not None:
-            self._by_acronym[(entry.type, spelled)].add((entry.id, name))
+            self._by_acronym[(identity(entry.type), spelled)].add((entry.id, name))
 
     def exact(self, key: str, entity_type: str) -> set[str]:
         """The entity whose name has this key, whatever its type (a value: of this type); failing that, every such
@@ -116,15 +116,20 @@ class Catalogue:
         }
 
     def acronym(self, surface: str, entity_type: str) -> set[str]:
-        """Entities whose name the acronym ``surface`` abbreviates, or whose acronym ``surface`` spells."""
+        """Entities whose name the acronym ``surface`` abbreviates, or whose acronym ``surface`` spells, whatever
+        the NER label of either ("DRC" an organisation, "Democratic Republic of the Congo" a place)."""
         found = set()
         if (letters := acronym(surface)) is not None:
             found |= {
-                e for e, name in self._by_initials.get((entity_type, letters), ()) if is_acronym_of(surface, name)
+                e
+                for e, name in self._by_initials.get((identity(entity_type), letters), ())
+                if is_acronym_of(surface, name)
             }
         if len(surface.split()) >= 2:
             for letters in {initials(surface), initials(strip_legal_form(surface))}:
                 found |= {
-                    e for e, name in self._by_acronym.get((entity_type, letters), ()) if is_acronym_of(name, surface)
+                    e
+                    for e, name in self._by_acronym.get((identity(entity_type), letters), ())
+                    if is_acronym_of(name, surface)
                 }
         return found

@@ -94,7 +94,7 @@ def test_a_changed_document_replaces_its_old_version(
 def test_known_sentences_give_typed_relations_with_provenance(make_pipeline: Make, tmp_path: Path) -> None:
     (tmp_path / "facts.txt").write_text(
         "Tirana is the capital of Albania. Albert Einstein was born in Ulm. "
-        "Einstein developed the theory of relativity in Germany."
+        "Einstein developed the theory of relativity in Germany. Ayn Rand moved to New York City."
     )
     pipeline = make_pipeline()
     pipeline.ingest([tmp_path])
@@ -103,10 +103,26 @@ def test_known_sentences_give_typed_relations_with_provenance(make_pipeline: Mak
     typed = {(names.get(r["start"]), r["type"], names.get(r["end"])) for r in rows if r["evidence"]}
     assert ("Tirana", "CAPITAL_OF", "Albania") in typed
     assert ("Albert Einstein", "BORN_IN", "Ulm") in typed
+    assert ("Ayn Rand", "LIVED_IN", "New York City") in typed, "a phrase maps to its canonical type"
+    moved = next(r for r in rows if r["type"] == "LIVED_IN")
+    assert moved["phrase"] == "moved to", "and keeps the phrase the text used"
     capital = next(r for r in rows if r["type"] == "CAPITAL_OF")
     assert capital["documents"] and capital["evidence"][0].startswith(capital["documents"][0])
     people = [row for row in pipeline.store.query("known_entities") if row["type"] == "Person"]
     assert [(person["name"], person["aliases"]) for person in people] == [("Albert Einstein", ["Einstein"])]
+
+
+def test_a_document_an_older_graph_model_built_is_rebuilt(
+    make_pipeline: Make, sample_subset: Path, ingest_settings: Settings
+) -> None:
+    pipeline = make_pipeline()
+    pipeline.ingest([sample_subset])
+    before = graph_fingerprint(pipeline.store)
+    pipeline.store.run_text("MATCH (d:Document {title: 'Albania'}) REMOVE d.graph_version", write=True)
+    report = pipeline.ingest([sample_subset])
+    assert (report.documents, report.replaced, report.skipped) == (1, 1, 5)
+    assert graph_fingerprint(pipeline.store) == before, "rebuilt as the current model builds it, nothing left over"
+    assert _indexes_agree(ingest_settings, pipeline.store)
 
 
 def test_rebuild_restores_faiss_from_neo4j(make_pipeline: Make, sample_subset: Path, ingest_settings: Settings) -> None:
