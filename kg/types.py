@@ -11,13 +11,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "GRAPH_VERSION",
     "Chunk",
     "Document",
     "DocumentGraph",
     "EntityMention",
     "EntityRecord",
     "ExtractionResult",
-    "GRAPH_VERSION",
     "MentionRecord",
     "Relation",
     "RelationRecord",

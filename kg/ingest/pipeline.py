@@ -21,11 +21,12 @@ from time import perf_counter
 import numpy as np
 
 from kg.errors import ConfigurationError, GraphError, TrellisError
-from kg.graph import GraphStore
+from kg.graph import GraphStore, apply_schema
 from kg.ingest.assembly import document_graph, entity_of, remember, surface_forms
 from kg.ingest.batches import IngestRun, PreparedBatch
 from kg.ingest.chunking import Chunker, new_token_counter
 from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
+from kg.ingest.extraction.relations import CO_OCCURS_WITH
 from kg.ingest.extraction.schema import Typed, load_schema
 from kg.ingest.loaders import LoadFailure, load_paths
 from kg.ingest.loaders.base import legacy_document_id
@@ -127,6 +128,7 @@ class IngestPipeline:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-write") as writes,
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-build") as builds,
         ):
+            apply_schema(self.store)  # idempotent: a fresh database gets its constraints and indexes first
             run = IngestRun(report, writes, *open_indexes(self.settings))
             try:
                 for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
@@ -336,6 +338,16 @@ class IngestPipeline:
             resolution = self.resolver.run(mentions, run.known.values())
         run.report.entities += sum(1 for entity in resolution.entities if entity.status == "new")
         resolved = entity_of(mentions, resolution)
+        self.schema.type_all(  # the batch's phrases that no rule types are embedded in one call, not one by one
+            (
+                (r.predicate, r.subject_type, r.object_type)
+                for found in results.values()
+                for result in found
+                for r in result.relations
+                if r.predicate != CO_OCCURS_WITH
+            ),
+            embed=self.embedder.embed,
+        )
         graphs = []
         for document in documents:
             chunks = prepared.chunks[document.id]

@@ -18,7 +18,7 @@ types, and the phrases that name each). An extracted relation keeps its phrase (
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.resources import files
@@ -41,6 +41,8 @@ _ANY_PREPOSITION = " *"
 _ANY_VERB = "* "
 _PERSON = "Person"
 _UNKNOWN = "Thing"
+_REMEMBERED = 200_000
+"""How many decisions the schema keeps before it forgets them all (a long ingest meets new phrases forever)."""
 """The type of a name the NER model did not type: it fits any name."""
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -122,15 +124,24 @@ class RelationSchema:
 
     def type_of(self, phrase: str, subject_type: str, object_type: str, *, embed: Embed | None = None) -> Typed:
         """The canonical type of a relation with this phrase between ends of these types."""
-        phrase = phrase_of(phrase)
-        key = (phrase, subject_type, object_type)
-        if key not in self._decided:
-            self._decided[key] = (
-                self._by_rule(phrase, subject_type, object_type)
-                or (self._by_meaning(phrase, subject_type, object_type, embed) if embed is not None else None)
-                or _fallback(object_type)
-            )
-        return self._decided[key]
+        return self.type_all([(phrase, subject_type, object_type)], embed=embed)[0]
+
+    def type_all(self, relations: Iterable[tuple[str, str, str]], *, embed: Embed | None = None) -> list[Typed]:
+        """The canonical types of many ``(phrase, subject type, object type)`` at once: the phrases no rule
+        places are embedded in one call. Decisions are remembered (up to :data:`_REMEMBERED`)."""
+        keys = [(phrase_of(phrase), subject, obj) for phrase, subject, obj in relations]
+        known = {key: self._decided[key] for key in dict.fromkeys(keys) if key in self._decided}
+        undecided = [key for key in dict.fromkeys(keys) if key not in known]
+        ruled = {key: self._by_rule(*key) for key in undecided}
+        unruled = list(dict.fromkeys(key[0] for key, typed in ruled.items() if typed is None and key[0]))
+        vectors = dict(zip(unruled, embed(unruled), strict=True)) if embed is not None and unruled else {}
+        for phrase, subject, obj in undecided:
+            meant = self._by_meaning(vectors[phrase], subject, obj, embed) if phrase in vectors and embed else None
+            known[(phrase, subject, obj)] = ruled[(phrase, subject, obj)] or meant or _fallback(obj)
+        if len(self._decided) + len(undecided) > _REMEMBERED:
+            self._decided.clear()
+        self._decided.update((key, known[key]) for key in undecided)
+        return [known[key] for key in keys]
 
     def _by_rule(self, phrase: str, subject_type: str, object_type: str) -> Typed | None:
         named = self.types.get(phrase.upper().replace(" ", "_"))  # a type's own name (an LLM extractor's answer)
@@ -149,10 +160,7 @@ class RelationSchema:
                     return Typed(kind.name, inverse)
         return None
 
-    def _by_meaning(self, phrase: str, subject_type: str, object_type: str, embed: Embed) -> Typed | None:
-        if not phrase:
-            return None
-        vector = embed([phrase])[0]
+    def _by_meaning(self, vector: np.ndarray, subject_type: str, object_type: str, embed: Embed) -> Typed | None:
         best: tuple[float, Typed] | None = None
         for (kind, inverse), cosine in zip(self._examples, self._vectors(embed) @ vector, strict=True):
             ends = (object_type, subject_type) if inverse else (subject_type, object_type)

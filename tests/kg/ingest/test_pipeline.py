@@ -201,3 +201,18 @@ def test_one_name_is_one_entity_whatever_its_labels_and_its_type_follows_the_men
     pipeline.delete([document])
     assert entities() == [("Aristotle", "Person", ["Entity", "Person"])]
     assert graph_fingerprint(pipeline.store) == alone
+
+
+def test_ingesting_into_a_bare_database_creates_its_constraints_and_indexes_first(
+    make_pipeline: Make, tmp_path: Path
+) -> None:
+    (tmp_path / "note.txt").write_text("Luanda is the capital of Angola.")
+    pipeline = make_pipeline()
+    for row in pipeline.store.query("list_constraints"):  # a bare database: what `trellis init` creates is gone
+        pipeline.store.run_text(f"DROP CONSTRAINT {row['name']} IF EXISTS", write=True)
+    for row in pipeline.store.query("list_indexes"):
+        if row["type"] != "LOOKUP":
+            pipeline.store.run_text(f"DROP INDEX {row['name']} IF EXISTS", write=True)
+    pipeline.ingest([tmp_path])
+    names = {row["name"] for row in pipeline.store.query("list_indexes")}
+    assert {"chunk_embedding", "chunk_text"} <= names, "what retrieval searches exists once something is ingested"
