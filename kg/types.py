@@ -11,7 +11,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "GRAPH_VERSION",
     "Chunk",
     "Document",
     "DocumentGraph",
@@ -22,11 +21,6 @@ __all__ = [
     "Relation",
     "RelationRecord",
 ]
-
-GRAPH_VERSION = 2
-"""The version of the graph model ingestion writes, stored on each Document. 2: one entity per name whatever its
-NER label, and relations typed by the canonical schema. A document an older version built (or one with no
-version) is rebuilt by the next ingest of its file, as if its text had changed."""
 
 
 class Document(BaseModel):

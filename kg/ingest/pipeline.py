@@ -2,10 +2,10 @@
 
 Documents flow in batches. Each batch lands in Neo4j in one transaction, then its vectors go to FAISS and the index
 is saved, so after any failure Neo4j and FAISS hold the same chunk ids (``trellis index check`` proves it). An
-unchanged document (same content hash, built by this graph model: :data:`~kg.types.GRAPH_VERSION`) is skipped; a
-changed one, or one an older graph model built, replaces its old version. A file that a graph built
-by an earlier Trellis holds under its old id (a hash of its absolute path, same source) replaces that document too,
-so upgrading never duplicates a document.
+unchanged document (same content hash, built by this graph model: :data:`~kg.ingest.writer.GRAPH_VERSION`) is
+skipped; a changed one, or one an older graph model built, replaces its old version. A file that a graph built by
+an earlier Trellis holds under its old id (a hash of its absolute path, same source) replaces that document too, so
+upgrading never duplicates a document.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from kg.ingest.loaders.base import legacy_document_id
 from kg.ingest.lock import index_lock
 from kg.ingest.report import IngestProgress, IngestReport
 from kg.ingest.resolution import EntityResolver, KnownEntity
-from kg.ingest.writer import GraphWriter, Removal
+from kg.ingest.writer import GRAPH_VERSION, GraphWriter, Removal
 from kg.settings import Settings
-from kg.types import GRAPH_VERSION, Chunk, Document, DocumentGraph, ExtractionResult, Relation
+from kg.types import Chunk, Document, DocumentGraph, ExtractionResult, Relation
 from kg.vectors import Embedder, VectorIndex
 
 __all__ = ["IngestPipeline", "open_indexes"]

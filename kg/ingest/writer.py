@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.graph import GraphStore
-from kg.types import GRAPH_VERSION, DocumentGraph
+from kg.types import DocumentGraph
 
-__all__ = ["GraphWriter", "Removal"]
+__all__ = ["GRAPH_VERSION", "GraphWriter", "Removal"]
+
+GRAPH_VERSION = 2
+"""The version of the graph model ingestion writes, stored on each Document. 2: one entity per name whatever its
+NER label, and relations typed by the canonical schema. A document an older version built (or one with no
+version) is rebuilt by the next ingest of its file, as if its text had changed."""
 
 logger = logging.getLogger(__name__)
 
