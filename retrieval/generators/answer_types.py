@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-__all__ = ["asked_noun", "counted_unit", "expected_types", "named_terms"]
+__all__ = ["NAME_JOINS", "asked_noun", "counted_unit", "expected_types", "named_terms"]
 
 PLACE = frozenset({"Location", "Facility"})
 NAME = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
@@ -144,7 +144,8 @@ _QUESTION_WORDS = frozenset({"what", "which"})
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
 _STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
 _COUNT_STOPS = frozenset({"ago", "ahead", "more", "than", "per"})
-_JOINS = frozenset({"of", "the", "de", "von", "van", "du", "del", "la"})
+NAME_JOINS = frozenset({"of", "the", "de", "von", "van", "du", "del", "la"})
+"""Lower-case words inside a name ("University of Berlin", "Ludwig van Beethoven")."""
 _VERBS = frozenset({"can", "could", "would", "will", "should", "became", "become", "made", "make"})
 
 
@@ -240,8 +241,8 @@ def named_terms(question: str) -> list[str]:
                 names.append(" ".join(run))
                 run = []
             continue
-        following = next((m.group() for m in matches[position + 1 :] if m.group() not in _JOINS), "")
-        if run and token in _JOINS and following[:1].isupper():
+        following = next((m.group() for m in matches[position + 1 :] if m.group() not in NAME_JOINS), "")
+        if run and token in NAME_JOINS and following[:1].isupper():
             run.append(token)  # "Articles of Confederation", "Battle of the Bulge"
             continue
         if run:

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from kg.ingest.extraction.labels import entity_type
-from retrieval.generators.answer_types import asked_noun, counted_unit, named_terms
+from retrieval.generators.answer_types import NAME_JOINS, asked_noun, counted_unit, named_terms
 from retrieval.pages import plain_title
 from retrieval.ranking import content_words
 from retrieval.ranking import words as all_words
@@ -37,7 +37,7 @@ __all__ = ["Embed", "SentenceMatch", "Span", "best_spans", "matching_sentences",
 Embed = Callable[[Sequence[str]], np.ndarray]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_JOINED = re.compile(r"\s(?:(?:of|the|de|von|van|du|del|la)\s)+")
+_JOINED = re.compile(rf"\s(?:(?:{'|'.join(sorted(NAME_JOINS))})\s)+")
 _YEAR = re.compile(r"\d{3,4}s?")
 _DURATIONS = frozenset(["year", "month", "week", "day", "hour", "minute", "second", "decade", "century"])
 _MONTHS = frozenset(calendar.month_name[1:])

@@ -107,6 +107,7 @@ class RelationSchema:
                 )
                 self._rules.setdefault(key, []).append((kind, inverse))
         self._decided: dict[tuple[str, str, str], Typed] = {}
+        self._embedded: np.ndarray | None = None
 
     @classmethod
     def from_yaml(cls, text: str, *, threshold: float = 0.8) -> RelationSchema:
@@ -177,7 +178,7 @@ class RelationSchema:
         return [phrase.removesuffix(_ANY_PREPOSITION) for phrase, options in self._rules.items() for _ in options]
 
     def _vectors(self, embed: Embed) -> np.ndarray:
-        if not hasattr(self, "_embedded"):
+        if self._embedded is None:
             self._embedded = embed(self._phrases)
         return self._embedded
 
