@@ -12,11 +12,13 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
 from api.chat import router as chat_router
-from api.errors import ApiError
+from api.errors import ApiError, error_headers
 from api.graphql import mount_graphql
 from api.health import router as health_router
 from api.mcp import mcp_http
 from api.middleware import RequestMiddleware
+from api.origin_guard import OriginGuard, allowed_hosts
+from api.sockets import SocketLimitMiddleware
 from api.state import AppState
 from kg.errors import ConfigurationError
 from kg.settings import Settings
@@ -51,8 +53,18 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
         finally:
             state.close()
 
-    app = FastAPI(title="Trellis", version="0.1.0", lifespan=lifespan)
+    hidden = settings.api_production  # no /docs, /redoc or /openapi.json to map the API for a stranger
+    app = FastAPI(
+        title="Trellis",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None if hidden else "/docs",
+        redoc_url=None if hidden else "/redoc",
+        openapi_url=None if hidden else "/openapi.json",
+    )
     app.state.trellis = state
+    app.add_middleware(SocketLimitMiddleware, limit=state.sockets)
+    app.add_middleware(OriginGuard, origins=settings.api_cors_origins, hosts=allowed_hosts(settings))
     app.add_middleware(RequestMiddleware, metrics=state.metrics, max_body_bytes=settings.api_max_request_bytes)
     if settings.api_cors_origins:
         app.add_middleware(
@@ -64,12 +76,11 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=headers)
+        return JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=error_headers(exc))
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}  # on the event loop: never waits behind the worker threads' answers
 
     app.include_router(health_router)  # /readyz and /metrics (api/health.py)
     mount_graphql(app, state)  # /graphql: queries, mutations, subscriptions, GraphiQL (api/graphql)

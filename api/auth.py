@@ -7,6 +7,7 @@ or ``X-API-Key: KEY``. Keys are compared in constant time and never logged. Turn
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class Principal:
 
     scopes: frozenset[str]
     label: str
+    key_id: str = "local"  # a short digest of the key, never the key: what per-key bounds count by
 
     def allows(self, scope: Scope) -> bool:
         return scope in self.scopes
@@ -57,7 +59,8 @@ def authenticate_headers(headers: Mapping[str, str], settings: Settings) -> Prin
         raise AuthenticationError("an API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'")
     for known, scope in settings.api_keys.items():
         if hmac.compare_digest(known.encode(), key.encode()):
-            return Principal(scopes=frozenset(_GRANTS[scope]), label=f"key-{len(known)}c-{scope}")
+            digest = hashlib.sha256(known.encode()).hexdigest()[:12]
+            return Principal(scopes=frozenset(_GRANTS[scope]), label=f"key-{len(known)}c-{scope}", key_id=digest)
     raise AuthenticationError("unknown API key")
 
 

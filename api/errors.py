@@ -14,7 +14,8 @@ TrellisError (kg.errors)
 
 from __future__ import annotations
 
-from kg.errors import TrellisError
+from kg.errors import GraphError, ModelError, TrellisError, VectorIndexError
+from retrieval.errors import EmptyQuestionError, QuestionTooLongError
 
 __all__ = [
     "ApiError",
@@ -26,6 +27,8 @@ __all__ = [
     "PermissionDeniedError",
     "RequestTooLargeError",
     "ServerBusyError",
+    "error_headers",
+    "public_message",
 ]
 
 
@@ -84,6 +87,39 @@ class NotFoundError(ApiError):
 
 
 class ServerBusyError(ApiError):
-    """The server cannot take this work now (too many ingest jobs waiting)."""
+    """The server cannot take this work now: too many answers or ingest jobs in, or too many sockets open."""
 
     status_code = 503
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, sent as the Retry-After header
+
+
+def error_headers(exc: ApiError) -> dict[str, str] | None:
+    """The HTTP headers an error's response carries: ``WWW-Authenticate`` for a 401, ``Retry-After`` for a 503."""
+    if isinstance(exc, AuthenticationError):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, ServerBusyError):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
+
+
+def public_message(exc: TrellisError, *, production: bool) -> str:
+    """What a caller is told about ``exc``: the message itself outside production and for the caller's own mistakes;
+    in production a server-side failure (Neo4j, a model, the index) gets one generic line, as its message names URIs
+    and paths (the log keeps it)."""
+    if not production or isinstance(exc, ApiError) or _callers(exc):
+        return str(exc)
+    if isinstance(exc, GraphError):
+        return "the graph database is unavailable; try again later"
+    if isinstance(exc, VectorIndexError):
+        return "the vector index is unavailable; try again later"
+    if isinstance(exc, ModelError):
+        return "the model could not answer; try again later"
+    return "the server could not do this; try again later"
+
+
+def _callers(exc: TrellisError) -> bool:
+    """Whether ``exc`` is about the caller's own input (a question empty or too long, a bad evaluation set)."""
+    return isinstance(exc, EmptyQuestionError | QuestionTooLongError)

@@ -1,10 +1,13 @@
 """Operations endpoints: /readyz (Neo4j reachable, indexes loaded, model ready) and /metrics (Prometheus).
 
 /healthz (in the app factory) says the process answers; /readyz says it can serve questions. Both are open (no
-key): they reveal no data. The first /readyz of a cold server starts loading the models in the background.
+key): they reveal no data (in production not even why a check failed: that goes to the log). The first /readyz of
+a cold server starts loading the models in the background, one load at a time however often it is called.
 """
 
 from __future__ import annotations
+
+import logging
 
 from anyio import to_thread
 from fastapi import APIRouter, Request
@@ -16,18 +19,25 @@ from kg.errors import TrellisError
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+logger = logging.getLogger(__name__)
+
+
+def _reason(state: AppState, problem: str, detail: str) -> str:
+    """``problem: detail``, or in production only the problem: details name URIs and paths (they are logged)."""
+    return problem if state.settings.api_production else f"{problem}: {detail}"
 
 
 def _checks(state: AppState) -> dict[str, str]:
     if not state.loaded:
-        return {"model": f"failed: {state.load_error}" if state.load_error else "loading"}
+        return {"model": _reason(state, "failed", state.load_error) if state.load_error else "loading"}
     checks: dict[str, str] = {}
     retriever = state.retriever
     try:
         retriever.store.verify()
         checks["neo4j"] = "ok"
     except TrellisError as exc:
-        checks["neo4j"] = f"unreachable: {exc}"
+        logger.warning("readyz: Neo4j unreachable: %s", exc)
+        checks["neo4j"] = _reason(state, "unreachable", str(exc))
     checks["index"] = f"ok: {len(retriever.chunk_index)} chunk vectors"
     checks["model"] = f"ok: {retriever.generator.name}"
     snapshot = retriever.snapshot(wait=False)  # informational: without one, the expansion reads Neo4j
@@ -49,7 +59,7 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics")
-def metrics(request: Request) -> Response:
+async def metrics(request: Request) -> Response:
     """Request counts and latencies per route and GraphQL operation, and ingest counters."""
     body, content_type = get_state(request).metrics.render()
     return Response(body, media_type=content_type)

@@ -7,9 +7,12 @@ import threading
 
 from fastapi import Request
 
+from api.answer_limiter import AnswerLimiter
 from api.jobs import IngestJobs
 from api.metrics import Metrics
+from api.sockets import SocketLimit
 from kg.graph import GraphStore
+from kg.ingest.consistency import repair_pending
 from kg.settings import Settings
 from retrieval import Retriever
 
@@ -27,8 +30,13 @@ class AppState:
         self._owns_retriever = retriever is None
         self._lock = threading.Lock()
         self.metrics = Metrics()
+        self.answers = AnswerLimiter(
+            slots=settings.api_answer_slots, queue=settings.api_answer_queue, wait_s=settings.api_answer_wait_s
+        )
+        self.sockets = SocketLimit(total=settings.api_max_sockets, per_key=settings.api_max_sockets_per_key)
         self.jobs = IngestJobs(self)
         self.load_error: str | None = None  # why the last background load failed (for /readyz)
+        self._warming = threading.Lock()  # held while a background load runs: one at a time
 
     @property
     def retriever(self) -> Retriever:
@@ -50,23 +58,30 @@ class AppState:
         """The Neo4j store (the retriever's)."""
         return self.retriever.store
 
-    def warm_up(self) -> None:
-        """Load the retriever in a background thread (``trellis serve`` starts it; /readyz reports it)."""
+    def warm_up(self) -> bool:
+        """Load the retriever in a background thread (``trellis serve`` starts it; /readyz reports it). At most
+        one load runs at a time: False when one is running already."""
+        if not self._warming.acquire(blocking=False):
+            return False
 
         def load() -> None:
             try:
                 retriever = self.retriever
+                repair_pending(self.settings, retriever.store)  # a batch an ingest killed mid-write left behind
                 self.load_error = None
             except Exception as exc:  # reported by /readyz; the next request tries again
                 logger.warning("loading the retriever failed: %s", exc)
                 self.load_error = str(exc)
                 return
+            finally:
+                self._warming.release()
             try:
                 retriever.snapshot()  # the graph snapshot now, not on the first question
             except Exception as exc:  # Neo4j down: /readyz says so, and the first question tries again
                 logger.warning("reading the graph snapshot failed: %s", exc)
 
         threading.Thread(target=load, name="trellis-warm-up", daemon=True).start()
+        return True
 
     def close(self) -> None:
         """Release what this state built (a retriever passed in belongs to its owner)."""

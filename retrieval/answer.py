@@ -22,9 +22,9 @@ from typing import Any, Self, TypeVar
 from kg.graph import GraphStore, Record
 from kg.ingest.extraction import load_pipeline
 from kg.ingest.lock import index_generation
-from kg.ingest.pipeline import open_indexes
 from kg.settings import Settings, get_settings
 from kg.vectors import Embedder
+from kg.vectors.index import open_indexes
 from retrieval.bridging import Bridge, BridgeSearch, scored
 from retrieval.context import build_context
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
@@ -278,11 +278,13 @@ class Retriever:
         found = self.retrieve(question, options=options)
         timings = dict(found.timings)
         with _timed(timings, "context"):
+            # a language model's window bounds the context too (the extractive generator has none)
+            room: int = getattr(self.generator, "context_tokens", options.token_budget)
             context = build_context(
                 found.question,
                 found.passages,
                 found.facts,
-                token_budget=options.token_budget,
+                token_budget=min(options.token_budget, room),
                 count_tokens=self.embedder.count_tokens,
             )
         return found, context, timings

@@ -6,8 +6,8 @@ Seeds are the question's linked entities (best first), then the entities the top
 - hop 1: the relations of each seed and of the entities of the same name (the NER model typed one country once as a
   place, once as an organisation), at most ``per_entity`` per entity, at most ``limit`` in all, in the order of the
   seeds, most confident first within one seed. A hub (more than ``hub`` relationships: at 10k chunks a country has
-  thousands of CITY_IN) keeps the ``per_type`` most confident of each type first, so its one CAPITAL_OF is not
-  crowded out;
+  thousands of LOCATED_IN) keeps the ``per_type`` most confident of each type in each direction first, so neither
+  its one CAPITAL_OF nor its own LOCATED_IN (to its continent) is crowded out by its towns' LOCATED_IN;
 - hop 2: the same from the first ``frontier`` entities hop 1 reached, in the order it reached them;
 - mentions: the chunks (first ``per_mention`` by id) that mention the linked entities and the entities one relation
   away from them (at most ``mentioned`` entities).
@@ -16,7 +16,7 @@ Seeds are the question's linked entities (best first), then the entities the top
 :class:`LiveAdjacency` reads Neo4j on demand, a few bounded queries per question (``adjacency_*``); the whole-graph
 snapshot (:class:`retrieval.snapshot.GraphSnapshot`) has read everything up front and its hooks do nothing. Both
 answer with the same code, so they cannot drift apart; only how much of a hub is read differs (the live reader
-looks at the first ``type_scan`` relationships of each type of a hub, the snapshot at all of them).
+looks at the first ``type_scan`` relationships of each type and direction of a hub, the snapshot at all of them).
 """
 
 from __future__ import annotations
@@ -188,19 +188,20 @@ class Adjacency:
         return sorted(rank, key=order)[:limit]
 
     def _kept_of(self, entity: str, per_entity: int, per_type: int, hub: int) -> list[int]:
-        """The ``per_entity`` most confident relations of ``entity`` (a hub's: the ``per_type`` best of each type
-        first), by confidence, then the other end's id."""
+        """The ``per_entity`` most confident relations of ``entity`` (a hub's: the ``per_type`` best of each type in
+        each direction first), by confidence, then the other end's id."""
         key = (entity, per_entity, per_type, hub)
         kept = self._kept.get(key)
         if kept is None:
             rows = self._incident.get(entity, [])
             if self._degree.get(entity, 0) > hub:
-                taken: dict[str, int] = defaultdict(int)
+                taken: dict[tuple[str, bool], int] = defaultdict(int)
                 chosen = []
                 for row in rows:
-                    predicate = self._relations[row[2]].predicate
-                    if taken[predicate] < per_type:
-                        taken[predicate] += 1
+                    relation = self._relations[row[2]]
+                    kind = (relation.predicate, relation.subject_id == entity)
+                    if taken[kind] < per_type:
+                        taken[kind] += 1
                         chosen.append(row)
                 rows = chosen
             kept = [index for _confidence, _other, index in rows[:per_entity]]

@@ -7,8 +7,8 @@ the evidence of a ranked fact also gets that fact's score (:func:`evidence_score
 near the question's entities alike, the facts say which of them hold a relation the question asks about (the
 second hop of "the population of the capital of Albania" is the chunk behind ``HAS_POPULATION``).
 
-Facts: how well the predicate matches the question's words, whether the fact touches a question entity, and the
-PageRank of its two ends.
+Facts: how well the relation (its canonical type, or the phrase the text used) matches the question's words, whether
+the fact touches a question entity, and the PageRank of its two ends.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from retrieval.types import Fact, Passage
 
 __all__ = [
     "EXCLUDED_PREDICATES",
+    "asked_share",
     "content_words",
     "diversify",
     "evidence_scores",
@@ -87,14 +88,14 @@ def evidence_scores(
     fact's). Facts the question does not ask about give nothing, however close they are.
     """
     words = content_words(question)
-    relevance = {f.predicate: _predicate_match(f.predicate, words) for f in facts}
-    asked = [f for f in facts if relevance[f.predicate] > 0]
+    relevance = {(f.predicate, f.phrase): asked_share(f, words) for f in facts}
+    asked = [f for f in facts if relevance[f.predicate, f.phrase] > 0]
     fact_scores = dict.fromkeys(map(id, asked), 0.0)
     centrality = {id(f): ppr.get(f.subject_id, 0.0) + ppr.get(f.object_id, 0.0) for f in asked}
     top = max(centrality.values(), default=0.0)
     if top > 0:
         for fact in asked:
-            fact_scores[id(fact)] = loose * relevance[fact.predicate] * centrality[id(fact)] / top
+            fact_scores[id(fact)] = loose * relevance[fact.predicate, fact.phrase] * centrality[id(fact)] / top
     reached = dict.fromkeys((name.casefold() for name in entity_names), 1.0)
     for hop in range(hops):
         further: dict[str, float] = {}
@@ -103,7 +104,7 @@ def evidence_scores(
             for near, far in ((subject, object_), (object_, subject)):
                 if near not in reached:
                     continue
-                score = reached[near] * decay**hop * relevance[fact.predicate]
+                score = reached[near] * decay**hop * relevance[fact.predicate, fact.phrase]
                 if score > fact_scores[id(fact)]:
                     fact_scores[id(fact)] = score
                 if far not in reached:
@@ -126,6 +127,15 @@ def _predicate_match(predicate: str, words: Collection[str]) -> float:
     """The share of a predicate's content words that the question uses."""
     own = _predicate_words(predicate)
     return sum(1 for w in own if w in words) / len(own) if own else 0.0
+
+
+def asked_share(fact: Fact, words: Collection[str]) -> float:
+    """How much the question (its content ``words``) asks about ``fact``'s relation: the share of the relation's
+    words it uses, by its canonical type or by the phrase the text used, whichever matches better. "On which
+    continent is the country whose capital is Kabul?" asks about ``LOCATED_IN`` said as "country in"; the
+    towns' ``LOCATED_IN`` said as "city in" it does not ask about."""
+    by_type = _predicate_match(fact.predicate, words)
+    return max(by_type, _predicate_match(fact.phrase, words)) if fact.phrase else by_type
 
 
 def rank_passages(
@@ -181,7 +191,7 @@ def rank_facts(
     for fact in facts:
         if fact.predicate in exclude:
             continue
-        relevance = _predicate_match(fact.predicate, words)
+        relevance = asked_share(fact, words)
         touches = 1.0 if fact.subject_id in asked or fact.object_id in asked else 0.0
         centrality = (ppr.get(fact.subject_id, 0.0) + ppr.get(fact.object_id, 0.0)) / top if top > 0 else 0.0
         score = (0.5 * relevance + 0.3 * touches + 0.2 * centrality) * (0.5 + 0.5 * fact.confidence)

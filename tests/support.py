@@ -49,19 +49,6 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess
     )  # fmt: skip
 
 
-def graph_fingerprint(store: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Every node id with labels and every relationship with sorted provenance: equal fingerprints, equal graphs."""
-    nodes = tuple(sorted(f"{row['id']}:{','.join(sorted(row['labels']))}" for row in store.query("graph_node_ids")))  # type: ignore[attr-defined]
-    edges = tuple(
-        sorted(
-            f"{row['start']}-{row['type']}->{row['end']}"
-            f"|{','.join(sorted(row['evidence'] or []))}|{','.join(sorted(row['documents'] or []))}|{row['phrase']}"
-            for row in store.query("graph_relationships")  # type: ignore[attr-defined]
-        )
-    )
-    return nodes, edges
-
-
 def ensure_retrieval_corpus(retriever: Retriever, corpus: Path) -> Retriever:
     """``retriever``, its corpus ingested again first if another test emptied the graph or left another one (the
     graph's chunks must be the retriever's own index's)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import weakref
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Annotated, Any
 
@@ -19,10 +20,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
+from api.answer_limiter import Ticket
 from api.auth import Principal, require_scope
 from api.chat import completions as build
 from api.chat.messages import parse_request, question_of
-from api.errors import ApiError, ModelNotFoundError, RequestTooLargeError
+from api.errors import (
+    ApiError,
+    ModelNotFoundError,
+    RequestTooLargeError,
+    ServerBusyError,
+    error_headers,
+    public_message,
+)
 from api.state import AppState, get_state
 from kg.errors import GraphError, ModelError, TrellisError, VectorIndexError
 from retrieval import Answer, AnswerOptions, RetrievalError, Retriever
@@ -41,8 +50,9 @@ _TYPES = {
 _STARTED = int(time.time())
 
 
-def error_body(exc: TrellisError) -> tuple[int, dict[str, Any]]:
-    """The HTTP status and OpenAI-style error body for a Trellis error (unexpected ones are not passed here)."""
+def error_body(exc: TrellisError, *, production: bool) -> tuple[int, dict[str, Any]]:
+    """The HTTP status and OpenAI-style error body for a Trellis error (unexpected ones are not passed here); in
+    production a server-side failure is described without its URIs and paths."""
     if isinstance(exc, ApiError):
         status = exc.status_code
     elif isinstance(exc, RetrievalError):
@@ -52,7 +62,8 @@ def error_body(exc: TrellisError) -> tuple[int, dict[str, Any]]:
     else:
         status = 500
     code = "model_not_found" if isinstance(exc, ModelNotFoundError) else None
-    error = {"message": str(exc), "type": _TYPES.get(status, "server_error"), "param": getattr(exc, "param", None)}
+    message = public_message(exc, production=production)
+    error = {"message": message, "type": _TYPES.get(status, "server_error"), "param": getattr(exc, "param", None)}
     return status, {"error": {**error, "code": code}}
 
 
@@ -66,10 +77,10 @@ class OpenAIRoute(APIRoute):
             try:
                 return await handler(request)
             except TrellisError as exc:
-                status, body = error_body(exc)
+                status, body = error_body(exc, production=get_state(request).settings.api_production)
                 if status >= 500:
                     logger.warning("chat request failed: %s", exc)
-                headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                headers = error_headers(exc) if isinstance(exc, ApiError) else None
                 return JSONResponse(body, status_code=status, headers=headers)
 
         return handle
@@ -125,12 +136,20 @@ async def chat_completions(request: Request, state: State, _: Reader) -> JSONRes
             f"the model '{chat.model[:100]}' does not exist: use one of {', '.join(_model_ids(retriever))}"
         )
     model = retriever.generator.name
+    ticket = state.answers.admit()  # 503 with Retry-After when the server is answering all it can
+    await ticket.ready()  # a slot, waited for without a thread (503 after too long a wait)
     if chat.stream:
         include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
-        events = _stream(retriever, question, options, model=model, include_usage=include_usage)
+        events = _stream(retriever, question, options, model=model, include_usage=include_usage, ticket=ticket)
+        weakref.finalize(events, ticket.release)  # a stream dropped before its first event frees its place too
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(events, media_type="text/event-stream", headers=headers)
-    return JSONResponse(await run_in_threadpool(_whole, retriever, question, options, model=model))
+
+    def whole() -> dict[str, Any]:
+        with ticket:
+            return _whole(retriever, question, options, model=model)
+
+    return JSONResponse(await run_in_threadpool(whole))
 
 
 def _whole(retriever: Retriever, question: str, options: AnswerOptions, *, model: str) -> dict[str, Any]:
@@ -153,15 +172,33 @@ def _event(data: dict[str, Any]) -> str:
 
 
 def _stream(
-    retriever: Retriever, question: str, options: AnswerOptions, *, model: str, include_usage: bool
+    retriever: Retriever, question: str, options: AnswerOptions, *, model: str, include_usage: bool, ticket: Ticket
 ) -> Iterator[str]:
-    """Server-sent events of ``chat.completion.chunk`` objects, ending with ``data: [DONE]`` (run in a thread)."""
+    """Server-sent events of ``chat.completion.chunk`` objects, ending with ``data: [DONE]`` (run in a thread,
+    once ``ticket`` has a slot; a client that goes away frees it when the stream is closed)."""
     ident, created = build.completion_id(), int(time.time())
 
     def event(delta: dict[str, Any] | None, finish: str | None = None, **extra: Any) -> str:
         return _event(build.chunk(ident=ident, created=created, model=model, delta=delta, finish=finish, **extra))
 
     yield event({"role": "assistant", "content": ""})
+    try:
+        with ticket:
+            yield from _answer_events(retriever, question, options, event, include_usage=include_usage)
+    except ServerBusyError as exc:  # no slot came free in time
+        yield _event(error_body(exc, production=retriever.settings.api_production)[1])
+    yield "data: [DONE]\n\n"
+
+
+def _answer_events(
+    retriever: Retriever,
+    question: str,
+    options: AnswerOptions,
+    event: Callable[..., str],
+    *,
+    include_usage: bool,
+) -> Iterator[str]:
+    """The answer's events: its text as generated, the rest of the final text, sources, annotations, usage."""
     streamed: list[str] = []
     try:
         answer: Answer | None = None
@@ -191,5 +228,4 @@ def _stream(
             yield event(None, usage=build.usage(retriever, answer, text + note))
     except TrellisError as exc:
         logger.warning("chat stream failed: %s", exc)
-        yield _event(error_body(exc)[1])
-    yield "data: [DONE]\n\n"
+        yield _event(error_body(exc, production=retriever.settings.api_production)[1])

@@ -99,11 +99,16 @@ def documents(
 @index_app.command("check")
 def check() -> None:
     """Prove that FAISS and Neo4j hold the same chunk (and entity) ids."""
-    from kg.ingest.consistency import check_indexes
+    from kg.ingest.consistency import check_indexes, repair_pending
 
     settings = get_settings()
     with GraphStore(settings) as store:
         store.verify()
+        if (repaired := repair_pending(settings, store)) is not None:
+            console.print(
+                f"[yellow]repaired[/yellow] a batch of {len(repaired.documents)} documents an interrupted write left "
+                f"half-written: {repaired.added} vectors added to FAISS, {repaired.removed} removed"
+            )
         checks = check_indexes(settings, store)
     for result in checks:
         state = "[green]ok[/green]" if result.ok else "[red]MISMATCH[/red]"

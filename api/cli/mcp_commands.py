@@ -28,6 +28,6 @@ def mcp(
         settings = settings.model_copy(update={"mcp_write_tools": True})
     state = AppState(settings)
     try:
-        build_mcp(state).run("stdio")
+        build_mcp(state, stdio=True).run("stdio")
     finally:
         state.close()

@@ -37,15 +37,26 @@ def _folder(settings: Settings) -> Path:
     return settings.data_dir / "api"
 
 
+def _started(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot, from /proc), which a later process given the same pid does not
+    share; None where /proc is not there."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
 def _pid(settings: Settings) -> int | None:
-    """The pid of the detached server, when one runs."""
+    """The pid of the detached server, when one runs (not a stale pid file's number, now another process's)."""
     path = _folder(settings) / "api.pid"
     try:
-        pid = int(path.read_text().split()[0])
-        os.kill(pid, 0)
-    except (OSError, ValueError, IndexError):
+        pid, *started = path.read_text().split()
+        os.kill(int(pid), 0)
+    except (OSError, ValueError):
         return None
-    return pid
+    if started and _started(int(pid)) not in (None, started[0]):
+        return None
+    return int(pid)
 
 
 def _base_url(host: str, port: int) -> str:
@@ -57,8 +68,8 @@ def _stop(settings: Settings) -> bool:
     pid = _pid(settings)
     if pid is None:
         return False
-    os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
+    os.killpg(pid, signal.SIGTERM)  # uvicorn finishes the requests in flight, then the app closes its parts
+    deadline = time.monotonic() + settings.api_stop_timeout_s
     while time.monotonic() < deadline and _pid(settings) == pid:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
@@ -154,7 +165,7 @@ def _detach(settings: Settings, *, host: str, port: int, url: str, key_file: Pat
             start_new_session=True,
             cwd=Path.cwd(),
         )
-    (folder / "api.pid").write_text(f"{child.pid}\n")
+    (folder / "api.pid").write_text(f"{child.pid} {_started(child.pid) or ''}\n")
     try:
         _wait_ready(url, child.pid, log)
     except ConfigurationError:
@@ -179,7 +190,15 @@ def _foreground(settings: Settings, *, host: str, port: int, url: str, key_file:
     app = create_app(settings)
     app.state.trellis.warm_up()
     _print_usage(settings, url, key_file)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        ws_max_size=settings.api_max_request_bytes,  # a WebSocket message is bounded as a request body is
+        timeout_graceful_shutdown=max(1, int(settings.api_stop_timeout_s) - 5),  # before `--stop` kills it
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -51,7 +51,9 @@ __all__ = ["PAGE_ARGUMENTS", "CostLimit", "estimate_cost", "limit_extensions", "
 PAGE_ARGUMENTS = ("first", "k", "limit")
 """Arguments that size a list; every one is capped by ``settings.api_max_page_size`` (or a smaller field cap)."""
 _DEFAULT_PAGES = {"entities": 10, "documents": 20, "relations": 10, "chunks": 10, "search": 6, "neighbors": 25}
-_EXPECTED = (ApiError, EmptyQuestionError, QuestionTooLongError, PermissionError)
+# Errors meant for the caller, shown in production too: GraphQLError covers Strawberry's permission errors (a read
+# key's mutation) and the errors resolvers raise on purpose, such as SERVER_BUSY.
+_EXPECTED = (ApiError, EmptyQuestionError, QuestionTooLongError, GraphQLError)
 
 
 def page_size(value: int, *, name: str, most: int) -> int:

@@ -9,6 +9,7 @@ from anyio import to_thread
 from pydantic import ValidationError
 
 from api.errors import InvalidArgumentError
+from api.graphql.busy import limited
 from api.graphql.context import TrellisInfo
 from api.graphql.dataloaders import run_query
 from api.graphql.limits import page_size
@@ -64,7 +65,7 @@ class Query:
     async def ask(self, info: TrellisInfo, question: str, options: AskOptions | None = None) -> Answer:
         chosen = answer_options(options)
         state = info.context.state
-        found = await to_thread.run_sync(lambda: state.retriever.answer(question, chosen))
+        found = await limited(info, lambda: state.retriever.answer(question, chosen))
         return Answer.from_domain(found, state.settings)
 
     @strawberry.field(permission_classes=[ReadScope], description="Passages by hybrid (dense + full-text) search.")

@@ -2,14 +2,16 @@
 
 WebSocket clients authenticate with the same headers as HTTP, or in the ``connection_init`` payload
 (``{"Authorization": "Bearer KEY"}``, ``{"X-API-Key": "KEY"}`` or ``{"headers": {...}}``); a socket without a
-valid key is closed with 4403 before any operation runs.
+valid key, or past its key's bound on open sockets (api/sockets.py), is closed with 4403 before any operation runs.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from cross_web import HTTPException
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import JSONResponse
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -34,7 +36,19 @@ def _headers_from(params: Any) -> dict[str, str]:
 
 
 class TrellisGraphQLRouter(GraphQLRouter[Context, None]):
-    """Strawberry's FastAPI router, with the WebSocket handshake checking the API key."""
+    """Strawberry's FastAPI router, with the WebSocket handshake checking the API key, and malformed requests (no
+    query, a query that is not a string, a batch, a body that is not JSON) answered as GraphQL-over-HTTP JSON errors
+    rather than Strawberry's plain text."""
+
+    async def run(  # type: ignore[override]
+        self, request: Request | WebSocket, context: Context | UnsetType = UNSET, root_value: None = UNSET
+    ) -> Any:
+        try:
+            return await super().run(request, context=context, root_value=root_value)  # type: ignore[arg-type]
+        except HTTPException as exc:
+            if isinstance(request, WebSocket):
+                raise
+            return JSONResponse({"errors": [{"message": exc.reason}]}, status_code=exc.status_code)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         if context.principal is None:
@@ -45,6 +59,11 @@ class TrellisGraphQLRouter(GraphQLRouter[Context, None]):
                 context.principal = authenticate_headers(headers, context.state.settings)
             except AuthenticationError as exc:
                 raise ConnectionRejectionError({"message": str(exc)}) from None
+        limit, socket = context.state.sockets, context.request
+        if socket is None or not limit.claim(socket.scope, context.principal.key_id):
+            raise ConnectionRejectionError(
+                {"message": f"this API key has {limit.per_key} sockets open already; close one first"}
+            )
         return UNSET
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import strawberry
 
+from api.answer_limiter import Ticket
+from api.graphql.busy import ready
 from api.graphql.context import TrellisInfo
 from api.graphql.permissions import ReadScope
 from api.graphql.queries import answer_options, checked_id
@@ -33,18 +35,22 @@ def _pieces(state: AppState, question: str, options: AnswerOptions) -> Iterator[
     yield from state.retriever.stream_answer(question, options)
 
 
-async def _from_thread(state: AppState, question: str, options: AnswerOptions) -> AsyncGenerator[Any, None]:
-    """Run the (blocking) stream in a thread and hand its items to the event loop as they come."""
+async def _from_thread(
+    state: AppState, question: str, options: AnswerOptions, ticket: Ticket
+) -> AsyncGenerator[Any, None]:
+    """Run the (blocking) stream in a thread once ``ticket`` gets a slot, and hand its items to the event loop as
+    they come. A cancelled subscription stops the stream at its next piece and frees the slot."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Any] = asyncio.Queue()
     cancelled = threading.Event()
 
     def produce() -> None:
         try:
-            for item in _pieces(state, question, options):
-                if cancelled.is_set():
-                    return
-                loop.call_soon_threadsafe(queue.put_nowait, item)
+            with ticket:
+                for item in _pieces(state, question, options):
+                    if cancelled.is_set():
+                        return
+                    loop.call_soon_threadsafe(queue.put_nowait, item)
         except Exception as exc:  # handed to the subscriber as a GraphQL error
             loop.call_soon_threadsafe(queue.put_nowait, exc)
         finally:
@@ -59,6 +65,7 @@ async def _from_thread(state: AppState, question: str, options: AnswerOptions) -
             yield item
     finally:
         cancelled.set()
+        ticket.release()  # a stream still waiting for its slot gives up its place
 
 
 @strawberry.type(description="Follow an answer as it is generated, or an ingest job as it runs.")
@@ -71,7 +78,8 @@ class Subscription:
     ) -> AsyncGenerator[AskEvent, None]:
         chosen = answer_options(options)
         state = info.context.state
-        async for item in _from_thread(state, question, chosen):
+        ticket = await ready(info)  # no thread starts until a slot is free
+        async for item in _from_thread(state, question, chosen, ticket):
             if isinstance(item, DomainAnswer):
                 yield AskEvent(answer=Answer.from_domain(item, state.settings))
             else:

@@ -9,7 +9,6 @@ the same server over stdio for desktop clients that start it as a subprocess.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
@@ -18,7 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import authenticate_headers
-from api.errors import ApiError
+from api.errors import ApiError, error_headers
 from api.mcp.tools import GraphTools
 from api.mcp.write_tools import WriteTools
 from api.state import AppState
@@ -35,8 +34,9 @@ INSTRUCTIONS = (
 )
 
 
-def build_mcp(state: AppState) -> MCPServer:
-    """The MCP server with the read tools, and the write tools when the settings enable them."""
+def build_mcp(state: AppState, *, stdio: bool = False) -> MCPServer:
+    """The MCP server with the read tools, and the write tools when the settings enable them. Over stdio the
+    caller is the local user; over HTTP every write needs a key with the write scope."""
     server: MCPServer = MCPServer(
         "trellis", title="Trellis knowledge graph", instructions=INSTRUCTIONS, version="0.1.0", log_level="WARNING"
     )
@@ -45,7 +45,7 @@ def build_mcp(state: AppState) -> MCPServer:
     for tool in (reads.ask, reads.search, reads.get_entity, reads.neighbors, reads.path):
         server.add_tool(tool, name=tool.__name__, annotations=read_only)
     if state.settings.mcp_write_tools:
-        writes = WriteTools(state)
+        writes = WriteTools(state, local=stdio)
         server.add_tool(
             writes.ingest,
             name="ingest",
@@ -75,8 +75,7 @@ class McpHttp:
             try:
                 authenticate_headers(headers, self.settings).require("read")
             except ApiError as exc:
-                extra: dict[str, Any] = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
-                response = JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=extra)
+                response = JSONResponse({"error": str(exc)}, status_code=exc.status_code, headers=error_headers(exc))
                 await response(scope, receive, send)
                 return
         await self._app(scope, receive, send)

@@ -17,9 +17,11 @@ from pydantic import BaseModel, Field
 
 from api.browser_link import browser_link
 from api.chat.completions import Source, sources_of
+from api.errors import public_message
 from api.state import AppState
 from kg.errors import TrellisError
 from kg.graph import Record
+from kg.settings import Settings
 from retrieval import AnswerOptions
 from retrieval.lucene import escape_lucene
 
@@ -120,11 +122,12 @@ class PathResult(BaseModel):
 
 
 @contextmanager
-def tool_errors() -> Iterator[None]:
+def tool_errors(settings: Settings) -> Iterator[None]:
+    """Trellis errors as MCP tool errors (in production without the URIs and paths of server-side failures)."""
     try:
         yield
     except TrellisError as exc:
-        raise ToolError(str(exc)) from exc
+        raise ToolError(public_message(exc, production=settings.api_production)) from exc
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -143,9 +146,10 @@ class GraphTools:
 
     def ask(self, question: str, k: int = 6, hops: int = 2) -> AskResult:
         """Answer a question from the knowledge graph, citing passages as [n] (or saying it is not in the graph)."""
-        with tool_errors():
+        with tool_errors(self.state.settings):
             retriever = self.state.retriever
-            answer = retriever.answer(question, AnswerOptions(k=_clamp(k, 1, MAX_K), hops=_clamp(hops, 0, MAX_HOPS)))
+            options = AnswerOptions(k=_clamp(k, 1, MAX_K), hops=_clamp(hops, 0, MAX_HOPS))
+            answer = self.state.answers.run(lambda: retriever.answer(question, options))
             return AskResult(
                 answer=answer.text,
                 answerable=answer.answerable,
@@ -157,7 +161,7 @@ class GraphTools:
 
     def search(self, text: str, k: int = 5) -> SearchResult:
         """Find the passages (chunks) most relevant to a text, with their documents, and the entities it names."""
-        with tool_errors():
+        with tool_errors(self.state.settings):
             found = self.state.retriever.retrieve(text, options=AnswerOptions(k=_clamp(k, 1, MAX_K)))
             passages = [
                 PassageView(
@@ -174,7 +178,7 @@ class GraphTools:
 
     def get_entity(self, entity: str) -> EntityResult:
         """Look up an entity by id or name: its type, aliases, documents that mention it and its relations."""
-        with tool_errors():
+        with tool_errors(self.state.settings):
             view = self._resolve(entity)
             store = self.state.store
             mentions = store.query("retrieval_mentions", ids=[view.id], per_entity=self._page)
@@ -187,7 +191,7 @@ class GraphTools:
 
     def neighbors(self, entity: str, hops: int = 1, limit: int = 25) -> NeighborsResult:
         """Entities within 1-3 relations of an entity (by id or name), nearest first, and the relations among them."""
-        with tool_errors():
+        with tool_errors(self.state.settings):
             view = self._resolve(entity)
             hops, limit = _clamp(hops, 1, MAX_HOPS), _clamp(limit, 1, self._page)
             store = self.state.store
@@ -201,7 +205,7 @@ class GraphTools:
 
     def path(self, source: str, target: str, max_hops: int = 4) -> PathResult:
         """The shortest chain of relations linking two entities (ids or names), at most max_hops (1-6) long."""
-        with tool_errors():
+        with tool_errors(self.state.settings):
             start, end = self._resolve(source), self._resolve(target)
             max_hops = _clamp(max_hops, 1, MAX_PATH_HOPS)
             if start.id == end.id:

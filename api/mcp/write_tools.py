@@ -1,8 +1,8 @@
 """The MCP write tools, ``ingest`` and ``delete``, offered only when ``TRELLIS_MCP_WRITE_TOOLS=true``.
 
 They go through the app's one ingest worker (:class:`api.jobs.IngestJobs`), like the GraphQL mutations. Over
-HTTP the caller's key must hold the write scope (checked on each call from the request's headers); over stdio the
-caller is the local user who started ``trellis mcp``, who can write anyway.
+HTTP the caller's key must hold the write scope (checked on each call from the request's headers; a call without
+headers is refused); over stdio the caller is the local user who started ``trellis mcp``, who can write anyway.
 """
 
 from __future__ import annotations
@@ -59,20 +59,24 @@ class DeleteResult(BaseModel):
 class WriteTools:
     """Ingest and delete over one app's state."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, *, local: bool) -> None:
         self.state = state
+        self.local = local  # stdio: the caller is the local user who started `trellis mcp`
 
-    def _check(self, headers: Mapping[str, str] | None) -> None:
-        if headers is None:  # stdio: the local user
+    def require_write(self, headers: Mapping[str, str] | None) -> None:
+        """Refuse (ToolError) a caller over HTTP without a key holding the write scope."""
+        if self.local:
             return
+        if headers is None:  # over HTTP a call always has headers; without them nothing says who is calling
+            raise ToolError("this call carries no API key; ingest and delete need a key with the 'write' scope")
         principal = authenticate_headers({k.lower(): v for k, v in headers.items()}, self.state.settings)
         if not principal.allows("write"):
             raise ToolError("this API key lacks the 'write' scope that ingest and delete need")
 
     def ingest(self, documents: list[DocumentInput], ctx: Context) -> IngestResult:
         """Add documents (text, optional id and title) to the knowledge graph; waits until they are searchable."""
-        self._check(ctx.headers)
-        with tool_errors():
+        self.require_write(ctx.headers)
+        with tool_errors(self.state.settings):
             job = self.state.jobs.submit([NewDocument(text=d.text, id=d.id, title=d.title) for d in documents])
             deadline = time.monotonic() + WAIT_SECONDS
             while not job.finished and time.monotonic() < deadline:
@@ -90,8 +94,8 @@ class WriteTools:
 
     def delete(self, document_id: str, ctx: Context) -> DeleteResult:
         """Remove a document and exactly the support it gave (chunks, mentions, relation evidence)."""
-        self._check(ctx.headers)
-        with tool_errors():
+        self.require_write(ctx.headers)
+        with tool_errors(self.state.settings):
             removal = self.state.jobs.delete(document_id)
             return DeleteResult(
                 document_id=document_id,

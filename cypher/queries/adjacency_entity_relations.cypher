@@ -1,7 +1,8 @@
 // The entities $ids and every entity of the same name (the NER model typed one country once as a place, once as an
 // organisation), each with its relationship count (which tells a hub) and its relations to other entities, for a
 // question's neighbourhood read live (retrieval/neighbourhood.py). A hub (more than $hub relationships) is read
-// type by type, the first $type_scan relationships of each type in storage order. Evidence is cut to $evidence
+// type by type and direction by direction, the first $type_scan relationships of each in storage order, so a
+// country's one LOCATED_IN to its continent is not crowded out by its towns' LOCATED_IN. Evidence is cut to $evidence
 // chunk ids. One row per entity: id, name, type, degree, relations [{subject_id, ..., evidence}].
 UNWIND $ids AS id
 MATCH (seed:Entity {id: id})
@@ -17,7 +18,8 @@ CALL (s, degree) {
     WITH s WHERE degree > $hub
     UNWIND apoc.node.relationship.types(s) AS type
     WITH s, type WHERE type <> 'MENTIONS'
-    CALL apoc.path.expandConfig(s, {relationshipFilter: type, minLevel: 1, maxLevel: 1, limit: $type_scan})
+    UNWIND [type + '>', '<' + type] AS filter
+    CALL apoc.path.expandConfig(s, {relationshipFilter: filter, minLevel: 1, maxLevel: 1, limit: $type_scan})
     YIELD path
     WITH last(relationships(path)) AS r, last(nodes(path)) AS o
     WHERE o:Entity

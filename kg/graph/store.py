@@ -1,7 +1,9 @@
 """The Neo4j store: one driver, named queries, retries on transient failures, batched ``UNWIND`` writes.
 
-Every query the store runs comes from :mod:`kg.graph.queries` by name, with parameters. Driver errors are translated
-into the Trellis hierarchy, so callers see "cannot reach Neo4j at ...: start it with ..." rather than a stack trace.
+Every query the store runs comes from :mod:`kg.graph.queries` by name, with parameters, and runs in a transaction the
+server stops after ``neo4j_read_timeout_s`` (reads) or ``neo4j_write_timeout_s`` (writes). Driver errors are
+translated into the Trellis hierarchy, so callers see "cannot reach Neo4j at ...: start it with ..." rather than a
+stack trace.
 """
 
 from __future__ import annotations
@@ -16,20 +18,26 @@ from typing import Any, LiteralString, Self, TypeVar, cast
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
-from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from kg.errors import GraphError, Neo4jAuthError, Neo4jUnavailableError, QueryError
 from kg.graph.auth import resolve_password
 from kg.graph.queries import load_query
 from kg.settings import Settings
 
-__all__ = ["GraphStore", "Record"]
+__all__ = ["GraphStore", "Record", "retryable"]
 
 logger = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 T = TypeVar("T")
 _TRANSIENT = (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, neo4j_errors.TransientError)
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether running the work again is safe and may succeed: a transient failure, but never a commit whose outcome
+    is unknown (``IncompleteCommit``: the server may have committed it, and a ``CREATE`` must not run twice)."""
+    return isinstance(error, _TRANSIENT) and not isinstance(error, neo4j_errors.IncompleteCommit)
 
 
 def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
@@ -90,13 +98,18 @@ class GraphStore:
 
     def _with_retries(self, work: Callable[[], T]) -> T:
         retrying = retry(
-            retry=retry_if_exception_type(_TRANSIENT),
+            retry=retry_if_exception(retryable),
             stop=stop_after_delay(self.settings.neo4j_max_retry_s),
             wait=wait_exponential(multiplier=0.2, max=5),
             reraise=True,
         )
         with self._translated():
             return retrying(work)()
+
+    def _timeout(self, write: bool) -> float | None:
+        """The server-side transaction timeout from the settings (None: the server's own default)."""
+        seconds = self.settings.neo4j_write_timeout_s if write else self.settings.neo4j_read_timeout_s
+        return seconds or None
 
     def verify(self) -> None:
         """Check that the server answers and accepts the credentials (fails fast: no retries)."""
@@ -109,10 +122,11 @@ class GraphStore:
     ) -> list[Record]:
         """Run Cypher text that came from ``cypher/`` (never from user input) and return its records."""
         routing = RoutingControl.WRITE if write else RoutingControl.READ
+        query = neo4j.Query(cast(LiteralString, cypher), timeout=self._timeout(write))  # text from cypher/ only
 
         def work() -> list[Record]:
             result = self._driver.execute_query(
-                cast(LiteralString, cypher),  # text from cypher/, never from user input
+                query,
                 parameters_=dict(parameters or {}),
                 database_=self.database,
                 routing_=routing,
@@ -149,6 +163,7 @@ class GraphStore:
         """Run several named write queries in one transaction: all of them land, or none does."""
         statements = [(load_query(name), dict(parameters)) for name, parameters in steps]
 
+        @neo4j.unit_of_work(timeout=self._timeout(write=True))
         def unit(tx: neo4j.ManagedTransaction) -> None:
             for cypher, parameters in statements:
                 tx.run(cast(LiteralString, cypher), parameters).consume()

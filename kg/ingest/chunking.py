@@ -23,7 +23,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from kg.errors import ConfigurationError, ModelError
+from kg.errors import ConfigurationError, IngestError, ModelError
 from kg.settings import Settings
 from kg.types import Chunk, Document
 
@@ -288,28 +288,59 @@ def _cut_word(text: str, start: int, end: int, *, max_tokens: int, count_tokens:
     return pieces
 
 
-class Chunker:
-    """The chunking step: ``run(document)`` gives its chunks, with the limits and tokenizer given here."""
+REPEATS_FROM = 50
+"""A document of at least this many chunks is checked for repeating itself (:data:`MIN_DISTINCT_SHARE`)."""
+MIN_DISTINCT_SHARE = 0.1
+"""Below this share of distinct chunk texts, a document is one passage repeated (a degenerate or hostile file)."""
 
-    def __init__(self, *, max_tokens: int, overlap_tokens: int, count_tokens: TokenCounter) -> None:
+
+class Chunker:
+    """The chunking step: ``run(document)`` gives its chunks, with the limits and tokenizer given here.
+
+    A document is refused (:class:`~kg.errors.IngestError`, the rest of the ingest goes on) when it would make more
+    than ``max_chunks`` chunks, judged from its word count before any chunking work, or when it is one passage
+    repeated: 10 MB of one word would otherwise make 10,000 identical chunks to embed and extract.
+    """
+
+    def __init__(
+        self, *, max_tokens: int, overlap_tokens: int, count_tokens: TokenCounter, max_chunks: int = 5_000
+    ) -> None:
         self.max_tokens = max_tokens
         self.overlap_tokens = overlap_tokens
         self.count_tokens = count_tokens
+        self.max_chunks = max_chunks
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Chunker:
-        """Limits from ``chunk_max_tokens`` and ``chunk_overlap_tokens``; tokens counted by the embedder."""
+        """Limits from ``chunk_max_tokens``, ``chunk_overlap_tokens`` and ``max_document_chunks``; tokens counted by
+        the embedder."""
         return cls(
             max_tokens=settings.chunk_max_tokens,
             overlap_tokens=settings.chunk_overlap_tokens,
             count_tokens=embedder_token_counter(settings.embedding_model),
+            max_chunks=settings.max_document_chunks,
         )
 
     def run(self, document: Document) -> list[Chunk]:
-        """The chunks of ``document``; see :func:`chunk_document`."""
-        return chunk_document(
+        """The chunks of ``document`` (see :func:`chunk_document`), or IngestError for one past the limits."""
+        words = len(document.text.split())
+        if words > self.max_chunks * self.max_tokens:  # each word is a token or more: these cannot fit
+            raise IngestError(
+                f"{words:,} words make more than {self.max_chunks:,} chunks; "
+                "raise TRELLIS_MAX_DOCUMENT_CHUNKS to ingest it, or split the document"
+            )
+        chunks = chunk_document(
             document,
             max_tokens=self.max_tokens,
             overlap_tokens=self.overlap_tokens,
             count_tokens=self.count_tokens,
         )
+        if len(chunks) > self.max_chunks:
+            raise IngestError(
+                f"{len(chunks):,} chunks, more than the limit of {self.max_chunks:,} per document; "
+                "raise TRELLIS_MAX_DOCUMENT_CHUNKS to ingest it, or split the document"
+            )
+        if len(chunks) >= REPEATS_FROM and len({c.text for c in chunks}) < MIN_DISTINCT_SHARE * len(chunks):
+            distinct = len({c.text for c in chunks})
+            raise IngestError(f"repeats itself: {len(chunks):,} chunks hold only {distinct:,} distinct passages")
+        return chunks

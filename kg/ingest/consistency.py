@@ -1,4 +1,5 @@
-"""Neo4j and FAISS hold the same ids: prove it (``trellis index check``) or make it so (``trellis index rebuild``)."""
+"""Neo4j and FAISS hold the same ids: prove it (``trellis index check``, after repairing a batch a crash left
+half-written: :mod:`kg.ingest.journal`) or make it so (``trellis index rebuild``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import numpy as np
 from pydantic import BaseModel
 
 from kg.graph import GraphStore
+from kg.ingest import journal
 from kg.ingest.lock import index_lock
-from kg.ingest.pipeline import open_indexes
 from kg.settings import Settings
+from kg.vectors.index import open_indexes
 
-__all__ = ["IndexCheck", "check_indexes", "rebuild_indexes"]
+__all__ = ["IndexCheck", "check_indexes", "rebuild_indexes", "repair_pending"]
 
 _PAGE = 5000
 
@@ -40,6 +42,14 @@ def _pages(store: GraphStore, query: str) -> Iterator[list[dict[str, object]]]:
 
 def _graph_ids(store: GraphStore, query: str) -> set[str]:
     return {str(row["id"]) for page in _pages(store, query) for row in page}
+
+
+def repair_pending(settings: Settings, store: GraphStore) -> journal.Repair | None:
+    """Repair a batch a crash left between Neo4j and FAISS (None when there is none), under the index lock."""
+    if journal.pending(settings) is None:
+        return None
+    with index_lock(settings):
+        return journal.repair(settings, store, *open_indexes(settings))
 
 
 def check_indexes(settings: Settings, store: GraphStore) -> list[IndexCheck]:

@@ -1,7 +1,8 @@
 """The ingest story, top to bottom: load -> chunk -> extract | embed -> resolve -> write Neo4j -> update FAISS.
 
 Documents flow in batches. Each batch lands in Neo4j in one transaction, then its vectors go to FAISS and the index
-is saved, so after any failure Neo4j and FAISS hold the same chunk ids (``trellis index check`` proves it). An
+is saved, so after any failure Neo4j and FAISS hold the same chunk ids (``trellis index check`` proves it); a crash
+between the two is noted in the journal (:mod:`kg.ingest.journal`) and repaired by the next writer. An
 unchanged document (same content hash, built by this graph model: :data:`~kg.ingest.writer.GRAPH_VERSION`) is
 skipped; a changed one, or one an older graph model built, replaces its old version. A file that a graph built by
 an earlier Trellis holds under its old id (a hash of its absolute path, same source) replaces that document too, so
@@ -21,7 +22,9 @@ from time import perf_counter
 import numpy as np
 
 from kg.errors import ConfigurationError, GraphError, TrellisError
+from kg.failpoints import failpoint
 from kg.graph import GraphStore, apply_schema
+from kg.ingest import journal
 from kg.ingest.assembly import document_graph, entity_of, remember, surface_forms
 from kg.ingest.batches import IngestRun, PreparedBatch
 from kg.ingest.chunking import Chunker, new_token_counter
@@ -37,18 +40,11 @@ from kg.ingest.writer import GRAPH_VERSION, GraphWriter, Removal
 from kg.settings import Settings
 from kg.types import Chunk, Document, DocumentGraph, ExtractionResult, Relation
 from kg.vectors import Embedder, VectorIndex
+from kg.vectors.index import open_indexes
 
-__all__ = ["IngestPipeline", "open_indexes"]
+__all__ = ["IngestPipeline"]
 
 logger = logging.getLogger(__name__)
-
-
-def open_indexes(settings: Settings) -> tuple[VectorIndex, VectorIndex]:
-    """The chunk and the entity vector indexes (empty ones when none was saved yet)."""
-    return (
-        VectorIndex.open(settings, folder=settings.index_dir / "chunks"),
-        VectorIndex.open(settings, folder=settings.index_dir / "entities"),
-    )
 
 
 def _extractor_from(settings: Settings) -> Extractor:
@@ -102,6 +98,7 @@ class IngestPipeline:
             overlap_tokens=settings.chunk_overlap_tokens,
             # a tokenizer of its own: chunking runs beside the build thread, which holds the embedder's lock
             count_tokens=new_token_counter(self.embedder.model_path),
+            max_chunks=settings.max_document_chunks,
         )
         self.extractor = extractor or _extractor_from(settings)
         self.resolver = EntityResolver.from_settings(settings, embed=self.embedder.embed)
@@ -129,7 +126,9 @@ class IngestPipeline:
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-build") as builds,
         ):
             apply_schema(self.store)  # idempotent: a fresh database gets its constraints and indexes first
-            run = IngestRun(report, writes, *open_indexes(self.settings))
+            chunk_index, entity_index = open_indexes(self.settings)
+            journal.repair(self.settings, self.store, chunk_index, entity_index)  # a batch a crash left half-written
+            run = IngestRun(report, writes, chunk_index, entity_index)
             try:
                 for batch in _batched(self._timed_loading(loaded, report), self.settings.ingest_batch_documents):
                     if run.in_flight() & {document.id for document in batch}:
@@ -152,8 +151,11 @@ class IngestPipeline:
         """Remove documents and exactly the support they gave, from Neo4j and from FAISS."""
         with index_lock(self.settings):
             chunk_index, entity_index = open_indexes(self.settings)
+            journal.repair(self.settings, self.store, chunk_index, entity_index)
+            journal.begin(self.settings, document_ids)
             removal = self.writer.delete(document_ids)
             _apply_removal(removal, chunk_index, entity_index)
+            journal.end(self.settings)
         return removal
 
     # --- stages ---------------------------------------------------------------------------------------------
@@ -167,6 +169,7 @@ class IngestPipeline:
             if item is None:
                 return
             self.progress.advance("load")
+            failpoint(self.settings, "ingest.loaded")
             if isinstance(item, LoadFailure):
                 logger.info("skipped %s", item)
                 report.failures.append(item)
@@ -209,10 +212,13 @@ class IngestPipeline:
         entity_index: VectorIndex,
         report: IngestReport,
     ) -> None:
-        """Write one batch to Neo4j in one transaction, then its vectors to FAISS (saved atomically)."""
+        """Write one batch to Neo4j in one transaction, then its vectors to FAISS (saved atomically); the journal
+        holds the batch in between, so a crash there is repaired by whoever takes the index lock next."""
         with report.timed("write"):
             replacing = [replaces[graph.document.id] for graph in graphs if graph.document.id in replaces]
+            journal.begin(self.settings, [graph.document.id for graph in graphs] + replacing)
             removal = self.writer.write(graphs, replacing=replacing)
+        failpoint(self.settings, "ingest.neo4j-committed")
         self.progress.advance("write", len(graphs))
         with report.timed("index"):
             _apply_removal(removal, chunk_index, entity_index, save=False)
@@ -223,7 +229,9 @@ class IngestPipeline:
             if fresh:
                 entity_index.add(list(fresh), np.asarray([e.embedding for e in fresh.values()], dtype=np.float32))
             chunk_index.save()
+            failpoint(self.settings, "ingest.faiss-chunks-saved")
             entity_index.save()
+        journal.end(self.settings)
         report.documents += len(graphs)
         report.replaced += len(replacing)
         report.chunks += sum(len(graph.chunks) for graph in graphs)
@@ -256,6 +264,7 @@ class IngestPipeline:
         with report.timed("extract"), self._beside_embedding(run):
             extractions = self._extract_isolating(documents, chunks, report)
         self.progress.advance("extract", everything)
+        failpoint(self.settings, "ingest.extracted")
         kept = [document for document in documents if all(c.id in extractions for c in chunks[document.id])]
         return PreparedBatch(kept, replaces, chunks, extractions, vectors) if kept else None
 
@@ -296,7 +305,7 @@ class IngestPipeline:
             return None
         report = run.report
         if not run.known_loaded:  # read once, when the first batch has something to build
-            run.known.update((entity.id, entity) for entity in self._known_entities())
+            run.known.update((row["id"], KnownEntity.from_row(row)) for row in self.store.query("known_entities"))
             run.known_loaded = True
         vectors: dict[str, list[list[float]]] = {}
         for document in prepared.documents:
@@ -372,18 +381,6 @@ class IngestPipeline:
         except BaseException:
             run.abort.set()  # the batches behind this one are not written either
             raise
-
-    def _known_entities(self) -> list[KnownEntity]:
-        return [
-            KnownEntity(
-                id=row["id"],
-                name=row["name"],
-                type=row["type"],
-                aliases=tuple(row["aliases"]),
-                embedding=tuple(row["embedding"]) if row["embedding"] is not None else None,
-            )
-            for row in self.store.query("known_entities")
-        ]
 
 
 def _apply_removal(removal: Removal, chunks: VectorIndex, entities: VectorIndex, *, save: bool = True) -> None:

@@ -28,7 +28,7 @@ from kg.vectors.ids import IdMap
 from kg.vectors.storage import corrupt_error, read_snapshot, snapshot_exists, write_snapshot
 from kg.vectors.threads import apply_faiss_threads
 
-__all__ = ["SearchHit", "VectorIndex", "gpu_count", "to_gpu"]
+__all__ = ["SearchHit", "VectorIndex", "gpu_count", "open_indexes", "to_gpu"]
 
 logger = logging.getLogger(__name__)
 
@@ -285,3 +285,11 @@ class VectorIndex:
             self._gpu = to_gpu(self._backend.index) if self._use_gpu() and gpu_count() else None
             self._gpu_stale = False
         return self._gpu
+
+
+def open_indexes(settings: Settings) -> tuple[VectorIndex, VectorIndex]:
+    """The chunk and the entity vector indexes of ``settings`` (empty ones when none was saved yet)."""
+    return (
+        VectorIndex.open(settings, folder=settings.index_dir / "chunks"),
+        VectorIndex.open(settings, folder=settings.index_dir / "entities"),
+    )

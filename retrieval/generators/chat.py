@@ -45,6 +45,7 @@ def _openai(settings: Settings) -> BaseChatModel:
         temperature=settings.llm_temperature,
         max_completion_tokens=settings.llm_max_new_tokens,
         max_retries=1,
+        timeout=settings.llm_timeout_s,  # the SDK's own default waits ten minutes for a silent server
     )
 
 

@@ -44,6 +44,11 @@ def choose_adapter(settings: Settings) -> tuple[Path | None, str | None]:
     return None, None
 
 
+_DEFAULT_WINDOW = 2048  # a model whose configuration names no window
+_PROMPT_RESERVE = 384  # tokens of the instructions and the question around the context, with the tokenizers' drift
+_MIN_CONTEXT = 64
+
+
 class LocalLMGenerator:
     """Answers with a local causal LM over the cited context; implements the streaming generator protocol."""
 
@@ -65,17 +70,26 @@ class LocalLMGenerator:
         if model is not None and tokenizer is not None:
             self.model, self.tokenizer = model, tokenizer
             self.name = label or model_name(settings)
-            return
-        run: str | None
-        adapter, run = (adapter, adapter.name) if adapter is not None else choose_adapter(settings)
-        self.model, self.tokenizer = load_causal_lm(settings, adapter=adapter)
-        self.name = model_name(settings) + (f"+lora:{run}" if run else "")
-        logger.info("local generator %s ready", self.name)
+        else:
+            run: str | None
+            adapter, run = (adapter, adapter.name) if adapter is not None else choose_adapter(settings)
+            self.model, self.tokenizer = load_causal_lm(settings, adapter=adapter)
+            self.name = model_name(settings) + (f"+lora:{run}" if run else "")
+            logger.info("local generator %s ready", self.name)
+        self.window = int(getattr(self.model.config, "max_position_embeddings", 0) or _DEFAULT_WINDOW)
+        self.context_tokens = max(_MIN_CONTEXT, self.window - self.max_new_tokens - _PROMPT_RESERVE)
+        """The most context tokens a prompt can carry in the model's window (the retriever fits its context to it)."""
 
     def _inputs(self, question: str, context: Context) -> dict[str, Any]:
         encoded: Any = self.tokenizer.apply_chat_template(
             chat_messages(question, context), add_generation_prompt=True, return_tensors="pt", return_dict=True
         )
+        length = int(encoded["input_ids"].shape[1])
+        if length + self.max_new_tokens > self.window:
+            raise GeneratorError(
+                f"the prompt has {length:,} tokens and the answer may take {self.max_new_tokens}: more than the "
+                f"{self.window:,}-token window of {self.name}; ask with a smaller tokenBudget"
+            )
         return {key: value.to(self.model.device) for key, value in encoded.items()}
 
     def stream(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Iterator[str]:

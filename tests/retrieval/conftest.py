@@ -46,12 +46,14 @@ def lora_adapter(lm_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture
 def hub(store: GraphStore) -> Iterator[LinkedEntity]:
-    """A country with 60 CITY_IN relations and one CAPITAL_OF, whose capital's id sorts after every town's, and a
-    person born in one of its towns."""
+    """A country with 60 CITY_IN relations to it, one CAPITAL_OF and one CITY_IN of its own (to a region), whose
+    capital's and region's ids sort after every town's, and a person born in one of its towns."""
     store.run_text(
         "CREATE (h:Entity {id: 'hubtest-country', name: 'Hubtestland', type: 'Location'}) "
         "CREATE (:Entity {id: 'hubtest-zz-capital', name: 'Hubtest City', type: 'Location'})"
         "-[:CAPITAL_OF {confidence: 0.8, evidence: []}]->(h) "
+        "CREATE (h)-[:CITY_IN {confidence: 0.8, evidence: []}]->"
+        "(:Entity {id: 'hubtest-zz-region', name: 'Hubtest Region', type: 'Location'}) "
         "WITH h UNWIND range(10, 69) AS i "
         "CREATE (:Entity {id: 'hubtest-town-' + i, name: 'Hubtest Town ' + i, type: 'Location'})"
         "-[:CITY_IN {confidence: 0.8, evidence: []}]->(h)",

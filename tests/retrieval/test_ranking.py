@@ -92,3 +92,23 @@ def test_a_chain_runs_by_name_through_entities_the_ner_typed_differently() -> No
     question = "What is the currency of the country whose capital is Ouagadougou?"
     scores = evidence_scores([capital, currency, elsewhere], {}, question=question, entity_names={"Ouagadougou"})
     assert scores == {"capital": 1.0, "currency": pytest.approx(0.9)}
+
+
+def test_a_canonical_type_is_asked_about_through_the_phrase_the_text_used() -> None:
+    capital = _fact("Kabul", "CAPITAL_OF", "Afghanistan").model_copy(
+        update={"phrase": "capital of", "evidence": [Evidence(chunk_id="capital", document_id="d1")]}
+    )
+    continent = _fact("Afghanistan", "LOCATED_IN", "Asia").model_copy(
+        update={"phrase": "country in", "evidence": [Evidence(chunk_id="continent", document_id="d2")]}
+    )
+    towns = [
+        _fact(f"Town {n}", "LOCATED_IN", "Afghanistan").model_copy(
+            update={"phrase": "city in", "evidence": [Evidence(chunk_id=f"town-{n}", document_id="d3")]}
+        )
+        for n in range(5)
+    ]
+    question = "On which continent is the country whose capital is Kabul?"
+    scores = evidence_scores([capital, continent, *towns], {}, question=question, entity_names={"Kabul"})
+    assert scores == {"capital": 1.0, "continent": pytest.approx(0.9)}, "the towns' LOCATED_IN is not asked about"
+    ranked = rank_facts([*towns, continent], {}, question=question, entity_ids=[], limit=1)
+    assert [fact.object for fact in ranked] == ["Asia"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LITERAL_TYPES", "PROPER_NOUN", "SPACY_LABELS", "entity_type", "neo4j_label"]
+__all__ = ["LITERAL_TYPES", "PROPER_NOUN", "RESERVED_LABELS", "SPACY_LABELS", "entity_type", "neo4j_label"]
 
 SPACY_LABELS: dict[str, str] = {
     "PERSON": "Person",
@@ -40,6 +40,9 @@ LITERAL_TYPES: frozenset[str] = frozenset({"Date", "Quantity"})
 
 _KNOWN = {label.lower(): label for label in SPACY_LABELS.values()}
 
+RESERVED_LABELS: frozenset[str] = frozenset({"Entity", "Document", "Chunk", "Answer"})
+"""Labels the graph gives its own nodes: an entity type named so would make an entity look like one of them."""
+
 
 def entity_type(spacy_label: str) -> str | None:
     """The Neo4j label for a spaCy entity label, or None when entities of that label are dropped."""
@@ -50,7 +53,8 @@ def neo4j_label(name: str) -> str:
     """A free-form type name (from an LLM, say) as a PascalCase label: ``"sports team"`` -> ``SportsTeam``.
 
     spaCy labels map through :data:`SPACY_LABELS`, known labels keep their spelling, anything else is reduced
-    to letters and digits; an empty result becomes ``Thing``.
+    to letters and digits; an empty result, or one of the graph's own labels (:data:`RESERVED_LABELS`: an LLM
+    calling an entity a "document"), becomes ``Thing``.
     """
     if name in SPACY_LABELS:
         return SPACY_LABELS[name]
@@ -58,6 +62,6 @@ def neo4j_label(name: str) -> str:
         return _KNOWN[name.lower()]
     words = re.findall(r"[A-Za-z0-9]+", name)
     label = "".join(word[:1].upper() + word[1:] for word in words)
-    if not label or not label[0].isalpha():
+    if not label or not label[0].isalpha() or label.lower() in {r.lower() for r in RESERVED_LABELS}:
         return "Thing"
     return label

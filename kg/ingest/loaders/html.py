@@ -37,7 +37,7 @@ def _decode(data: bytes, source: str) -> str:
     declared = _DECLARED_CHARSET.search(data[:4096])
     charset = declared.group(1).decode("ascii").lower() if declared else "utf-8"
     if charset.replace("-", "").replace("_", "") in {"utf8", "utf16"}:
-        return decode_text(data, source)
+        return decode_text(data, source).text
     check_not_binary(data, source)
     try:
         return data.decode(charset)

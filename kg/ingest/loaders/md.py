@@ -100,5 +100,6 @@ def markdown_to_text(text: str) -> str:
 
 def parse_markdown(data: bytes, source: str) -> Parsed:
     """The text and title of a Markdown file."""
-    raw = decode_text(data, source).replace("\r\n", "\n")
-    return Parsed(text=markdown_to_text(raw), title=markdown_title(raw))
+    decoded = decode_text(data, source)
+    raw = decoded.text.replace("\r\n", "\n")
+    return Parsed(text=markdown_to_text(raw), title=markdown_title(raw), metadata=decoded.metadata)

@@ -11,6 +11,8 @@ __all__ = ["parse_txt"]
 
 
 def parse_txt(data: bytes, source: str) -> Parsed:
-    """The text of a plain-text file; :class:`~kg.errors.LoaderError` for binary or non-UTF-8 content."""
-    text, markup = prose(decode_text(data, source))
-    return Parsed(text=text, metadata={"markup": markup} if markup else {})
+    """The text of a plain-text file; :class:`~kg.errors.LoaderError` for binary content or bytes that read as no
+    encoding's text."""
+    decoded = decode_text(data, source)
+    text, markup = prose(decoded.text)
+    return Parsed(text=text, metadata={**decoded.metadata, **({"markup": markup} if markup else {})})

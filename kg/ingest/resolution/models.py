@@ -3,7 +3,8 @@ touched entities out."""
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +57,18 @@ class KnownEntity(BaseModel):
     type: str
     aliases: tuple[str, ...] = ()
     embedding: tuple[float, ...] | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> KnownEntity:
+        """The entity a ``known_entities`` row describes."""
+        embedding = row["embedding"]
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            type=row["type"],
+            aliases=tuple(row["aliases"]),
+            embedding=tuple(embedding) if embedding is not None else None,
+        )
 
 
 class ResolvedEntity(BaseModel):

@@ -7,6 +7,7 @@ import contextlib
 import os
 import signal
 import socket
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -78,3 +79,20 @@ def test_detach_status_and_stop(neo4j_settings: Settings, store: GraphStore, tmp
         if pid is not None and _alive(pid):  # the server this test started, if an assertion left it running
             with contextlib.suppress(OSError):
                 os.killpg(pid, signal.SIGKILL)
+
+
+def test_a_stale_pid_file_naming_another_process_is_not_the_server(tmp_path: Path, neo4j_settings: Settings) -> None:
+    data_dir = tmp_path / "data"
+    (data_dir / "api").mkdir(parents=True)
+    other = subprocess.Popen(["sleep", "120"], start_new_session=True)  # the pid now belongs to something else
+    try:
+        (data_dir / "api" / "api.pid").write_text(f"{other.pid} 1\n")  # started at tick 1: long before `sleep`
+        env = settings_env(neo4j_settings, TRELLIS_DATA_DIR=str(data_dir))
+        status = run_cli("serve", "--status", env=env)
+        assert "no detached API is running" in status.stdout, status.stdout + status.stderr
+        stopped = run_cli("serve", "--stop", env=env)
+        assert "no detached API is running" in stopped.stdout, stopped.stdout + stopped.stderr
+        assert _alive(other.pid), "--stop left the unrelated process alone"
+    finally:
+        other.kill()
+        other.wait()

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
 from api.graphql import schema_sdl
+from kg.graph.fingerprint import graph_fingerprint
 from retrieval import Retriever
-from tests.support import graph_fingerprint
 from tests.support_api import READ_KEY, WRITE_KEY
 
 SDL = schema_sdl()

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from kg.graph.fingerprint import graph_fingerprint
 from retrieval import Retriever
-from tests.support import graph_fingerprint
 from tests.support_api import READ_KEY, WRITE_KEY
 from tests.support_graphql import gql
 

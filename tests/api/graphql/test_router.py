@@ -41,11 +41,15 @@ def test_production_has_no_graphiql_and_no_introspection(production_url: str) ->
     assert body.get("data") is None and "introspection" in body["errors"][0]["message"].lower()
     answer = gql(production_url, "{ stats { documents } }", key=READ_KEY).json()
     assert answer["data"]["stats"]["documents"] >= 1
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert httpx.get(f"{production_url}{path}").status_code == 404, path
 
 
 def test_production_still_says_what_the_caller_got_wrong(production_url: str) -> None:
     body = gql(production_url, '{ search(text: "x", k: 0) { score } }', key=READ_KEY).json()
     assert "'k' must be between 1 and" in body["errors"][0]["message"]
+    refused = gql(production_url, 'mutation { deleteDocument(id: "nope") { __typename } }', key=READ_KEY)
+    assert refused.status_code == 403 and "'write' scope" in refused.json()["errors"][0]["message"], refused.text
 
 
 class _FailingSearch:
@@ -106,3 +110,19 @@ def test_request_ids_are_echoed_or_made(api_url: str) -> None:
     assert given.headers["x-request-id"] == "trace-42"
     made = httpx.get(f"{api_url}/healthz", headers={"X-Request-ID": "bad id with spaces"})
     assert made.headers["x-request-id"] != "bad id with spaces" and len(made.headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"query": 5}', "must be a string"),
+        (b"{}", "No GraphQL query"),
+        (b'[{"query": "{ stats { documents } }"}]', "Batching is not enabled"),
+        (b"{not json", "Unable to parse request body as JSON"),
+    ],
+)
+def test_malformed_requests_get_graphql_json_errors(production_url: str, body: bytes, message: str) -> None:
+    headers = {"Authorization": f"Bearer {READ_KEY}", "Content-Type": "application/json"}
+    response = httpx.post(f"{production_url}/graphql", content=body, headers=headers)
+    assert response.status_code == 400 and response.headers["content-type"].startswith("application/json")
+    assert message in response.json()["errors"][0]["message"]

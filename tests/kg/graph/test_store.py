@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from neo4j import exceptions as neo4j_errors
 from pydantic import SecretStr
 
 from kg.errors import Neo4jAuthError, Neo4jUnavailableError, QueryError
 from kg.graph import GraphStore
+from kg.graph.store import retryable
 from kg.settings import Settings
 from tests.support import free_port
 
@@ -51,6 +53,16 @@ def test_unreachable_server_is_unavailable(neo4j_settings: Settings) -> None:
         store.query("graph_counts")
 
 
+def test_a_transaction_past_its_timeout_is_stopped_by_the_server(neo4j_settings: Settings) -> None:
+    bounded = neo4j_settings.model_copy(update={"neo4j_read_timeout_s": 1.0, "neo4j_write_timeout_s": 1.0})
+    with GraphStore(bounded) as store:
+        with pytest.raises(QueryError, match=r"(?i)timed? ?out|terminated"):
+            store.run_text("CALL apoc.util.sleep(20000) RETURN 1 AS one")
+        with pytest.raises(QueryError, match=r"(?i)timed? ?out|terminated"):
+            store.run_text("CALL apoc.util.sleep(20000) RETURN 1 AS one", write=True)
+        assert store.run_text("RETURN 1 AS one") == [{"one": 1}], "quick work still runs"
+
+
 def test_records_come_back_as_plain_dicts_nodes_included(empty_graph: GraphStore) -> None:
     vector = [0.25] * 384
     rows = empty_graph.run_text(
@@ -68,3 +80,10 @@ def test_records_come_back_as_plain_dicts_nodes_included(empty_graph: GraphStore
             "text": "x",
         }
     ]
+
+
+def test_a_commit_of_unknown_outcome_is_not_run_again() -> None:
+    assert retryable(neo4j_errors.ServiceUnavailable("connection lost before the query ran"))
+    assert retryable(neo4j_errors.SessionExpired("the session expired"))
+    assert not retryable(neo4j_errors.IncompleteCommit("connection lost during commit"))
+    assert not retryable(neo4j_errors.ClientError("a syntax error"))

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from kg.errors import ConfigurationError
+from kg.errors import ConfigurationError, IngestError
 from kg.ingest.chunking import (
     Chunker,
     TokenCounter,
@@ -184,3 +184,21 @@ def test_lines_that_are_no_headings_stay_text(text: str, minilm: TokenCounter) -
     assert section_headings(text) == []
     chunks = chunk_document(document(text), max_tokens=200, overlap_tokens=32, count_tokens=minilm)
     assert all(c.section is None for c in chunks) and "".join(c.text for c in chunks).replace(" ", "")
+
+
+def test_a_document_past_the_chunk_limit_is_refused_and_the_limit_can_be_lifted() -> None:
+    text = "\n\n".join(f"Town {n} lies on river {n} in the province of Vestmark." for n in range(200))
+    small = Chunker(max_tokens=16, overlap_tokens=0, count_tokens=words, max_chunks=150)
+    with pytest.raises(IngestError, match="more than the limit of 150 per document; raise TRELLIS_MAX_DOCUMENT_CHUNKS"):
+        small.run(document(text))
+    with pytest.raises(IngestError, match="words make more than 5 chunks"):  # refused before any chunking work
+        Chunker(max_tokens=16, overlap_tokens=0, count_tokens=words, max_chunks=5).run(document(text))
+    lifted = Chunker(max_tokens=16, overlap_tokens=0, count_tokens=words, max_chunks=1_000)
+    assert len(lifted.run(document(text))) > 150
+
+
+def test_a_document_that_repeats_itself_is_refused() -> None:
+    chunker = Chunker(max_tokens=16, overlap_tokens=4, count_tokens=words)
+    with pytest.raises(IngestError, match="repeats itself"):
+        chunker.run(document("spam " * 5_000))
+    assert len(chunker.run(document("\n\n".join(f"Line {n} of a real list." for n in range(300))))) >= 50

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 
 from kg.graph import GraphStore
+from kg.graph.fingerprint import graph_fingerprint
 from kg.ingest.consistency import check_indexes
 from kg.ingest.loaders import LoadFailure, document_id, load_file, load_paths
 from kg.ingest.loaders.base import file_key, legacy_document_id
 from kg.ingest.pipeline import IngestPipeline
 from kg.settings import Settings
 from kg.types import Document
-from tests.support import graph_fingerprint
 
 Make = Callable[..., IngestPipeline]
 LIMIT = 1_000_000

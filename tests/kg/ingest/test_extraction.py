@@ -287,6 +287,8 @@ def test_neo4j_labels() -> None:
     assert neo4j_label("person") == "Person"
     assert neo4j_label("sports team") == "SportsTeam"
     assert neo4j_label("123") == "Thing"
+    for own in ("Document", "chunk", "ENTITY", "answer"):  # the graph's own labels are never an entity's type
+        assert neo4j_label(own) == "Thing"
 
 
 # The LLM extractor: only its parsing and checking, with a fake chat model giving canned answers.

@@ -350,7 +350,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     ),
     "nul.txt": (b"looks like text\x00\x01\x02 but is not", "NUL bytes (first at byte offset 15)"),
     "controls.md": (bytes(range(1, 9)) * 50 + b"some text", "control characters"),
-    "latin1.txt": ("Tirana is the capital of Albania.\nCafé".encode("latin-1"), "not valid UTF-8"),
+    "mojibake.txt": (b"Tirana is the capital.\n" + bytes(range(0x80, 0x100)) * 4, "nor text in any other encoding"),
     "corrupt.pdf": (make_pdf(["Tirana is the capital of Albania."])[:300], "corrupt or unreadable PDF"),
     "not-really.pdf": (b"Tirana is the capital of Albania.", "not a PDF"),
     "scanned.pdf": (make_pdf(["", ""]), "no extractable text (2 pages"),
@@ -370,9 +370,28 @@ def test_bad_file_gives_a_failure_naming_it(tmp_path: Path, name: str) -> None:
     assert name in str(failure)
 
 
-def test_invalid_utf8_names_the_byte_offset_and_line(tmp_path: Path) -> None:
-    failure = _one_failure(_write(tmp_path / "latin1.txt", "Tirana is the capital.\nCafé".encode("latin-1")))
-    assert failure.reason.startswith("not valid UTF-8: byte 0xE9 at byte offset 26 (line 2)")
+def test_undecodable_bytes_name_the_byte_offset_and_line(tmp_path: Path) -> None:
+    failure = _one_failure(_write(tmp_path / "odd.txt", b"Tirana is the capital.\n" + bytes(range(0x80, 0x100)) * 4))
+    assert failure.reason.startswith("not valid UTF-8: byte 0x80 at byte offset 23 (line 2)")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Tirana is the capital of Albania.\nCafé au lait, naïve façade.", "latin-1"),
+        ("He said \u201chello\u201d \u2013 and left the café.", "cp1252"),
+        ("Москва — столица России и крупнейший город страны.", "cp1251"),
+        ("東京は日本の首都です。人口は約千四百万人です。", "shift_jis"),
+    ],
+)
+def test_legacy_encodings_are_detected_and_reported(tmp_path: Path, text: str, encoding: str) -> None:
+    for name in ("legacy.txt", "legacy.md"):
+        document = _one_document(_write(tmp_path / name, text.encode(encoding)))
+        assert document.text.replace("\n", " ") == text.replace("\n", " ")
+        assert document.metadata["encoding"] in {"latin-1": {"cp1252"}, "shift_jis": {"cp932", "shift_jis"}}.get(
+            encoding, {encoding}
+        )
+    assert "encoding" not in _one_document(_write(tmp_path / "plain.txt", text.encode())).metadata
 
 
 def test_a_file_over_the_limit_is_refused_quickly_without_reading_it(tmp_path: Path) -> None:

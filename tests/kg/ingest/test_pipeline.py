@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.graph import GraphStore
+from kg.graph.fingerprint import graph_fingerprint
 from kg.ingest.consistency import check_indexes, rebuild_indexes
 from kg.ingest.extraction import SpacyExtractor
 from kg.ingest.pipeline import IngestPipeline
 from kg.settings import Settings
 from kg.types import Chunk, EntityMention, ExtractionResult, Relation
-from tests.support import graph_fingerprint
 
 Make = Callable[..., IngestPipeline]
 

@@ -27,7 +27,8 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     folder.mkdir()
     (folder / "empty.txt").write_text("")
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02\x03 looks like text but is not" * 10)
-    (folder / "latin1.txt").write_bytes("Caf\xe9 in Tirana".encode("latin-1"))
+    (folder / "mojibake.txt").write_bytes(b"Tirana.\n" + bytes(range(0x80, 0x100)) * 4)
+    (folder / "repeated.txt").write_text("spam " * 20_000)  # one word, 100 KB: hundreds of identical chunks
     (folder / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage")
     (folder / "huge.txt").write_bytes(b"")
     with (folder / "huge.txt").open("r+b") as handle:
@@ -36,8 +37,9 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
         '{"id": "rec-1", "text": "Luanda is the capital of Angola."}\n{"id": "rec-2", "text": \n'
     )
     return {
-        "empty.txt": "empty", "binary.txt": "binary", "latin1.txt": "UTF-8", "corrupt.pdf": "PDF",
-        "huge.txt": "over the limit", "records.jsonl:2": "JSON", "missing.txt": "no such file",
+        "empty.txt": "empty", "binary.txt": "binary", "mojibake.txt": "UTF-8", "corrupt.pdf": "PDF",
+        "repeated.txt": "repeats itself", "huge.txt": "over the limit", "records.jsonl:2": "JSON",
+        "missing.txt": "no such file",
     }  # fmt: skip
 
 

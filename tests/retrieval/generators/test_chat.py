@@ -3,6 +3,9 @@ reached through langchain-openai, streamed as server-sent events; clear errors w
 
 from __future__ import annotations
 
+import socket
+import threading
+
 import pytest
 from fastapi import FastAPI
 from langchain_openai import ChatOpenAI
@@ -49,6 +52,30 @@ def test_an_unreachable_endpoint_is_a_clear_error() -> None:
     generator = make_generator(settings)
     with pytest.raises(ChatModelError, match=r"openai:m failed: \w*ConnectionError: Connection error"):
         generator.generate(QUESTION, context(QUESTION))
+
+
+def test_a_silent_endpoint_times_out_instead_of_holding_the_answer() -> None:
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        settings = Settings(
+            generator="openai", openai_base_url=f"http://127.0.0.1:{port}/v1", openai_model="m", llm_timeout_s=1.0
+        )
+        generator = make_generator(settings)
+        failures: list[BaseException] = []
+
+        def ask() -> None:
+            try:
+                generator.generate(QUESTION, context(QUESTION))
+            except BaseException as exc:
+                failures.append(exc)
+
+        worker = threading.Thread(target=ask, daemon=True)
+        worker.start()
+        worker.join(timeout=60)  # one second and one retry, not the SDK's ten minutes
+        assert not worker.is_alive(), "the call is still waiting on a server that never answers"
+    assert len(failures) == 1 and isinstance(failures[0], ChatModelError) and "Timeout" in str(failures[0])
 
 
 def test_missing_settings_are_clear_errors() -> None:

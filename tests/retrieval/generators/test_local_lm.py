@@ -11,6 +11,8 @@ import torch
 
 from kg.settings import Settings
 from retrieval import Answer, AnswerOptions, Retriever
+from retrieval.context import build_context
+from retrieval.errors import GeneratorError
 from retrieval.generators import LocalLMGenerator, StreamingGenerator, make_generator
 from retrieval.generators.local_lm import choose_adapter
 from retrieval.generators.promoted import PromotedModel, write_promoted
@@ -53,6 +55,19 @@ def test_the_retriever_streams_pieces_then_the_cited_answer(retriever: Retriever
     assert final.model == local.name and final.answerable and final.citations
     assert final.text.startswith("".join(pieces).strip().split("[")[0].strip())
     assert {"generate", "total"} <= set(final.timings)
+
+
+@pytest.mark.slow
+def test_the_context_is_fitted_to_the_models_window(retriever: Retriever, local: LocalLMGenerator) -> None:
+    assert local.window == local.model.config.max_position_embeddings
+    assert 0 < local.context_tokens < local.window - local.max_new_tokens
+    long = BALKANS.model_copy(update={"text": BALKANS.text + " Tirana lies in central Albania." * 3_000})
+    huge = build_context(QUESTION, [long], [], token_budget=32_768, count_tokens=lambda text: len(text.split()))
+    with pytest.raises(GeneratorError, match="window"):
+        local.generate(QUESTION, huge)  # a prompt past the window is refused before the model runs
+    with answering_with(retriever, local):
+        _, fitted, _ = retriever._context(QUESTION, AnswerOptions(k=20, token_budget=32_768))
+    assert retriever.embedder.count_tokens(fitted.text) <= local.context_tokens
 
 
 @pytest.mark.slow
