@@ -119,6 +119,7 @@ class Retriever:
         self._snapshot_generation: object = _UNREAD
         self._snapshot_lock = threading.Lock()
         self._reading: threading.Thread | None = None
+        self.reloads = 0  # times the indexes were read (once at start, then once per write seen)
         self.reload_indexes()
 
     @classmethod
@@ -142,14 +143,18 @@ class Retriever:
         if self._owns_store:
             self.store.close()
 
-    def reload_indexes(self) -> None:
+    def reload_indexes(self, *, unless_current: bool = False) -> None:
         """Read the vector indexes again (after an ingest changed them); the graph snapshot is read again on the
-        next question."""
+        next question. ``unless_current``: nothing is read when another thread caught up with the latest write
+        while this one waited for the lock (questions that all see a write reload once, not once each)."""
         with self._refresh:
+            if unless_current and self._generation == index_generation(self.settings):
+                return
             self._generation = index_generation(self.settings)
             self.chunk_index, self.entity_index = open_indexes(self.settings)
             self.pages = PageIndex.load(self.store)
             self._snapshot, self._snapshot_generation = None, _UNREAD
+            self.reloads += 1
 
     def snapshot(self, *, wait: bool = True) -> GraphSnapshot | None:
         """The graph snapshot the expansion reads, read again when a write (in any process) has moved the index
@@ -160,7 +165,7 @@ class Retriever:
             return None
         generation = index_generation(self.settings)
         if generation != self._generation:
-            self.reload_indexes()
+            self.reload_indexes(unless_current=True)
         if self._snapshot_generation == generation:
             return self._snapshot
         if wait:

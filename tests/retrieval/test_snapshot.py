@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -126,6 +127,25 @@ def test_a_write_in_any_process_moves_the_generation_and_the_snapshot_follows(re
         with index_lock(retriever.settings):
             retriever.store.run_text("MATCH (e:Entity {id: 'snaptest-town'}) DETACH DELETE e", write=True)
     assert len(retriever.snapshot() or []) == len(first)
+
+
+def test_questions_that_all_see_a_write_reload_the_indexes_once(retriever: Retriever) -> None:
+    retriever.snapshot()
+    before = retriever.reloads
+    with index_lock(retriever.settings):  # a write (nothing changed) moves the generation
+        pass
+    barrier = threading.Barrier(8)
+
+    def question() -> None:
+        barrier.wait()
+        retriever.snapshot()
+
+    threads = [threading.Thread(target=question) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert retriever.reloads == before + 1
 
 
 def test_a_hub_counts_every_mention_relationship_as_neo4j_does(store: GraphStore, hub: LinkedEntity) -> None:
