@@ -15,7 +15,7 @@ import httpx
 from kg.graph.auth import resolve_password
 from kg.settings import Settings
 
-__all__ = ["KEY", "QUESTIONS", "REPO", "percentile", "start_api"]
+__all__ = ["KEY", "QUESTIONS", "REPO", "cli_env", "percentile", "start_api"]
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "benchmark-write-key-0123456789abcdef"
@@ -51,9 +51,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-def start_api(settings: Settings, port: int, log: Path, **extra: str) -> subprocess.Popen[bytes]:
-    """``trellis serve`` on ``port`` as a separate process (key :data:`KEY`, write scope), once /readyz says ready;
-    ``extra`` environment variables set more settings."""
+def cli_env(settings: Settings, **overrides: str) -> dict[str, str]:
+    """The environment that points a `trellis` subprocess at ``settings``' Neo4j, data and cache folders (this
+    process's own TRELLIS_* and NEO4J_* variables left out), with ``overrides`` on top."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("TRELLIS_", "NEO4J_"))}
     env.update(
         TRELLIS_DATA_DIR=str(settings.data_dir),
@@ -61,14 +61,22 @@ def start_api(settings: Settings, port: int, log: Path, **extra: str) -> subproc
         TRELLIS_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
         TRELLIS_NEO4J_HTTP_PORT=str(settings.neo4j_http_port),
         TRELLIS_NEO4J_PASSWORD=resolve_password(settings),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        **overrides,
+    )
+    return env
+
+
+def start_api(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``trellis serve`` on ``port`` as a separate process (key :data:`KEY`, write scope), once /readyz says ready."""
+    env = cli_env(
+        settings,
         TRELLIS_API_KEYS=json.dumps({KEY: "write"}),
         TRELLIS_DEVICE=settings.device or "cpu",
         TRELLIS_EMBEDDING_CACHE_SIZE=str(settings.embedding_cache_size),
         TRELLIS_API_COMPUTE_THREADS=str(settings.api_compute_threads),
         TRELLIS_API_SWITCH_INTERVAL_MS=str(settings.api_switch_interval_ms),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        **extra,
     )
     with log.open("wb") as output:
         process = subprocess.Popen(

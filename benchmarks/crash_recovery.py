@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -26,14 +25,12 @@ from rich.table import Table
 
 from kg.failpoints import POINTS
 from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
 from kg.graph.fingerprint import graph_fingerprint
 from kg.settings import Settings, get_settings
 
 sys.path.append(str(Path(__file__).resolve().parent))
 from _common import throwaway_server
-
-REPO = Path(__file__).resolve().parent.parent
+from _serving import REPO, cli_env
 
 
 def _corpus(folder: Path, documents: int) -> Path:
@@ -45,16 +42,7 @@ def _corpus(folder: Path, documents: int) -> Path:
 
 
 def _env(settings: Settings, data_dir: Path, batch: int, point: str | None = None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("TRELLIS_", "NEO4J_"))}
-    env.update(
-        TRELLIS_DATA_DIR=str(data_dir),
-        TRELLIS_CACHE_DIR=str(settings.cache_dir),
-        TRELLIS_NEO4J_BOLT_PORT=str(settings.neo4j_bolt_port),
-        TRELLIS_NEO4J_HTTP_PORT=str(settings.neo4j_http_port),
-        NEO4J_PASSWORD=resolve_password(settings),
-        TRELLIS_INGEST_BATCH_DOCUMENTS=str(batch),
-        HF_HUB_OFFLINE="1",
-    )
+    env = cli_env(settings, TRELLIS_DATA_DIR=str(data_dir), TRELLIS_INGEST_BATCH_DOCUMENTS=str(batch))
     if point is not None:
         env["TRELLIS_FAILPOINT"] = point
     return env

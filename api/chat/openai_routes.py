@@ -28,7 +28,6 @@ from api.errors import (
     ApiError,
     ModelNotFoundError,
     RequestTooLargeError,
-    ServerBusyError,
     error_headers,
     public_message,
 )
@@ -175,18 +174,15 @@ def _stream(
     retriever: Retriever, question: str, options: AnswerOptions, *, model: str, include_usage: bool, ticket: Ticket
 ) -> Iterator[str]:
     """Server-sent events of ``chat.completion.chunk`` objects, ending with ``data: [DONE]`` (run in a thread,
-    once ``ticket`` has a slot; a client that goes away frees it when the stream is closed)."""
+    holding ``ticket``'s slot; a client that goes away frees it when the stream is closed)."""
     ident, created = build.completion_id(), int(time.time())
 
     def event(delta: dict[str, Any] | None, finish: str | None = None, **extra: Any) -> str:
         return _event(build.chunk(ident=ident, created=created, model=model, delta=delta, finish=finish, **extra))
 
     yield event({"role": "assistant", "content": ""})
-    try:
-        with ticket:
-            yield from _answer_events(retriever, question, options, event, include_usage=include_usage)
-    except ServerBusyError as exc:  # no slot came free in time
-        yield _event(error_body(exc, production=retriever.settings.api_production)[1])
+    with ticket:  # its slot was taken before the response began
+        yield from _answer_events(retriever, question, options, event, include_usage=include_usage)
     yield "data: [DONE]\n\n"
 
 

@@ -64,8 +64,7 @@ async def _from_thread(
                 raise item
             yield item
     finally:
-        cancelled.set()
-        ticket.release()  # a stream still waiting for its slot gives up its place
+        cancelled.set()  # the thread stops at its next piece and frees the slot as it leaves the ticket
 
 
 @strawberry.type(description="Follow an answer as it is generated, or an ingest job as it runs.")

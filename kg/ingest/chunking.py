@@ -340,7 +340,7 @@ class Chunker:
                 f"{len(chunks):,} chunks, more than the limit of {self.max_chunks:,} per document; "
                 "raise TRELLIS_MAX_DOCUMENT_CHUNKS to ingest it, or split the document"
             )
-        if len(chunks) >= REPEATS_FROM and len({c.text for c in chunks}) < MIN_DISTINCT_SHARE * len(chunks):
-            distinct = len({c.text for c in chunks})
+        distinct = len({c.text for c in chunks}) if len(chunks) >= REPEATS_FROM else len(chunks)
+        if distinct < MIN_DISTINCT_SHARE * len(chunks):
             raise IngestError(f"repeats itself: {len(chunks):,} chunks hold only {distinct:,} distinct passages")
         return chunks

@@ -3,8 +3,6 @@ half-written: :mod:`kg.ingest.journal`) or make it so (``trellis index rebuild``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 from pydantic import BaseModel
 
@@ -15,8 +13,6 @@ from kg.settings import Settings
 from kg.vectors.index import open_indexes
 
 __all__ = ["IndexCheck", "check_indexes", "rebuild_indexes", "repair_pending"]
-
-_PAGE = 5000
 
 
 class IndexCheck(BaseModel):
@@ -33,17 +29,6 @@ class IndexCheck(BaseModel):
         return not self.missing_from_index and not self.missing_from_graph
 
 
-def _pages(store: GraphStore, query: str) -> Iterator[list[dict[str, object]]]:
-    after = ""
-    while rows := store.query(query, after=after, limit=_PAGE):
-        yield rows
-        after = str(rows[-1]["id"])
-
-
-def _graph_ids(store: GraphStore, query: str) -> set[str]:
-    return {str(row["id"]) for page in _pages(store, query) for row in page}
-
-
 def repair_pending(settings: Settings, store: GraphStore) -> journal.Repair | None:
     """Repair a batch a crash left between Neo4j and FAISS (None when there is none), under the index lock."""
     if journal.pending(settings) is None:
@@ -56,11 +41,8 @@ def check_indexes(settings: Settings, store: GraphStore) -> list[IndexCheck]:
     """Compare the chunk ids (and entity ids with embeddings) of Neo4j and FAISS."""
     chunk_index, entity_index = open_indexes(settings)
     checks = []
-    for name, index, query in (
-        ("chunks", chunk_index, "chunk_embeddings"),
-        ("entities", entity_index, "entity_embeddings"),
-    ):
-        graph, held = _graph_ids(store, query), index.ids()
+    for name, index, query in (("chunks", chunk_index, "chunk_ids"), ("entities", entity_index, "entity_ids")):
+        graph, held = journal.graph_ids(store, query), index.ids()
         checks.append(
             IndexCheck(
                 name=name,
@@ -84,7 +66,7 @@ def rebuild_indexes(settings: Settings, store: GraphStore) -> dict[str, int]:
         ):
             ids: list[str] = []
             vectors: list[list[float]] = []
-            for page in _pages(store, query):
+            for page in journal.pages(store, query):
                 ids += [str(row["id"]) for row in page]
                 vectors += [list(row["embedding"]) for row in page]  # type: ignore[call-overload]
             matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), index.dimensions)

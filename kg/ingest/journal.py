@@ -19,11 +19,11 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from pydantic import BaseModel
 
-from kg.graph import GraphStore
+from kg.graph import GraphStore, Record
 from kg.settings import Settings
 from kg.vectors.index import VectorIndex
 
-__all__ = ["Repair", "begin", "end", "graph_ids", "pending", "repair"]
+__all__ = ["Repair", "begin", "end", "graph_ids", "pages", "pending", "repair"]
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +67,17 @@ def pending(settings: Settings) -> list[str] | None:
     return [str(d) for d in documents] if isinstance(documents, list) else []
 
 
-def graph_ids(store: GraphStore, query: str) -> Iterator[list[str]]:
-    """The ids a paged id query (``chunk_ids``, ``entity_ids``) returns, page by page."""
+def pages(store: GraphStore, query: str) -> Iterator[list[Record]]:
+    """The rows of a query paged by id (``$after``, ``$limit``: ``chunk_ids``, ``chunk_embeddings``, ...)."""
     after = ""
     while rows := store.query(query, after=after, limit=_PAGE):
-        yield [str(row["id"]) for row in rows]
+        yield rows
         after = str(rows[-1]["id"])
+
+
+def graph_ids(store: GraphStore, query: str) -> set[str]:
+    """Every id a paged id query (``chunk_ids``, ``entity_ids``) returns."""
+    return {str(row["id"]) for page in pages(store, query) for row in page}
 
 
 def repair(settings: Settings, store: GraphStore, chunk_index: VectorIndex, entity_index: VectorIndex) -> Repair | None:
@@ -86,7 +91,7 @@ def repair(settings: Settings, store: GraphStore, chunk_index: VectorIndex, enti
         (chunk_index, "chunk_ids", "chunk_embeddings_of"),
         (entity_index, "entity_ids", "entity_embeddings_of"),
     ):
-        graph = {id_ for page in graph_ids(store, ids_query) for id_ in page}
+        graph = graph_ids(store, ids_query)
         held = index.ids()
         removed += index.remove(held - graph)
         missing = sorted(graph - held)
