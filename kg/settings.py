@@ -127,7 +127,7 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(default=200, ge=16, le=512)
     chunk_overlap_tokens: int = Field(default=32, ge=0)
     max_document_bytes: int = Field(default=20_000_000, ge=1)
-    max_document_chunks: int = Field(default=5_000, ge=1)  # a longer document is refused (a long book: ~4,000)
+    max_document_chunks: int = Field(default=5_000, ge=1)  # chunks of one document; a longer one is refused
     ingest_batch_documents: int = Field(default=16, ge=1)
     failpoint: str | None = None  # fault-injection tests only: kill the process at this point (kg/failpoints.py)
     ingest_exclude: list[str] = Field(default_factory=lambda: ["ATTRIBUTION.md", "README*", "LICENSE*"])

@@ -299,7 +299,7 @@ class Chunker:
 
     A document is refused (:class:`~kg.errors.IngestError`, the rest of the ingest goes on) when it would make more
     than ``max_chunks`` chunks, judged from its word count before any chunking work, or when it is one passage
-    repeated: 10 MB of one word would otherwise make 10,000 identical chunks to embed and extract.
+    repeated: a large file of one word would otherwise make thousands of identical chunks to embed and extract.
     """
 
     def __init__(
