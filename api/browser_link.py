@@ -28,10 +28,11 @@ def subgraph_query(ids: Sequence[str], *, limit: int = 300) -> str:
     return text.replace("$ids", literal).replace("$limit", str(int(limit)))
 
 
-def browser_link(settings: Settings, subgraph: Subgraph) -> str | None:
-    """The Browser URL showing ``subgraph``; None when it has no nodes."""
+def browser_link(settings: Settings, subgraph: Subgraph, *, internals: bool) -> str | None:
+    """The Browser URL showing ``subgraph``; None when it has no nodes, or unless the caller may see the server's
+    addresses (``internals``, api/disclosure.py): the link names the Bolt URI and the Browser's host and port."""
     ids = list(dict.fromkeys(node.id for node in subgraph.nodes))[:MAX_LINK_IDS]
-    if not ids:
+    if not ids or not internals:
         return None
     query = {"cmd": "edit", "arg": subgraph_query(ids), "dbms": settings.bolt_uri, "db": settings.neo4j_database}
     return f"{settings.browser_url}?{urlencode(query)}"

@@ -12,6 +12,7 @@ import os
 import secrets
 from pathlib import Path
 
+from kg.files import PRIVATE_FILE, private_folder
 from kg.settings import Settings
 
 __all__ = ["local_key_file", "with_local_key"]
@@ -23,9 +24,9 @@ def local_key_file(settings: Settings) -> Path:
 
 
 def _read_or_create(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     except FileExistsError:
         return path.read_text(encoding="utf-8").strip()
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -184,6 +184,7 @@ class Settings(BaseSettings):
     api_max_tokens: int = Field(default=2_000, ge=100, le=100_000)  # tokens of a GraphQL document
     api_max_cost: int = Field(default=20_000, ge=10)  # estimated fields resolved (list fields times their page size)
     api_max_page_size: int = Field(default=100, ge=1, le=1_000)  # first / k / limit of every list argument
+    api_max_request_token_budget: int = Field(default=32_768, ge=32)  # tokenBudget of all ask fields of a request
     api_max_subscriptions: int = Field(default=4, ge=1, le=100)  # operations in flight per WebSocket
     api_graphql_cache_size: int = Field(default=256, ge=0)  # parsed and validated documents kept (LRU); 0: none
     api_compute_threads: int = Field(default=1, ge=0)  # threads per torch / FAISS operation in `trellis serve`; 0: all

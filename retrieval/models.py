@@ -9,7 +9,6 @@ takes a while, so :func:`ensure_checkpoint` converts it once into an ordinary fp
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import json
 import logging
@@ -17,11 +16,10 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.files import exclusive_lock
 from kg.settings import Settings
 from retrieval.errors import AdapterError, LanguageModelNotFoundError
 
@@ -79,18 +77,6 @@ def model_device(settings: Settings) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-@contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes (two processes never convert the same model twice)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _convert(gguf: Path, target: Path) -> None:
     """De-quantize ``gguf`` into an fp32 checkpoint folder ``target`` (model, config and tokenizer)."""
     import torch
@@ -119,7 +105,7 @@ def _gguf_checkpoint(settings: Settings, gguf: Path) -> Path:
     target = folder / name
     if (target / _DONE).is_file():
         return target
-    with _locked(folder / f".{name}.lock"):
+    with exclusive_lock(folder / f".{name}.lock"):  # two processes never convert the same model twice
         if (target / _DONE).is_file():  # another process converted it while this one waited
             return target
         scratch = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=folder))

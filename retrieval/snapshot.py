@@ -3,7 +3,7 @@
 HippoRAG keeps its whole graph in igraph; Trellis keeps the graph in Neo4j and reads what the expansion needs
 (every relation between entities with its type, confidence and first evidence chunks, every entity's name and type,
 and which chunks mention which entities) in three queries (``snapshot_*``), each bounded by ``limit`` rows; a graph
-past the bound gets no snapshot and the expansion reads Neo4j per question
+past the bound (counted first, ``snapshot_sizes``) gets no snapshot and the expansion reads Neo4j per question
 (:class:`retrieval.neighbourhood.LiveAdjacency`). Both answer with the same code (:class:`~retrieval.neighbourhood.
 Adjacency`).
 
@@ -58,8 +58,13 @@ class GraphSnapshot(Adjacency):
 
     @classmethod
     def load(cls, store: GraphStore, *, limit: int, evidence: int = 5) -> GraphSnapshot:
-        """Read the graph's entities, relations and mentions (each at most ``limit`` rows) from ``store``."""
+        """Read the graph's entities, relations and mentions (each at most ``limit`` rows) from ``store``; a graph
+        past the bound is refused from its counts, before any row is read."""
         began = perf_counter()
+        sizes = store.query("snapshot_sizes")[0]
+        for kind, size in sizes.items():
+            if size > limit:
+                raise SnapshotTooLargeError(f"the graph has {size:,} {kind}, more than the {limit:,} a snapshot holds")
         parts = []
         for name, extra in (
             ("snapshot_entities", {}),
@@ -67,7 +72,7 @@ class GraphSnapshot(Adjacency):
             ("snapshot_mentions", {}),
         ):
             rows = store.query(name, limit=limit + 1, **extra)
-            if len(rows) > limit:
+            if len(rows) > limit:  # the graph grew since it was counted
                 raise SnapshotTooLargeError(f"the graph has more than {limit:,} rows of {name}")
             parts.append(rows)
         snapshot = cls(*parts)

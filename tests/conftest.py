@@ -51,6 +51,16 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
         server.stop()
 
 
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The common umask (0o022), under which a plain ``mkdir`` makes a folder everyone can read."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 @pytest.fixture(scope="session")
 def store(neo4j_settings: Settings) -> Iterator[GraphStore]:
     """A store on the test server with the schema applied."""

@@ -1,4 +1,5 @@
-"""Helpers shared by tests: free ports, and running the real `trellis` command line against test settings."""
+"""Helpers shared by tests: free ports, a model server that never answers, and running the real `trellis` command
+line against test settings."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +26,34 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def silent_endpoint() -> Iterator[str]:
+    """The base URL (``http://127.0.0.1:PORT/v1``) of a server that accepts connections (the kernel's backlog)
+    and never answers: what a hung model server looks like to a client."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        yield f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
+
+
+def outcome_within(call: Callable[[], object], seconds: float) -> BaseException | object:
+    """What ``call()`` returned or raised, run in a thread; fails the test if it is still running after ``seconds``
+    (a bound on a hang, far above the time the call should take: not a timing measurement)."""
+    outcome: list[BaseException | object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=seconds)
+    assert not worker.is_alive(), f"still waiting after {seconds:.0f} s"
+    return outcome[0]
 
 
 def settings_env(settings: Settings, **overrides: str) -> dict[str, str]:

@@ -15,6 +15,8 @@ FLOORS = [
     # name, the last version refused, the first allowed, why
     ("starlette", "0.49.0", "0.49.1"),  # CVE-2025-62727: a Range header makes static responses (GraphiQL's) spin
     ("mcp", "1.26.0", "2.0.0"),  # mcp.server.mcpserver, which api/mcp builds on
+    ("transformers", "4.55.4", "4.56.0"),  # from_pretrained(dtype=...) and from_config(dtype=...), used throughout
+    ("torch", "2.5.1", "2.6.0"),  # CVE-2025-32434: torch.load(weights_only=True) could still run a file's code
 ]
 
 

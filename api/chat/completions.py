@@ -115,7 +115,7 @@ def trellis_extension(answer: Answer, sources: list[Source], *, settings: Settin
     """What programs may read beyond the OpenAI fields: sources, relations used, the Neo4j Browser link."""
     return {
         "answerable": answer.answerable,
-        "browser_url": browser_link(settings, answer.subgraph),
+        "browser_url": browser_link(settings, answer.subgraph, internals=not settings.api_production),
         "question": answer.question,
         "sources": [s.model_dump() for s in sources],
         "chunk_ids": answer.chunk_ids,

@@ -111,3 +111,42 @@ def retrieval_command(
 
 def _splits(split: SplitChoice) -> tuple[Literal["dev", "test"], ...]:
     return ("dev", "test") if split == "all" else (split,)
+
+
+@app.command("fit-spans")
+def fit_spans_command(
+    current_graph: Annotated[
+        bool, typer.Option("--current-graph", help="Use the current graph instead of a throwaway one.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to save the weights (default: the shipped file).")
+    ] = None,
+    l2: Annotated[float, typer.Option("--l2", min=0.0, help="L2 regularisation of the weights.")] = 0.03,
+) -> None:
+    """Fit the default generator's span ranker on the prose set's dev split (never the test split), after
+    cross-validating it there, and save its weights."""
+    from transformers.utils import logging as transformers_logging
+
+    from api.cli.progress import StageBars
+    from retrieval.evaluation.harness import evaluation_retriever
+    from retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
+    from retrieval.evaluation.span_fit import fit_spans
+    from retrieval.generators.span_ranker import DEFAULT_WEIGHTS
+
+    transformers_logging.disable_progress_bar()
+    sets = as_eval_questions(load_prose(splits=("dev",)), load_articles(PROSE_CORPUS))
+    with ExitStack() as stack:
+        with StageBars(console) as bars:
+            retriever, _ = stack.enter_context(
+                evaluation_retriever(get_settings(), corpus=PROSE_CORPUS, current_graph=current_graph, progress=bars)
+            )
+        total = sum(len(questions) for questions in sets.values())
+        columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("reading candidates", total=total)
+            ranker = fit_spans(retriever, sets, l2=l2, advance=lambda: progress.advance(task))
+    checked = ranker.about.get("cross_validated_first_right", {})
+    console.print("first candidate right, cross-validated on dev (ranker / hand-set support / reachable):")
+    for kind, shares in checked.items() if isinstance(checked, dict) else ():
+        console.print(f"  {kind:<11} {shares['ranker']:5.1f}  {shares['support']:5.1f}  {shares['reachable']:5.1f}")
+    console.print(f"weights saved to {ranker.save(out or DEFAULT_WEIGHTS)}")

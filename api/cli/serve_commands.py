@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 
 from kg.errors import ConfigurationError
+from kg.files import private_folder
 from kg.settings import Settings, get_settings
 
 __all__ = ["register", "serve"]
@@ -153,8 +154,7 @@ def serve(
 
 
 def _detach(settings: Settings, *, host: str, port: int, url: str, key_file: Path | None) -> None:
-    folder = _folder(settings)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(_folder(settings))
     log = folder / "api.log"
     with log.open("ab") as output:
         child = subprocess.Popen(

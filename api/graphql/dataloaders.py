@@ -1,7 +1,7 @@
-"""Per-request DataLoaders: every field that reads the graph for many parents asks one named query per batch.
+"""Per-operation DataLoaders: every field that reads the graph for many parents asks one named query per batch.
 
 A list of 50 entities asking for their relations costs one ``retrieval_relations`` query, not 50 (no N+1 Cypher).
-Loaders live in the request's context, so nothing is cached across requests.
+Loaders live for one operation (api/graphql/context.py), so nothing is cached across operations, even on one socket.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _by_id(rows: Sequence[Record], keys: Sequence[str], field: str = "id") -> li
 
 @dataclass
 class Loaders:
-    """The DataLoaders of one request."""
+    """The DataLoaders of one operation."""
 
     entities: DataLoader[str, Record | None]
     chunks: DataLoader[str, Record | None]

@@ -1,4 +1,5 @@
-"""What one GraphQL operation may ask for: depth, aliases, tokens, an estimated cost, and page sizes.
+"""What one GraphQL operation may ask for: depth, aliases, tokens, an estimated cost, page sizes, and the context
+tokens of its ``ask`` fields in all (api/graphql/token_budget.py).
 
 Strawberry's own limiters refuse deep, alias-heavy and long documents before anything runs; :class:`CostLimit`
 adds an estimate of how many fields an operation resolves (a list field counts its children once per item of
@@ -43,6 +44,7 @@ from strawberry.extensions import (
 )
 
 from api.errors import ApiError, InvalidArgumentError
+from api.graphql.token_budget import TokenBudgetLimit
 from kg.settings import Settings
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
 
@@ -140,9 +142,11 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
         *MaxAliasesLimiter(max_alias_count=settings.api_max_aliases).validation_rules,
         cost_rule,
     ]
+    token_budget = type("TokenBudgetLimit", (TokenBudgetLimit,), {"max_tokens": settings.api_max_request_token_budget})
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.api_max_tokens),
         lambda: AddValidationRules(rules),
+        token_budget,
     ]
     if (size := settings.api_graphql_cache_size) > 0:
         extensions += [lambda: ParserCache(maxsize=size), lambda: ValidationCache(maxsize=size)]

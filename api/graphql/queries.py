@@ -66,7 +66,7 @@ class Query:
         chosen = answer_options(options)
         state = info.context.state
         found = await limited(info, lambda: state.retriever.answer(question, chosen))
-        return Answer.from_domain(found, state.settings)
+        return Answer.from_domain(found, state.settings, internals=info.context.shows_internals)
 
     @strawberry.field(permission_classes=[ReadScope], description="Passages by hybrid (dense + full-text) search.")
     async def search(self, info: TrellisInfo, text: str, k: int = 6) -> list[SearchHit]:

@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from api.graphql.context import OperationScope
 from api.graphql.limits import limit_extensions
 from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
@@ -27,7 +28,7 @@ SCHEMA_FILE = Path(__file__).with_name("schema.graphql")
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with the limiters (and, in production, masking and no introspection) of ``settings``."""
     # instances configured from the settings, and a class
-    extensions: list[Any] = [*limit_extensions(settings), OperationMetrics]
+    extensions: list[Any] = [*limit_extensions(settings), OperationScope, OperationMetrics]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

@@ -77,10 +77,11 @@ class Subscription:
     ) -> AsyncGenerator[AskEvent, None]:
         chosen = answer_options(options)
         state = info.context.state
+        internals = info.context.shows_internals
         ticket = await ready(info)  # no thread starts until a slot is free
         async for item in _from_thread(state, question, chosen, ticket):
             if isinstance(item, DomainAnswer):
-                yield AskEvent(answer=Answer.from_domain(item, state.settings))
+                yield AskEvent(answer=Answer.from_domain(item, state.settings, internals=internals))
             else:
                 yield AskEvent(token=str(item))
 

@@ -146,7 +146,8 @@ class GraphTools:
 
     def ask(self, question: str, k: int = 6, hops: int = 2) -> AskResult:
         """Answer a question from the knowledge graph, citing passages as [n] (or saying it is not in the graph)."""
-        with tool_errors(self.state.settings):
+        settings = self.state.settings
+        with tool_errors(settings):
             retriever = self.state.retriever
             options = AnswerOptions(k=_clamp(k, 1, MAX_K), hops=_clamp(hops, 0, MAX_HOPS))
             answer = self.state.answers.run(lambda: retriever.answer(question, options))
@@ -156,7 +157,7 @@ class GraphTools:
                 model=answer.model,
                 sources=sources_of(answer, retriever),
                 relations=[fact.triple for fact in answer.relations],
-                browser_url=browser_link(self.state.settings, answer.subgraph),
+                browser_url=browser_link(settings, answer.subgraph, internals=not settings.api_production),
             )
 
     def search(self, text: str, k: int = 5) -> SearchResult:

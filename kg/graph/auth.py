@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
 from kg.errors import ConfigurationError
+from kg.files import write_private
 from kg.settings import Settings
 
 __all__ = ["password_file", "resolve_password"]
@@ -34,9 +34,6 @@ def resolve_password(settings: Settings, *, create: bool = False) -> str:
             f"no password for the local Neo4j server (nothing at {path}): run `trellis neo4j start` first, "
             "or set TRELLIS_NEO4J_PASSWORD"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
     password = "t" + secrets.token_urlsafe(24)  # never starts with '-', which a command line reads as an option
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(password + "\n")
+    write_private(path, password + "\n")
     return password

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import MavenError
+from kg.files import exclusive_lock
 from kg.settings import Settings
 
 __all__ = ["Distribution", "ensure_distribution"]
@@ -88,17 +89,26 @@ def _maven_fetch(maven: str, folder: str, artifacts: list[tuple[str, str, str]],
 
 
 def ensure_distribution(settings: Settings) -> Distribution:
-    """The cached server for the configured versions, fetched with Maven the first time (atomically)."""
+    """The cached server for the configured versions, fetched with Maven the first time (atomically, by one process
+    at a time: another that starts meanwhile waits for it and uses what it fetched)."""
     tag = f"{settings.neo4j_version}-apoc{settings.apoc_version}-browser{settings.neo4j_browser_version}"
     distribution = Distribution(root=settings.cache_dir / "neo4j" / tag, version=settings.neo4j_version)
     if (distribution.root / _MARKER).is_file():
         return distribution
+    with exclusive_lock(distribution.root.parent / f".{tag}.lock"):  # a second first start waits, then reuses it
+        if (distribution.root / _MARKER).is_file():
+            return distribution
+        _fetch(settings, distribution, tag)
+    return distribution
+
+
+def _fetch(settings: Settings, distribution: Distribution, tag: str) -> None:
+    """Fetch the server into a staging folder and move it in place whole (the caller holds the lock)."""
     if shutil.which(settings.maven_command) is None:
         raise MavenError(
             f"Maven ({settings.maven_command}) not found; it fetches Neo4j from Maven Central: "
             "install it (apt-get install maven) or set TRELLIS_MAVEN_COMMAND"
         )
-    distribution.root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{tag}-", dir=distribution.root.parent))
     try:
         for folder, artifacts in _artifacts(settings).items():
@@ -109,4 +119,3 @@ def ensure_distribution(settings: Settings) -> Distribution:
         staging.rename(distribution.root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return distribution

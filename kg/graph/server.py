@@ -17,7 +17,8 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import PortInUseError, ServerNotRunningError, ServerStartError
+from kg.errors import ConfigurationError, PortInUseError, ServerNotRunningError, ServerStartError
+from kg.files import private_folder, write_private
 from kg.graph.auth import resolve_password
 from kg.graph.distribution import Distribution, ensure_distribution
 from kg.graph.java import JavaRuntime, find_java
@@ -125,7 +126,7 @@ class LocalServer:
     def _write_config(self, distribution: Distribution) -> None:
         s = self.settings
         for folder in ("conf", "data", "logs", "run", "import"):
-            (self.home / folder).mkdir(parents=True, exist_ok=True)
+            private_folder(self.home / folder)
         lines = {
             "server.default_listen_address": s.neo4j_host,
             "server.default_advertised_address": s.neo4j_host,
@@ -156,22 +157,21 @@ class LocalServer:
         return {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)}
 
     def _set_initial_password(self, java: JavaRuntime, distribution: Distribution, password: str) -> None:
+        """``neo4j-admin dbms set-initial-password`` with the password in an argument file (``@file``, which the
+        admin commands expand), never on the command line, where any local user could read it."""
+        arguments = self.home / "run" / f"set-initial-password-{os.getpid()}.args"
+        arguments.unlink(missing_ok=True)
+        write_private(arguments, f"-- {_quoted(password)}\n")  # "--": a password starting with '-' is no option
         command = [
-            str(java.executable),
-            "-cp",
-            f"{distribution.lib}/*",
-            _ADMIN_CLASS,
-            "dbms",
-            "set-initial-password",
-        ]
-        result = subprocess.run(
-            [*command, "--", password],  # "--": a password starting with '-' is not an option
-            capture_output=True,
-            text=True,
-            env=self._environment(),
-            timeout=120,
-            check=False,
-        )
+            str(java.executable), "-cp", f"{distribution.lib}/*", _ADMIN_CLASS,
+            "dbms", "set-initial-password", f"@{arguments}",
+        ]  # fmt: skip
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, env=self._environment(), timeout=120, check=False
+            )
+        finally:
+            arguments.unlink(missing_ok=True)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             raise ServerStartError(f"setting the initial Neo4j password failed: {detail[0]}")
@@ -220,6 +220,14 @@ class LocalServer:
             with contextlib.suppress(ServerNotRunningError):
                 lines += [line for line in self.log_lines(200, name=name) if "ERROR" in line or "Exception" in line]
         return lines[-2:] or ["no error in the logs"]
+
+
+def _quoted(password: str) -> str:
+    """``password`` as one double-quoted argument of an argument file (picocli reads it with Java's
+    StreamTokenizer: a backslash escapes the next character, and a quoted argument ends at the line's end)."""
+    if "\n" in password or "\r" in password:
+        raise ConfigurationError("the Neo4j password cannot hold a line break: set another TRELLIS_NEO4J_PASSWORD")
+    return '"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _alive(pid: int) -> bool:

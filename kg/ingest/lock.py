@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from kg.files import private_folder
 from kg.settings import Settings
 
 __all__ = ["index_generation", "index_lock"]
@@ -21,7 +22,7 @@ _GENERATION = ".generation"
 def index_lock(settings: Settings) -> Iterator[None]:
     """One writer at a time for the vector indexes and the graph (ingest, delete, rebuild). Leaving it stamps a new
     :func:`index_generation`, so readers in any process know to read the indexes and the graph again."""
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.index_dir)
     with (settings.index_dir / ".lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -21,7 +21,7 @@ from time import perf_counter
 
 import numpy as np
 
-from kg.errors import ConfigurationError, GraphError, TrellisError
+from kg.errors import GraphError, TrellisError
 from kg.failpoints import failpoint
 from kg.graph import GraphStore, apply_schema
 from kg.ingest import journal
@@ -51,17 +51,7 @@ def _extractor_from(settings: Settings) -> Extractor:
     """spaCy by default; a LangChain chat model when ``llm_extraction`` is on."""
     if not settings.llm_extraction:
         return SpacyExtractor.from_settings(settings)
-    if not settings.llm_extraction_model:
-        raise ConfigurationError(
-            "TRELLIS_LLM_EXTRACTION is on but no model is named: set TRELLIS_LLM_EXTRACTION_MODEL "
-            "(a langchain init_chat_model string such as openai:gpt-4o-mini)"
-        )
-    from langchain.chat_models import init_chat_model  # only needed for this optional extractor
-
-    try:
-        return LLMExtractor(init_chat_model(settings.llm_extraction_model))
-    except (ImportError, ValueError) as exc:
-        raise ConfigurationError(f"cannot build chat model {settings.llm_extraction_model!r}: {exc}") from exc
+    return LLMExtractor.from_settings(settings)
 
 
 def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

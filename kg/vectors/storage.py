@@ -30,6 +30,7 @@ from typing import Any
 import faiss
 
 from kg.errors import VectorIndexError
+from kg.files import private_folder
 
 __all__ = ["FORMAT", "Snapshot", "corrupt_error", "read_snapshot", "snapshot_exists", "write_snapshot"]
 
@@ -63,7 +64,7 @@ def snapshot_exists(folder: Path) -> bool:
 
 def write_snapshot(folder: Path, *, index: faiss.Index, kind: str, ids: list[str], state: dict[str, Any]) -> Path:
     """Save a new version of the index in ``folder``, make it the live one, and return its folder."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     previous = _current_name(folder)
     tmp = Path(tempfile.mkdtemp(prefix=_TMP_PREFIX, dir=folder))
     try:

@@ -25,7 +25,7 @@ from retrieval.answer import Retriever, clean_question
 from retrieval.context import build_context
 from retrieval.generators import Generation, Generator
 from retrieval.search import PassageSearch, fetch_passages
-from retrieval.types import AnswerOptions, Fact, LinkedEntity, Passage
+from retrieval.types import AnswerOptions, Context, Fact, LinkedEntity, Passage
 
 __all__ = [
     "PROSE_SYSTEMS",
@@ -36,6 +36,7 @@ __all__ = [
     "HybridSystem",
     "RetrievalSystem",
     "Retrieved",
+    "answer_context",
     "build_systems",
     "generate_answer",
 ]
@@ -157,18 +158,23 @@ def build_systems(
     return [makers[name](retriever, depth=depth) for name in names]
 
 
-def generate_answer(
-    retriever: Retriever, generator: Generator, question: str, found: Retrieved, *, options: AnswerOptions
-) -> Generation:
-    """The generator's answer from a context of the system's ``options.k`` best passages and its facts, behind the
-    retriever's answerability gate (as :meth:`Retriever.answer` does)."""
-    context = build_context(
+def answer_context(retriever: Retriever, question: str, found: Retrieved, *, options: AnswerOptions) -> Context:
+    """The context a generator answers from: the system's ``options.k`` best passages and its facts."""
+    return build_context(
         question,
         found.passages[: options.k],
         found.facts[: options.max_facts],
         token_budget=options.token_budget,
         count_tokens=retriever.embedder.count_tokens,
     )
+
+
+def generate_answer(
+    retriever: Retriever, generator: Generator, question: str, found: Retrieved, *, options: AnswerOptions
+) -> Generation:
+    """The generator's answer from a context of the system's ``options.k`` best passages and its facts, behind the
+    retriever's answerability gate (as :meth:`Retriever.answer` does)."""
+    context = answer_context(retriever, question, found, options=options)
     if generator is not retriever.generator:
         gated = retriever.gate.check(question, context, entities=found.entities)
         return gated or generator.generate(question, context, entities=found.entities)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from kg.chat_models import MAX_RETRIES, langchain_chat_model
 from kg.errors import ConfigurationError
 from kg.settings import Settings
 from retrieval.errors import ChatModelError
@@ -44,7 +45,7 @@ def _openai(settings: Settings) -> BaseChatModel:
         api_key=key,  # type: ignore[arg-type]
         temperature=settings.llm_temperature,
         max_completion_tokens=settings.llm_max_new_tokens,
-        max_retries=1,
+        max_retries=MAX_RETRIES,
         timeout=settings.llm_timeout_s,  # the SDK's own default waits ten minutes for a silent server
     )
 
@@ -57,12 +58,7 @@ def build_chat_model(settings: Settings) -> tuple[BaseChatModel, str]:
         raise ConfigurationError(
             "the langchain generator needs TRELLIS_CHAT_MODEL, an init_chat_model spec such as 'openai:gpt-4o-mini'"
         )
-    from langchain.chat_models import init_chat_model
-
-    try:
-        model = init_chat_model(settings.chat_model, temperature=settings.llm_temperature)
-    except (ImportError, ValueError) as exc:
-        raise ConfigurationError(f"TRELLIS_CHAT_MODEL={settings.chat_model!r} cannot be built: {exc}") from exc
+    model = langchain_chat_model(settings.chat_model, settings=settings, temperature=settings.llm_temperature)
     return model, f"langchain:{settings.chat_model}"
 
 

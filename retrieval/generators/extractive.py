@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -23,8 +24,18 @@ from kg.ingest.extraction import load_pipeline
 from kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
 from retrieval.generators.answer_types import NAME, expected_types, named_terms
 from retrieval.generators.base import NOT_IN_GRAPH, Generation
+from retrieval.generators.candidates import Candidate
 from retrieval.generators.comparison import compare
-from retrieval.generators.spans import Embed, Span, best_spans, matching_sentences, name_held
+from retrieval.generators.span_ranker import SpanRanker
+from retrieval.generators.spans import (
+    Embed,
+    SentenceMatch,
+    Span,
+    best_spans,
+    candidates,
+    matching_sentences,
+    name_held,
+)
 from retrieval.pages import plain_title
 from retrieval.ranking import content_words, words
 from retrieval.types import Context, Fact, LinkedEntity
@@ -59,6 +70,11 @@ class _Option:
     facts: tuple[Fact, ...] = ()
     span: str | None = None
 
+    @property
+    def ends(self) -> tuple[str, ...]:
+        """Both ends of the option's first fact (a chain's first hop: its subject and its bridge)."""
+        return (self.facts[0].subject, self.facts[0].object) if self.facts else ()
+
 
 def _fact_words(fact: Fact) -> set[str]:
     return content_words(fact.predicate.replace("_", " "))
@@ -83,12 +99,15 @@ class ExtractiveGenerator:
         nlp: Language | None = None,
         spacy_model: str = DEFAULT_PIPELINE,
         embed: Embed | None = None,
+        ranker: SpanRanker | None = None,
     ) -> None:
         self.threshold = threshold
         self.names_share = names_share
         self.context_names_share = context_names_share
         self.fact_weight = fact_weight
         self.embed = embed
+        self.ranker = ranker
+        """Which sentence candidate is the answer (None: the shipped, dev-fitted one)."""
         self._nlp = nlp
         self.spacy_model = spacy_model
 
@@ -104,7 +123,7 @@ class ExtractiveGenerator:
             return Generation(text=NOT_IN_GRAPH, answerable=False)
         chains = self._chains(asked, context, entities)
         bridges = [chain.facts[0] for chain in chains]
-        bridged = {end for fact in bridges for end in (fact.subject, fact.object)}
+        bridged = {end for chain in chains for end in chain.ends}
         facts = [  # a fact that a chain goes on from answers only its first hop
             replace(o, score=o.score * _HALFWAY) if o.facts[0] in bridges else o
             for o in self._facts(asked, context, entities)
@@ -145,16 +164,29 @@ class ExtractiveGenerator:
         return found / len(names) >= share
 
     def _spans(self, question: str, context: Context, bridged: set[str]) -> list[_Option]:
-        """The best span of the matching sentences; the context's document titles and the middle entities of
-        graph chains (``bridged``) are the question's subjects and bridges, not its answer."""
+        """The ranker's choice among the candidates of the matching sentences, with the best support among them
+        (how surely the sentences answer at all)."""
         matches = matching_sentences(question, context, embed=self.embed)
         if not matches:
             return []
+        spans = best_spans(question, matches, self.nlp, ranker=self.ranker, **self._judged(question, context, bridged))
+        if not spans:
+            return []
+        return [_span_option(replace(spans[0], score=max(span.score for span in spans)))]
+
+    def sentence_candidates(
+        self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()
+    ) -> list[tuple[Candidate, SentenceMatch]]:
+        """Every candidate answer of the sentences, as :meth:`generate` judges them (to fit the ranker)."""
+        bridged = {end for chain in self._chains(content_words(question), context, entities) for end in chain.ends}
+        matches = matching_sentences(question, context, embed=self.embed)
+        return candidates(question, matches, self.nlp, **self._judged(question, context, bridged))
+
+    def _judged(self, question: str, context: Context, bridged: set[str]) -> dict[str, Any]:
+        """What candidates are judged against: the type asked for and the context's document titles and graph
+        chains' middle entities (``bridged``), which are the question's subjects and bridges, not its answer."""
         pages = [*(plain_title(p.title) for p in context.passages), *sorted(bridged)]
-        spans = best_spans(
-            question, matches, self.nlp, expected=expected_types(question), pages=pages, names_share=self.names_share
-        )
-        return [_span_option(span) for span in spans[:1]]
+        return {"expected": expected_types(question), "pages": pages, "names_share": self.names_share}
 
     def _numbers(self, fact: Fact, context: Context) -> tuple[int, ...]:
         found = (context.number_of(e.chunk_id) for e in fact.evidence)

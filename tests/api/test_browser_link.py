@@ -13,7 +13,7 @@ from retrieval.types import GraphNode, Subgraph
 def test_link_opens_the_browser_editor_on_the_subgraph_query() -> None:
     settings = Settings(neo4j_http_port=7575)
     subgraph = Subgraph(nodes=[GraphNode(id=i, kind="entity", name=i) for i in ("ent-1", "doc-1:00000")])
-    link = urlparse(browser_link(settings, subgraph) or "")
+    link = urlparse(browser_link(settings, subgraph, internals=True) or "")
     assert f"{link.scheme}://{link.netloc}{link.path}" == "http://127.0.0.1:7575/browser/"
     query = parse_qs(link.query)
     assert query["cmd"] == ["edit"] and query["db"] == ["neo4j"]
@@ -27,7 +27,12 @@ def test_ids_cannot_break_out_of_their_literal() -> None:
 
 
 def test_no_link_without_nodes_and_at_most_the_cap() -> None:
-    assert browser_link(Settings(), Subgraph()) is None
+    assert browser_link(Settings(), Subgraph(), internals=True) is None
     many = Subgraph(nodes=[GraphNode(id=f"ent-{i}", kind="entity", name="n") for i in range(200)])
-    arg = parse_qs(urlparse(browser_link(Settings(), many) or "").query)["arg"][0]
+    arg = parse_qs(urlparse(browser_link(Settings(), many, internals=True) or "").query)["arg"][0]
     assert arg.count('"ent-') == 2 * MAX_LINK_IDS  # the list appears twice in the query
+
+
+def test_no_link_for_a_caller_who_may_not_see_the_servers_addresses() -> None:
+    subgraph = Subgraph(nodes=[GraphNode(id="ent-1", kind="entity", name="n")])
+    assert browser_link(Settings(), subgraph, internals=False) is None

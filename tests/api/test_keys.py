@@ -8,10 +8,11 @@ from api.keys import local_key_file, with_local_key
 from kg.settings import Settings
 
 
-def test_a_local_write_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path)
+def test_a_local_write_key_is_made_once_and_kept_private(tmp_path: Path, open_umask: None) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
     first, path = with_local_key(settings)
     assert path == local_key_file(settings) and path.stat().st_mode & 0o777 == 0o600
+    assert all(folder.stat().st_mode & 0o777 == 0o700 for folder in (path.parent, settings.data_dir))
     key = path.read_text().strip()
     assert first.api_keys == {key: "write"} and len(key) >= 32
     again, _ = with_local_key(settings)

@@ -10,6 +10,7 @@ import pytest
 from kg.graph import GraphStore
 from kg.ingest.lock import index_generation, index_lock
 from retrieval import AnswerOptions, Retriever
+from retrieval.errors import SnapshotTooLargeError
 from retrieval.expansion import GraphExpander
 from retrieval.linking import EntityLinker
 from retrieval.neighbourhood import LiveAdjacency
@@ -78,6 +79,29 @@ def test_a_hub_keeps_its_rare_relation(store: GraphStore, hub: LinkedEntity) -> 
     assert sorted(predicates(20, hub)) == ["CAPITAL_OF", *["CITY_IN"] * 4]
     person = hub.model_copy(update={"id": "hubtest-person", "name": "Hubtest Person", "type": "Person"})
     assert "CAPITAL_OF" not in predicates(1000, person, hops=3) and "CAPITAL_OF" in predicates(20, person, hops=3)
+
+
+def test_a_graph_past_the_bound_is_refused_from_its_counts_before_any_row_is_read(retriever: Retriever) -> None:
+    store = retriever.store
+    sizes = store.query("snapshot_sizes")[0]
+    everything = 10_000_000
+    assert sizes["entities"] == len(store.query("snapshot_entities", limit=everything)) > 1
+    assert sizes["mentions"] == len(store.query("snapshot_mentions", limit=everything))
+    assert sizes["relations"] >= len(store.query("snapshot_relations", limit=everything, evidence=5))
+    asked: list[str] = []
+    real = store.query
+
+    def query(name: str, **parameters: Any) -> Any:
+        asked.append(name)
+        return real(name, **parameters)
+
+    store.query = query  # type: ignore[method-assign]  # the real store, its queries noted on the way through
+    try:
+        with pytest.raises(SnapshotTooLargeError, match="entities"):
+            GraphSnapshot.load(store, limit=sizes["entities"] - 1)
+    finally:
+        del store.query
+    assert asked == ["snapshot_sizes"]
 
 
 def test_a_graph_past_the_bound_gets_no_snapshot_and_the_same_answer(retriever: Retriever) -> None:

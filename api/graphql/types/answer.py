@@ -31,10 +31,13 @@ class Answer:
     entities: list[Entity] = strawberry.field(description="The question's entities, as linked to the graph.")
     subgraph: Subgraph
     timings: list[Timing]
-    browser_url: str | None = strawberry.field(description="Neo4j Browser with this answer's subgraph query.")
+    browser_url: str | None = strawberry.field(
+        description="Neo4j Browser with this answer's subgraph query; null in production and for read keys."
+    )
 
     @classmethod
-    def from_domain(cls, answer: DomainAnswer, settings: Settings) -> Answer:
+    def from_domain(cls, answer: DomainAnswer, settings: Settings, *, internals: bool) -> Answer:
+        """The answer as GraphQL shows it; the Browser link only when ``internals`` (api/disclosure.py)."""
         return cls(
             question=answer.question,
             text=answer.text,
@@ -47,5 +50,5 @@ class Answer:
             entities=[Entity.from_domain(e) for e in answer.entities],
             subgraph=Subgraph.from_domain(answer.subgraph),
             timings=Timing.from_domain(answer.timings),
-            browser_url=browser_link(settings, answer.subgraph),
+            browser_url=browser_link(settings, answer.subgraph, internals=internals),
         )

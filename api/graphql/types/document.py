@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 
+from api.disclosure import public_source
 from api.graphql.context import TrellisInfo
 from api.graphql.limits import page_size
 from api.graphql.types.chunk import Chunk
@@ -17,10 +18,16 @@ __all__ = ["Document"]
 class Document:
     id: strawberry.ID
     title: str | None
-    source: str | None
+    stored_source: strawberry.Private[str | None]
     sha256: str | None
     ingested_at: str | None
     chunk_count: int
+
+    @strawberry.field(
+        description="Where it came from: its path, or in production and for read keys only the file's name."
+    )
+    def source(self, info: TrellisInfo) -> str | None:
+        return self.stored_source if info.context.shows_internals else public_source(self.stored_source)
 
     @strawberry.field(description="Its chunks in reading order (at most 100).")
     async def chunks(self, info: TrellisInfo, first: int = 10) -> list[Chunk]:
@@ -35,7 +42,7 @@ class Document:
         return cls(
             id=strawberry.ID(row["id"]),
             title=row.get("title"),
-            source=row.get("source"),
+            stored_source=row.get("source"),
             sha256=row.get("sha256"),
             ingested_at=row.get("ingested_at"),
             chunk_count=int(row.get("chunks") or 0),

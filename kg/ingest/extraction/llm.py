@@ -15,11 +15,13 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
-from kg.errors import ExtractionError
+from kg.chat_models import langchain_chat_model
+from kg.errors import ConfigurationError, ExtractionError
 from kg.ingest.extraction.labels import neo4j_label
 from kg.ingest.extraction.predicates import normalise_predicate
 from kg.ingest.extraction.schema import load_schema
 from kg.ingest.prompts import EXTRACTION_SYSTEM, EXTRACTION_USER
+from kg.settings import Settings
 from kg.types import Chunk, EntityMention, ExtractionResult, Relation
 
 __all__ = ["LLMExtractor", "parse_answer"]
@@ -56,6 +58,16 @@ class LLMExtractor:
         self.chat_model = chat_model
         self.default_confidence = default_confidence
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LLMExtractor:
+        """The extractor over ``settings.llm_extraction_model``, each call bounded by ``settings.llm_timeout_s``."""
+        if not settings.llm_extraction_model:
+            raise ConfigurationError(
+                "TRELLIS_LLM_EXTRACTION is on but no model is named: set TRELLIS_LLM_EXTRACTION_MODEL "
+                "(a langchain init_chat_model string such as openai:gpt-4o-mini)"
+            )
+        return cls(langchain_chat_model(settings.llm_extraction_model, settings=settings))
+
     def extract(self, chunks: Sequence[Chunk]) -> list[ExtractionResult]:
         """One result per chunk, in order; :class:`ExtractionError` when an answer is not the JSON asked."""
         if not chunks:
@@ -64,7 +76,10 @@ class LLMExtractor:
             [SystemMessage(EXTRACTION_SYSTEM), HumanMessage(EXTRACTION_USER.format(text=chunk.text, types=_TYPES))]
             for chunk in chunks
         ]
-        answers = self.chat_model.batch(requests)  # type: ignore[arg-type]
+        try:
+            answers = self.chat_model.batch(requests)  # type: ignore[arg-type]
+        except Exception as exc:  # the provider's own errors: a timeout, a refused connection, a rate limit
+            raise ExtractionError(f"the extraction model failed: {type(exc).__name__}: {exc}") from exc
         return [
             parse_answer(chunk, _text(answer), default_confidence=self.default_confidence)
             for chunk, answer in zip(chunks, answers, strict=True)

@@ -132,3 +132,28 @@ def test_batches_are_refused(api_url: str) -> None:
         headers={"Authorization": f"Bearer {READ_KEY}"},
     )
     assert response.status_code == 400
+
+
+def test_the_context_tokens_of_all_asks_in_a_request_are_capped(api_url: str) -> None:
+    """Aliases cannot multiply the largest tokenBudget: the sum over a request's ask fields is refused past
+    api_max_request_token_budget (32,768) before any answer runs, whether the budgets are literals or variables."""
+    literal = (
+        '{ a: ask(question: "Albania?", options: {tokenBudget: 32768}) { text } '
+        'b: ask(question: "Tirana?", options: {tokenBudget: 32768}) { text } }'
+    )
+    spread = (
+        'query($o: AskOptions, $t: Int = 20000) { a: ask(question: "Albania?", options: $o) { text } '
+        '...More } fragment More on Query { b: ask(question: "Tirana?", options: {tokenBudget: $t}) { text } }'
+    )
+    for query, variables, asked in ((literal, {}, "65,536"), (spread, {"o": {"tokenBudget": 20000}}, "40,000")):
+        response = gql(api_url, query, variables, key=READ_KEY)
+        assert response.status_code < 500
+        body = response.json()
+        assert not body.get("data"), body
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "TOKEN_BUDGET_EXCEEDED", error
+        assert f"{asked} context tokens across its 2 ask fields" in error["message"] and "32,768" in error["message"]
+    one = gql(
+        api_url, '{ ask(question: "What is the capital of Albania?", options: {tokenBudget: 32768}) { answerable } }'
+    )
+    assert one.json()["data"]["ask"]["answerable"], one.text

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 
 from retrieval import Retriever
-from tests.support_api import READ_KEY
+from tests.support_api import WRITE_KEY
 from tests.support_graphql import data, gql
 
 ASK = """
@@ -25,7 +25,7 @@ query Ask($q: String!) {
 
 
 def test_ask_returns_a_cited_answer_with_its_subgraph_and_browser_link(api_url: str, retriever: Retriever) -> None:
-    answer = data(api_url, ASK, {"q": "What is the capital of Albania?"}, key=READ_KEY)["ask"]
+    answer = data(api_url, ASK, {"q": "What is the capital of Albania?"}, key=WRITE_KEY)["ask"]  # the operator
     assert answer["answerable"] and "Tirana" in answer["text"]
     assert answer["citations"] and all(c["chunk"]["text"] for c in answer["citations"])
     assert all(
@@ -41,7 +41,7 @@ def test_ask_returns_a_cited_answer_with_its_subgraph_and_browser_link(api_url: 
 
 
 def test_the_browser_query_runs_and_shows_the_subgraph(api_url: str, retriever: Retriever) -> None:
-    answer = data(api_url, ASK, {"q": "What is the capital of Albania?"}, key=READ_KEY)["ask"]
+    answer = data(api_url, ASK, {"q": "What is the capital of Albania?"}, key=WRITE_KEY)["ask"]
     cypher = parse_qs(urlparse(answer["browserUrl"]).query)["arg"][0]
     rows = retriever.store.run_text(cypher)
     shown = {row["n"]["id"] for row in rows}

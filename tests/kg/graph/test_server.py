@@ -1,13 +1,22 @@
-"""The local server that the test session started: version, APOC, idempotent start, cached distribution."""
+"""The local server that the test session started: version, APOC, idempotent start, cached distribution, private
+folders; and a first start that sets the password without putting it on a command line."""
 
 from __future__ import annotations
 
 import stat
+import subprocess
+from pathlib import Path
+from typing import Any
 
+import pytest
+from pydantic import SecretStr
+
+import kg.graph.server
 from kg.graph import GraphStore, LocalServer
 from kg.graph.auth import password_file
 from kg.graph.distribution import ensure_distribution
 from kg.settings import Settings
+from tests.support import free_port
 
 
 def test_server_is_neo4j_5_26_community(store: GraphStore) -> None:
@@ -51,3 +60,52 @@ def test_cached_distribution_needs_no_maven(neo4j_settings: Settings) -> None:
 def test_server_logs_are_readable(neo4j_settings: Settings) -> None:
     lines = LocalServer(neo4j_settings).log_lines(500)
     assert any("Started." in line or "Remote interface available" in line for line in lines)
+
+
+def test_the_instance_folders_are_private(neo4j_settings: Settings) -> None:
+    """The session's server made its home under the default umask: only its owner can list or read it."""
+    home = neo4j_settings.neo4j_home
+    for folder in (home, *(home / name for name in ("conf", "data", "logs", "run", "import"))):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_the_initial_password_never_reaches_a_command_line(
+    neo4j_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first start with a password full of quoting hazards: every command it runs is noted on the way through
+    (and run for real); none holds the password, and the server takes it."""
+    password = "p@ss \"wo\\rd\" #not-a-comment -x 'q'"
+    settings = neo4j_settings.model_copy(
+        update={
+            "data_dir": tmp_path / "data",
+            "neo4j_password": SecretStr(password),
+            "neo4j_bolt_port": free_port(),
+            "neo4j_http_port": free_port(),
+            "neo4j_heap": "512m",
+            "neo4j_pagecache": "64m",
+        }
+    )
+    commands: list[list[str]] = []
+    real_run, real_popen = subprocess.run, subprocess.Popen
+
+    def run(command: list[str], *args: Any, **kwargs: Any) -> Any:
+        commands.append([str(part) for part in command])
+        return real_run(command, *args, **kwargs)
+
+    def popen(command: list[str], *args: Any, **kwargs: Any) -> Any:
+        commands.append([str(part) for part in command])
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(kg.graph.server.subprocess, "run", run)
+    monkeypatch.setattr(kg.graph.server.subprocess, "Popen", popen)
+    server = LocalServer(settings)
+    try:
+        server.start()
+        monkeypatch.undo()
+        assert any("set-initial-password" in command for command in commands)
+        assert not any(password in part or "wo\\rd" in part for command in commands for part in command)
+        assert not list((settings.neo4j_home / "run").glob("*.args")), "the argument file is removed"
+        with GraphStore(settings) as store:
+            assert store.query("server_components")[0]["edition"] == "community"
+    finally:
+        server.stop()

@@ -15,6 +15,7 @@ from kg.ingest.extraction.predicates import noun_predicate, verb_predicate
 from kg.ingest.extraction.relations import CO_OCCURRENCE_WINDOW
 from kg.settings import Settings
 from kg.types import Chunk, ExtractionResult
+from tests.support import outcome_within, silent_endpoint
 
 Fact = tuple[str, str, str, str, str]
 
@@ -351,3 +352,15 @@ def test_unnamed_proper_nouns_join_only_as_ends_of_typed_relations(read) -> None
     typed = [r for r in result.relations if r.predicate != "CO_OCCURS_WITH"]
     assert things and things <= {end for r in typed for end in (r.subject, r.object)}
     assert all("Thing" not in (r.subject_type, r.object_type) for r in result.relations if r not in typed)
+
+
+def test_the_llm_extractor_gives_up_on_a_silent_model_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each call to the extraction model is bounded by ``llm_timeout_s`` (one retry); the failure is an
+    ExtractionError, which fails that batch's documents and not the whole ingest."""
+    with silent_endpoint() as url:
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("OPENAI_API_BASE", url)
+        settings = Settings(llm_extraction=True, llm_extraction_model="openai:m", llm_timeout_s=1.0)
+        extractor = LLMExtractor.from_settings(settings)
+        failure = outcome_within(lambda: extractor.extract([chunk("Tirana is the capital of Albania.")]), 60)
+    assert isinstance(failure, ExtractionError) and "Timeout" in str(failure), failure

@@ -1,4 +1,5 @@
-"""The writers' lock stamps a new generation on every exit, even a failed write's, for readers in any process."""
+"""The writers' lock stamps a new generation on every exit, even a failed write's, for readers in any process; the
+index folder it makes is private."""
 
 from __future__ import annotations
 
@@ -23,3 +24,10 @@ def test_every_write_moves_the_generation(tmp_path: Path) -> None:
         raise RuntimeError("the write failed half-way")
     assert index_generation(settings) not in seen, "a failed write may have changed the graph: readers look again"
     assert [p.name for p in settings.index_dir.iterdir() if p.name.startswith(".generation.")] == []
+
+
+def test_the_index_folder_is_private(tmp_path: Path, open_umask: None) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    with index_lock(settings):
+        pass
+    assert all(folder.stat().st_mode & 0o777 == 0o700 for folder in (settings.index_dir, settings.data_dir))

@@ -3,9 +3,6 @@ reached through langchain-openai, streamed as server-sent events; clear errors w
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 from fastapi import FastAPI
 from langchain_openai import ChatOpenAI
@@ -17,7 +14,7 @@ from retrieval.errors import ChatModelError
 from retrieval.generators import ChatModelGenerator, StreamingGenerator, make_generator
 from tests.retrieval.generators.conftest import answering_with
 from tests.retrieval.generators.contexts import BALKANS, context
-from tests.support import free_port
+from tests.support import free_port, outcome_within, silent_endpoint
 
 QUESTION = "What is the capital of Albania?"
 
@@ -55,27 +52,11 @@ def test_an_unreachable_endpoint_is_a_clear_error() -> None:
 
 
 def test_a_silent_endpoint_times_out_instead_of_holding_the_answer() -> None:
-    with socket.socket() as silent:  # accepts connections (the kernel's backlog) and never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(8)
-        port = silent.getsockname()[1]
-        settings = Settings(
-            generator="openai", openai_base_url=f"http://127.0.0.1:{port}/v1", openai_model="m", llm_timeout_s=1.0
-        )
+    with silent_endpoint() as url:
+        settings = Settings(generator="openai", openai_base_url=url, openai_model="m", llm_timeout_s=1.0)
         generator = make_generator(settings)
-        failures: list[BaseException] = []
-
-        def ask() -> None:
-            try:
-                generator.generate(QUESTION, context(QUESTION))
-            except BaseException as exc:
-                failures.append(exc)
-
-        worker = threading.Thread(target=ask, daemon=True)
-        worker.start()
-        worker.join(timeout=60)  # one second and one retry, not the SDK's ten minutes
-        assert not worker.is_alive(), "the call is still waiting on a server that never answers"
-    assert len(failures) == 1 and isinstance(failures[0], ChatModelError) and "Timeout" in str(failures[0])
+        failure = outcome_within(lambda: generator.generate(QUESTION, context(QUESTION)), 60)  # not ten minutes
+    assert isinstance(failure, ChatModelError) and "Timeout" in str(failure), failure
 
 
 def test_missing_settings_are_clear_errors() -> None:
@@ -85,3 +66,13 @@ def test_missing_settings_are_clear_errors() -> None:
         make_generator(Settings(generator="langchain", chat_model=None))
     with pytest.raises(ConfigurationError, match="cannot be built"):
         make_generator(Settings(generator="langchain", chat_model="no-such-provider:model"))
+
+
+def test_a_silent_langchain_model_times_out_instead_of_holding_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``langchain`` generator's model gets ``llm_timeout_s`` and one retry too, not its provider's defaults."""
+    with silent_endpoint() as url:
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("OPENAI_API_BASE", url)
+        generator = make_generator(Settings(generator="langchain", chat_model="openai:m", llm_timeout_s=1.0))
+        failure = outcome_within(lambda: generator.generate(QUESTION, context(QUESTION)), 60)
+    assert isinstance(failure, ChatModelError) and "Timeout" in str(failure), failure

