@@ -7,16 +7,15 @@ answer is the text before the first cited relation or citation mark.
 from __future__ import annotations
 
 import re
-import string
-from collections import Counter
 
+from retrieval.evaluation.metrics import normalize_answer
+from retrieval.evaluation.metrics import token_f1 as best_token_f1
 from training.types import GraphRelation
 
 __all__ = ["cited_triples", "exact_match", "normalise", "short_answer", "token_f1"]
 
 _TRIPLE = re.compile(r"\(([^()]+)\)\s*-\[([A-Za-z0-9_]+)\]->\s*\(([^()]+)\)")
 _CITATION = re.compile(r"\[\d+\]")
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
 _LIST_SPLIT = re.compile(r",\s*|\s+and\s+")
 
 
@@ -28,10 +27,8 @@ def short_answer(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Lower case, no punctuation, no articles, single spaces (the SQuAD normalisation)."""
-    text = text.lower()
-    text = "".join(ch for ch in text if ch not in set(string.punctuation))
-    return " ".join(_ARTICLES.sub(" ", text).split())
+    """Lower case, no punctuation, no articles, single spaces (the SQuAD normalisation of the evaluation)."""
+    return normalize_answer(text)
 
 
 def _items(text: str) -> frozenset[str]:
@@ -46,15 +43,8 @@ def exact_match(prediction: str, gold: str) -> bool:
 
 
 def token_f1(prediction: str, gold: str) -> float:
-    """Token overlap F1 between the normalised answers (0..1)."""
-    predicted, expected = normalise(prediction).split(), normalise(gold).split()
-    if not predicted or not expected:
-        return float(predicted == expected)
-    common = sum((Counter(predicted) & Counter(expected)).values())
-    if common == 0:
-        return 0.0
-    precision, recall = common / len(predicted), common / len(expected)
-    return 2 * precision * recall / (precision + recall)
+    """Token overlap F1 between the normalised answers (0..1), as the evaluation scores it."""
+    return best_token_f1(prediction, [gold])
 
 
 def cited_triples(text: str) -> list[GraphRelation]:

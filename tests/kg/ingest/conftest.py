@@ -64,3 +64,14 @@ def sample_subset(tmp_path: Path) -> Path:
     for path in (SAMPLE / "extra").iterdir():
         (folder / "extra" / path.name).write_bytes(path.read_bytes())
     return folder
+
+
+@pytest.fixture(scope="session")
+def geonames_ten(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten GeoNames documents of the evaluation corpus (one fact each), as one JSONL file."""
+    lines = (REPO / "data" / "eval" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    chosen = [line for line in lines if json.loads(line)["id"].startswith("geo-A")][:10]
+    assert len(chosen) == 10
+    path = tmp_path_factory.mktemp("geonames-ten") / "facts.jsonl"
+    path.write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    return path

@@ -8,7 +8,6 @@ FAISS; ``python benchmarks/crash_recovery.py`` runs ten random ones.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -18,21 +17,9 @@ from kg.graph import GraphStore
 from kg.graph.auth import resolve_password
 from kg.graph.fingerprint import Fingerprint, graph_fingerprint
 from kg.settings import Settings
-from tests.support import REPO, run_cli, settings_env
+from tests.support import run_cli, settings_env
 
-CORPUS_DOCUMENTS = 10
 BATCH = "2"  # documents per batch: five batches, so a kill can land in the middle of the ingest
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Ten GeoNames documents of the evaluation corpus (one fact each), as one JSONL file."""
-    lines = (REPO / "data" / "eval" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-    chosen = [line for line in lines if json.loads(line)["id"].startswith("geo-A")][:CORPUS_DOCUMENTS]
-    assert len(chosen) == CORPUS_DOCUMENTS
-    path = tmp_path_factory.mktemp("crash") / "facts.jsonl"
-    path.write_text("\n".join(chosen) + "\n", encoding="utf-8")
-    return path
 
 
 def _env(settings: Settings, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -52,12 +39,12 @@ def _fresh(store: GraphStore, data_dir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def clean(
-    neo4j_settings: Settings, store: GraphStore, corpus: Path, tmp_path_factory: pytest.TempPathFactory
+    neo4j_settings: Settings, store: GraphStore, geonames_ten: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> object:
     """The fingerprint of an ingest that nothing interrupted."""
     data_dir = tmp_path_factory.mktemp("clean") / "data"
     _fresh(store, data_dir)
-    done = run_cli("ingest", str(corpus), env=_env(neo4j_settings, data_dir))
+    done = run_cli("ingest", str(geonames_ten), env=_env(neo4j_settings, data_dir))
     assert done.returncode == 0, done.stdout + done.stderr
     fingerprint = graph_fingerprint(store)
     assert fingerprint[0] and fingerprint[1]
@@ -70,14 +57,14 @@ def clean(
     ["ingest.extracted:2", "ingest.neo4j-committed:2", "ingest.faiss-chunks-saved:3"],
 )
 def test_a_killed_ingest_run_again_equals_a_clean_one(
-    point: str, neo4j_settings: Settings, store: GraphStore, corpus: Path, clean: Fingerprint, tmp_path: Path
+    point: str, neo4j_settings: Settings, store: GraphStore, geonames_ten: Path, clean: Fingerprint, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
     _fresh(store, data_dir)
-    killed = run_cli("ingest", str(corpus), env=_env(neo4j_settings, data_dir, TRELLIS_FAILPOINT=point))
+    killed = run_cli("ingest", str(geonames_ten), env=_env(neo4j_settings, data_dir, TRELLIS_FAILPOINT=point))
     assert killed.returncode == -9, f"not killed at {point}: {killed.stdout}{killed.stderr}"
 
-    again = run_cli("ingest", str(corpus), env=_env(neo4j_settings, data_dir))
+    again = run_cli("ingest", str(geonames_ten), env=_env(neo4j_settings, data_dir))
     assert again.returncode == 0, again.stdout + again.stderr
     assert graph_fingerprint(store) == clean
     checked = run_cli("index", "check", env=_env(neo4j_settings, data_dir))
