@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from api.chat import router as chat_router
 from api.errors import ApiError, error_headers
 from api.graphql import mount_graphql
 from api.health import router as health_router
+from api.loop_lag import GcPauses, LoopLagMonitor
 from api.mcp import mcp_http
 from api.middleware import RequestMiddleware
 from api.origin_guard import OriginGuard, allowed_hosts
@@ -47,10 +49,14 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        lag = LoopLagMonitor(state.metrics.loop_lag_seconds, state.metrics.loop_lag_max_seconds)
+        watching = asyncio.create_task(lag.run(), name="trellis-loop-lag")
         try:
-            async with mcp.sessions.run():
-                yield
+            with GcPauses(state.metrics.gc_pause_max_seconds):
+                async with mcp.sessions.run():
+                    yield
         finally:
+            watching.cancel()
             state.close()
 
     hidden = settings.api_production  # no /docs, /redoc or /openapi.json to map the API for a stranger

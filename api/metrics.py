@@ -7,11 +7,12 @@ field (a schema field, never client text).
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 __all__ = ["Metrics"]
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+_LAG_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 
 
 class Metrics:
@@ -52,6 +53,18 @@ class Metrics:
             registry=self.registry,
         )
         self.ingest_chunks = Counter("trellis_ingest_chunks", "Chunks written by ingest jobs.", registry=self.registry)
+        self.loop_lag_seconds = Histogram(
+            "trellis_event_loop_lag_seconds",
+            "How late the event loop woke a task (the time callbacks held it).",
+            buckets=_LAG_BUCKETS,
+            registry=self.registry,
+        )
+        self.loop_lag_max_seconds = Gauge(
+            "trellis_event_loop_lag_max_seconds", "The event loop's worst lag since start.", registry=self.registry
+        )
+        self.gc_pause_max_seconds = Gauge(
+            "trellis_gc_pause_max_seconds", "The longest garbage collection since start.", registry=self.registry
+        )
 
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type."""

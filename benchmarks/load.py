@@ -7,8 +7,10 @@ burst far past the answer limiter; on a throwaway Neo4j.
 each send, in turn, GraphQL ``search``, GraphQL ``ask``, an ``askStream`` subscription over WebSocket and a chat
 completion, for ``--minutes``; every 30 s a document is ingested through ``ingestDocuments`` and deleted again.
 Meanwhile ``/healthz`` is probed four times a second, and the server's resident memory and thread count are read
-from /proc. Then ``--burst-clients`` clients ask at once for ``--burst-seconds``: the server must shed what it
-cannot take (503 / SERVER_BUSY with Retry-After), and answer again right after.
+from /proc; at the end, the server's own event-loop lag (``/metrics``) tells a loop held by the server from a
+client or machine too busy to read its reply. Then ``--burst-clients`` clients ask at once for
+``--burst-seconds``: the server must shed what it cannot take (503 / SERVER_BUSY with Retry-After), and answer
+again right after.
 
 Targets (issue 20): 0 server errors (5xx other than the limiter's 503) during the soak, p95 per operation reported,
 memory and threads flat (start and end), ``/healthz`` within 100 ms throughout; the burst shed and recovered.
@@ -159,6 +161,29 @@ async def _health(http: aiohttp.ClientSession, deadline: float, seconds: list[fl
         await asyncio.sleep(0.25)
 
 
+async def _loop_lag(http: aiohttp.ClientSession) -> dict[str, float]:
+    """The server's own event-loop lag from /metrics: the worst, and the wake-ups in all and later than 100 ms."""
+    async with http.get("/metrics") as response:
+        text = await response.text()
+    values = {}
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name in (
+            "trellis_gc_pause_max_seconds",
+            "trellis_event_loop_lag_max_seconds",
+            "trellis_event_loop_lag_seconds_count",
+            'trellis_event_loop_lag_seconds_bucket{le="0.1"}',
+        ):
+            values[name] = float(value)
+    wakes = values.get("trellis_event_loop_lag_seconds_count", 0.0)
+    return {
+        "max_ms": values.get("trellis_event_loop_lag_max_seconds", 0.0) * 1000,
+        "gc_max_ms": values.get("trellis_gc_pause_max_seconds", 0.0) * 1000,
+        "wake_ups": wakes,
+        "over_100_ms": wakes - values.get('trellis_event_loop_lag_seconds_bucket{le="0.1"}', wakes),
+    }
+
+
 def _process(pid: int) -> dict[str, int]:
     """Resident memory (MiB) and threads of ``pid``, from /proc."""
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
@@ -188,8 +213,9 @@ async def _soak(url: str, pid: int, minutes: float, clients: int) -> dict[str, A
             _health(probe, deadline, health),
             sample(),
         )
+        lag = await _loop_lag(http)
     samples.append(_process(pid))
-    return {"tally": tally, "health": health, "samples": samples}
+    return {"tally": tally, "health": health, "samples": samples, "loop_lag": lag}
 
 
 async def _burst(url: str, clients: int, seconds: float) -> dict[str, Any]:
@@ -255,6 +281,11 @@ def main() -> None:
         f"/healthz: {len(health)} probes, p50 {percentile(health, 0.5):.1f} ms, p99 {percentile(health, 0.99):.1f} ms,"
         f" max {max(health):.1f} ms (target <= {HEALTH_TARGET_MS:.0f} ms throughout)"
     )
+    lag = soak["loop_lag"]
+    console.print(
+        f"server event loop: worst lag {lag['max_ms']:.1f} ms; {lag['over_100_ms']:.0f} of {lag['wake_ups']:.0f} "
+        f"wake-ups (every 50 ms) later than 100 ms; longest garbage collection {lag['gc_max_ms']:.1f} ms"
+    )
     console.print(
         f"server: {first['rss_mib']} -> {last['rss_mib']} MiB resident, {first['threads']} -> {last['threads']} "
         f"threads (most {max(s['rss_mib'] for s in soak['samples'])} MiB, {max(s['threads'] for s in soak['samples'])})"
@@ -271,6 +302,7 @@ def main() -> None:
                     "soak_p95_ms": {op: percentile(v, 0.95) * 1000 for op, v in soak["tally"].latencies.items()},
                     "health_ms": {"p50": percentile(health, 0.5), "p99": percentile(health, 0.99), "max": max(health)},
                     "server": soak["samples"],
+                    "loop_lag": lag,
                     "burst": dict(burst["tally"].outcomes["ask"]),
                     "after_burst": burst["after"],
                     "at": time.strftime("%Y-%m-%d %H:%M"),
