@@ -169,7 +169,8 @@ class ExtractiveGenerator:
         matches = matching_sentences(question, context, embed=self.embed)
         if not matches:
             return []
-        spans = best_spans(question, matches, self.nlp, ranker=self.ranker, **self._judged(question, context, bridged))
+        found = candidates(question, matches, self.nlp, **self._judged(question, context, bridged))
+        spans = best_spans(found, self.ranker)
         if not spans:
             return []
         return [_span_option(replace(spans[0], score=max(span.score for span in spans)))]

@@ -2,10 +2,9 @@
 split of the prose set (``trellis eval fit-spans``) and shipped beside this module as ``span_ranker.json``.
 
 The weights are fitted listwise: for each dev question, the softmax over its candidates' scores should put its
-mass on the candidates that hold an accepted answer (a conditional logit, L2-regularised). A hand-set score of
-the same evidence, tuned question by question, answered 74% of the dev split's single-fact questions and 57% of
-the test split's; weights fitted to the whole split at once hold up better on questions they have not seen
-(cross-validation on dev, reported by the fitting command).
+mass on the candidates that hold an accepted answer (a conditional logit, L2-regularised). Weights fitted to the
+whole split at once hold up better on questions they have not seen than a hand-set score tuned question by
+question; the fitting command reports both, cross-validated on dev (figures in docs/benchmarks.md).
 """
 
 from __future__ import annotations

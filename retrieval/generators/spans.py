@@ -234,21 +234,11 @@ def candidates(
     return found
 
 
-def best_spans(
-    question: str,
-    matches: Sequence[SentenceMatch],
-    nlp: Language,
-    *,
-    expected: frozenset[str] | None,
-    pages: Sequence[str] = (),
-    names_share: float = 0.5,
-    ranker: SpanRanker | None = None,
-) -> list[Span]:
-    """The candidate answers of the matching sentences (:func:`candidates`), the ranker's choice first; each
-    distinct text once, at its best. Candidates whose sentence is not about what the question names are left out."""
+def best_spans(found: Sequence[tuple[Candidate, SentenceMatch]], ranker: SpanRanker | None = None) -> list[Span]:
+    """The candidates (:func:`candidates`) that have support, the ranker's choice first; each distinct text once,
+    at its best. Candidates whose sentence is not about what the question names have none and are left out."""
     ranker = ranker or default_ranker()
     best: dict[str, Span] = {}
-    found = candidates(question, matches, nlp, expected=expected, pages=pages, names_share=names_share)
     for candidate, match in found:
         if candidate.support <= 0:
             continue
