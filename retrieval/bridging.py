@@ -26,10 +26,13 @@ from dataclasses import dataclass
 from retrieval.pages import PageIndex
 from retrieval.ranking import content_words
 from retrieval.search import PassageSearch, fetch_document_passages
-from retrieval.sentences import best_sentence
+from retrieval.sentences import best_sentence, sentences
 from retrieval.types import Passage
 
-__all__ = ["Bridge", "BridgeSearch", "Lead", "scored"]
+__all__ = ["Bridge", "BridgeSearch", "Lead", "asked_part", "scored"]
+
+_SOFTENED = 0.5
+"""The power of a bridge's strength in its score."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class BridgeSearch:
         if not leads:
             return []
         queries = [f"{lead.sentence} {question}" for lead in leads]
-        words = content_words(question)
+        words = content_words(asked_part(question))
         rests = [words - content_words(lead.sentence) - content_words(lead.passage.title or "") for lead in leads]
         bridges = []
         for lead, rest, found in zip(leads, rests, self.search.fulltext_many(queries), strict=True):
@@ -137,6 +140,18 @@ class BridgeSearch:
         return bridges
 
 
+def asked_part(question: str) -> str:
+    """The sentence of a question that asks (its last), when it first describes what it asks about in others:
+    "...and one other European country. What is that other country's capital?" asks "capital"."""
+    parts = sentences(question)
+    return parts[-1] if len(parts) > 1 else question
+
+
 def scored(bridges: Sequence[Bridge], scores: Mapping[str, float]) -> list[Passage]:
-    """The bridge passages, each scored its lead's final score (``scores`` by chunk id) times its strength."""
-    return [b.passage.model_copy(update={"score": round(scores.get(b.lead, 0.0) * b.strength, 6)}) for b in bridges]
+    """The bridge passages, each scored its lead's final score (``scores`` by chunk id) times the square root of
+    its strength: a passage that completes half of what its lead leaves of the question is the second hop's best
+    evidence, and should not rank below the lead's own document's weaker passages."""
+    return [
+        b.passage.model_copy(update={"score": round(scores.get(b.lead, 0.0) * b.strength**_SOFTENED, 6)})
+        for b in bridges
+    ]

@@ -131,9 +131,10 @@ def fit_spans_command(
     from retrieval.evaluation.harness import evaluation_retriever
     from retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
     from retrieval.evaluation.span_fit import fit_spans
-    from retrieval.generators.span_ranker import DEFAULT_WEIGHTS
+    from retrieval.generators.span_ranker import DEFAULT_WEIGHTS, writable
 
     transformers_logging.disable_progress_bar()
+    writable(out or DEFAULT_WEIGHTS)  # before minutes of fitting, not after
     sets = as_eval_questions(load_prose(splits=("dev",)), load_articles(PROSE_CORPUS))
     with ExitStack() as stack:
         with StageBars(console) as bars:

@@ -18,7 +18,7 @@ import calendar
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc, Token
@@ -65,6 +65,7 @@ FEATURES: tuple[str, ...] = (
     "verb_asked",  # the verb it depends on is one the question uses ("launched" for "When was X launched?")
     "tree_nearness",  # 1 / (1 + its distance in the parse tree to the nearest question word)
     "has_year",  # it holds a year ("December 21, 1968", not "July 16")
+    "bridge",  # it names a document its sentence leads to (the question's "that mission": the bridge, not the answer)
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -134,6 +135,8 @@ class Sentence:
     aside: bool
     anchors: list[int]
     """Character offsets of its words that are the question's content words."""
+    leads_to: list[set[str]] = field(default_factory=list)
+    """The content words of the titles of the documents it leads to."""
 
     @property
     def anchor_tokens(self) -> list[Token]:
@@ -196,6 +199,7 @@ def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
             verb_asked=float(bool(content_words(_verb_of(root)) & asked.words)),
             tree_nearness=1 / (1 + _tree_distance(root, sentence.anchor_tokens)),
             has_year=float(any(_YEAR.fullmatch(t.text) for t in span)),
+            bridge=float(any(title and (own <= title or title <= own) for title in sentence.leads_to)),
         )
         out.append(Candidate(text, kind, support, features))
     return out

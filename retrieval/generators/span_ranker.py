@@ -10,6 +10,7 @@ question; the fitting command reports both, cross-validated on dev (figures in d
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,7 +19,7 @@ from pathlib import Path
 from retrieval.errors import EvaluationDataError, GeneratorError
 from retrieval.generators.candidates import FEATURES
 
-__all__ = ["DEFAULT_WEIGHTS", "SpanRanker", "default_ranker", "fit_ranker"]
+__all__ = ["DEFAULT_WEIGHTS", "SpanRanker", "default_ranker", "fit_ranker", "writable"]
 
 DEFAULT_WEIGHTS = Path(__file__).with_name("span_ranker.json")
 
@@ -49,10 +50,22 @@ class SpanRanker:
         return cls(weights=weights, about=saved.get("about", {}))
 
     def save(self, path: Path = DEFAULT_WEIGHTS) -> Path:
-        """Write the ranker to ``path`` (JSON) and return it."""
+        """Write the ranker to ``path`` (JSON) and return it; GeneratorError when it cannot be written."""
         body = {"about": dict(self.about), "weights": {name: round(self.weights[name], 6) for name in self.weights}}
-        path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+        try:
+            path.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            raise GeneratorError(f"cannot write the span ranker's weights to {path}: {error.strerror}") from error
         return path
+
+
+def writable(path: Path) -> None:
+    """GeneratorError unless ranker weights can be written to ``path`` (a file in an existing, writable folder)."""
+    if path.is_dir():
+        raise GeneratorError(f"cannot write the span ranker's weights to {path}: it is a folder")
+    folder = path.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise GeneratorError(f"cannot write the span ranker's weights to {path}: no writable folder there")
 
 
 @cache

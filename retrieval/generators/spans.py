@@ -62,6 +62,9 @@ class SentenceMatch:
     """The title of the passage that led here (with ``via``)."""
     meaning: float | None = None
     """The cosine of the question with the sentence read in its setting (None: not matched by meaning)."""
+    leads_to: tuple[str, ...] = ()
+    """The titles of the context's documents this sentence leads to (it names them, and their sentences are read
+    through it): what it names there is the bridge to the answer."""
 
     @property
     def match(self) -> float:
@@ -82,10 +85,11 @@ class Span:
     """The :class:`SpanRanker`'s score: which candidate is the answer."""
 
 
-def _leads_to(context: Context) -> dict[str, tuple[str, int, set[str], str]]:
-    """For each passage's document, the sentence of another document's passage that names its title (the first
-    such, by citation number), that passage's number, the sentence's content words with its title's, and that
-    title (the sentence's subject, which it may call by a short name: "Vance" in *Marlow Vance*)."""
+def _leads_to(context: Context, asked: set[str]) -> dict[str, tuple[str, int, set[str], str]]:
+    """For each passage's document, the sentence of another document's passage that names its title (of such,
+    the one holding most of the question's content words ``asked``, then the first by citation number), that
+    passage's number, the sentence's content words with its title's, and that title (the sentence's subject,
+    which it may call by a short name: "Vance" in *Marlow Vance*)."""
     titles = {p.document_id: plain_title(p.title).casefold() for p in context.passages if plain_title(p.title)}
     found: dict[str, tuple[str, int, set[str], str]] = {}
     for passage in context.passages:
@@ -95,9 +99,12 @@ def _leads_to(context: Context) -> dict[str, tuple[str, int, set[str], str]]:
         for sentence in sentences(passage.text):
             folded = sentence.casefold()
             for document, title in titles.items():
-                if document != passage.document_id and document not in found and _names(folded, title):
-                    lead_title = plain_title(passage.title)
-                    found[document] = (sentence, number, content_words(f"{lead_title} {sentence}"), lead_title)
+                if document == passage.document_id or not _names(folded, title):
+                    continue
+                lead_title = plain_title(passage.title)
+                held = content_words(f"{lead_title} {sentence}")
+                if document not in found or len(held & asked) > len(found[document][2] & asked):
+                    found[document] = (sentence, number, held, lead_title)
     return found
 
 
@@ -127,7 +134,7 @@ def matching_sentences(
     words = content_words(question)
     if not words:
         return []
-    leads = _leads_to(context)
+    leads = _leads_to(context, words)
     matches: list[SentenceMatch] = []
     covered: dict[str, int] = {}  # sentence -> question words it holds with its title
     completed: dict[str, int] = {}  # leading sentence -> question words it holds together with its best follower
@@ -154,6 +161,11 @@ def matching_sentences(
         for m in matches
         if m.via is None and completed.get(m.text, 0) > covered.get(m.text, 0) > 0
     }
+    targets: dict[str, list[str]] = {}
+    titles = {p.document_id: plain_title(p.title) for p in context.passages}
+    for document, (lead, *_rest) in leads.items():
+        targets.setdefault(lead, []).append(titles.get(document, ""))
+    matches = [replace(m, leads_to=tuple(targets.get(m.text, ()))) for m in matches]
     matches.sort(key=lambda m: (-m.words * partial.get(m.text, 1.0), m.number))
     if embed is not None and matches:
         matches = matches[:pool]
@@ -227,6 +239,7 @@ def candidates(
             names_held=held,
             aside=bool(predicates) and not predicates & content_words(setting),
             anchors=positions(match.text, words),
+            leads_to=[content_words(title) for title in match.leads_to if title],
         )
         unsupported = bool(names) and (held == 0 or (match.via is None and held < names_share))
         for candidate in candidates_of(sentence, asked):

@@ -27,3 +27,15 @@ def test_a_missing_or_malformed_question_set_is_one_clear_line(neo4j_settings: S
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error:") and expected in lines[0], result.stderr
         assert "ingesting" not in result.stdout, "nothing is ingested before the set is read"
+
+
+def test_fit_spans_to_a_place_it_cannot_write_is_one_clear_line_before_any_work(
+    neo4j_settings: Settings, tmp_path: Path
+) -> None:
+    env = settings_env(neo4j_settings)
+    for out in (tmp_path, tmp_path / "missing" / "ranker.json"):
+        result = run_cli("eval", "fit-spans", "--out", str(out), env=env)
+        assert result.returncode == 1, result.stdout + result.stderr
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error:") and "cannot write" in lines[0], result.stderr
+        assert "reading candidates" not in result.stdout and "ingesting" not in result.stdout

@@ -64,3 +64,16 @@ def test_the_verb_and_the_parse_tree_tie_a_candidate_to_the_question(nlp: Langua
 def test_a_candidate_naming_a_context_document_is_marked(nlp: Language) -> None:
     found = _candidates(nlp, "Who taught Alexander?", "Aristotle taught Alexander.", pages=("Aristotle",))
     assert found["Aristotle"].features["names_page"] == 1.0
+
+
+def test_a_candidate_naming_the_document_its_sentence_leads_to_is_the_bridge(nlp: Language) -> None:
+    question = "What was that mission's command module called?"
+    text = "Armstrong went on to command Apollo 11, where Aldrin was returned to the LMP position."
+    words = content_words(question)
+    asked = Asked(words=words, expected=None, kind_word=set(), unit=set(), predicates=words, titled=[])
+    sentence = Sentence(
+        doc=nlp(text), words=0.5, meaning=0.5, rank=0, led=False, names_held=1.0, aside=False,
+        anchors=positions(text, words), leads_to=[content_words("Apollo 11")],
+    )  # fmt: skip
+    found = {c.text: c.features for c in candidates_of(sentence, asked)}
+    assert found["Apollo 11"]["bridge"] == 1.0 and found["Aldrin"]["bridge"] == 0.0

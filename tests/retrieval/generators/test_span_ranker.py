@@ -10,7 +10,7 @@ import pytest
 
 from retrieval.errors import EvaluationDataError, GeneratorError
 from retrieval.generators.candidates import FEATURES
-from retrieval.generators.span_ranker import DEFAULT_WEIGHTS, SpanRanker, default_ranker, fit_ranker
+from retrieval.generators.span_ranker import DEFAULT_WEIGHTS, SpanRanker, default_ranker, fit_ranker, writable
 
 
 def test_the_shipped_weights_were_fitted_on_the_dev_split() -> None:
@@ -26,6 +26,16 @@ def test_weights_survive_a_save_and_load(tmp_path: Path) -> None:
     loaded = SpanRanker.load(ranker.save(tmp_path / "weights.json"))
     assert loaded.weights == ranker.weights and loaded.about == {"l2": 0.1}
     assert loaded.score({"nearness": 1.0, "type_off": 1.0, "length": 3.0}) == pytest.approx(-0.5)
+
+
+def test_weights_are_not_written_where_they_cannot_be(tmp_path: Path) -> None:
+    ranker = SpanRanker(weights={"nearness": 1.0})
+    for path in (tmp_path, tmp_path / "missing" / "weights.json"):
+        with pytest.raises(GeneratorError, match="cannot write"):
+            writable(path)
+        with pytest.raises(GeneratorError, match="cannot write"):
+            ranker.save(path)
+    writable(tmp_path / "weights.json")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,38 @@
+"""Which context sentences match a question, read through the sentence of another article that leads to theirs."""
+
+from __future__ import annotations
+
+from retrieval.context import build_context
+from retrieval.generators.spans import matching_sentences
+from retrieval.types import Context, Passage
+
+_MISSIONS = Passage(
+    chunk_id="apollo-8:0",
+    document_id="apollo-8",
+    title="Apollo 8",
+    text=(
+        "Apollo 11 was planned later that year. "
+        "After his backup role, Aldrin went on to fly as lunar module pilot on Apollo 11, which Armstrong commanded."
+    ),
+)
+_LANDING = Passage(
+    chunk_id="apollo-11:0",
+    document_id="apollo-11",
+    title="Apollo 11",
+    text="The command module was named Columbia.",
+)
+
+
+def _context(question: str) -> Context:
+    return build_context(question, [_MISSIONS, _LANDING], [], token_budget=500, count_tokens=lambda t: len(t.split()))
+
+
+def test_a_passage_is_read_through_the_sentence_naming_its_article_that_best_matches_the_question() -> None:
+    question = (
+        "Aldrin flew as lunar module pilot on the mission Armstrong commanded. What was its command module called?"
+    )
+    matches = {m.text: m for m in matching_sentences(question, _context(question))}
+    columbia = matches["The command module was named Columbia."]
+    assert columbia.via is not None and "Aldrin went on" in columbia.via[0], "the first sentence naming it says less"
+    lead = matches[_MISSIONS.text.split(". ", 1)[1]]
+    assert lead.leads_to == ("Apollo 11",), "the sentence that leads to the article knows it names the bridge"
