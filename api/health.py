@@ -38,6 +38,8 @@ def _checks(state: AppState) -> dict[str, str]:
     except TrellisError as exc:
         logger.warning("readyz: Neo4j unreachable: %s", exc)
         checks["neo4j"] = _reason(state, "unreachable", str(exc))
+        if state.settings.vector_backend == "neo4j":  # the vectors and the graph's generation are Neo4j's too
+            return checks
     checks["index"] = f"ok: {len(retriever.chunk_index)} chunk vectors"
     checks["model"] = f"ok: {retriever.generator.name}"
     snapshot = retriever.snapshot(wait=False)  # informational: without one, the expansion reads Neo4j

@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 class AppState:
-    """The app's long-lived parts. The retriever (models, store, FAISS indexes) loads lazily and once."""
+    """The app's long-lived parts. The retriever (models, store, FAISS indexes) loads lazily and once; with the neo4j
+    vector backend there are no indexes to load, and every replica searches the same graph (docs/scaling.md)."""
 
     def __init__(self, settings: Settings, *, retriever: Retriever | None = None) -> None:
         self.settings = settings
@@ -44,7 +45,7 @@ class AppState:
         if self._retriever is None:
             with self._lock:
                 if self._retriever is None:
-                    logger.info("loading the retriever (models, indexes)")
+                    logger.info("loading the retriever (models; dense search: %s)", self.settings.vector_backend)
                     self._retriever = Retriever.from_settings(self.settings)
         return self._retriever
 

@@ -8,7 +8,10 @@ adds the console status line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import platform
+import subprocess
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 
 from rich.console import Console
@@ -17,8 +20,26 @@ from kg.graph import GraphStore
 from kg.graph.throwaway import RESERVED_PORTS, free_port
 from kg.graph.throwaway import throwaway_server as _throwaway_server
 from kg.settings import Settings
+from kg.types import Chunk, ExtractionResult
 
-__all__ = ["RESERVED_PORTS", "free_port", "throwaway_server"]
+__all__ = ["RESERVED_PORTS", "NoEntities", "cpu_model", "free_port", "throwaway_server"]
+
+
+class NoEntities:
+    """An extractor that finds nothing: a padded benchmark graph of documents and chunks with their embeddings."""
+
+    def extract(self, chunks: Sequence[Chunk]) -> list[ExtractionResult]:
+        return [ExtractionResult(chunk_id=chunk.id) for chunk in chunks]
+
+
+def cpu_model() -> str:
+    """The CPU model as lscpu names it (the platform's processor string where lscpu is missing)."""
+    try:
+        listing = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return platform.processor() or "unknown"
+    names = [line.split(":", 1)[1].strip() for line in listing.splitlines() if line.startswith("Model name")]
+    return f"{names[0] if names else 'unknown'}, {os.cpu_count()} CPUs"
 
 
 @contextmanager

@@ -20,6 +20,10 @@ how to fix it, in one line. Interfaces (the CLI, the API) print that line instea
     │   ├── LoaderError              a file could not be read as a document (names the file and the reason)
     │   └── ExtractionError          entity or relation extraction failed
     ├── ModelError                   a model (spaCy pipeline, embedder, LLM) could not be loaded or run
+    ├── ExchangeError                a Parquet export or import failed
+    │   ├── StorageError             the folder or bucket cannot be reached, read or written
+    │   ├── ExportFormatError        the source is no Trellis export, or a table has another schema
+    │   └── DatabaseNotEmptyError    an import was pointed at a database that already holds a graph
     └── VectorIndexError             the FAISS index is missing, corrupt or disagrees with Neo4j
 """
 
@@ -27,6 +31,9 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigurationError",
+    "DatabaseNotEmptyError",
+    "ExchangeError",
+    "ExportFormatError",
     "ExtractionError",
     "GraphError",
     "IngestError",
@@ -42,6 +49,7 @@ __all__ = [
     "ServerError",
     "ServerNotRunningError",
     "ServerStartError",
+    "StorageError",
     "TrellisError",
     "VectorIndexError",
 ]
@@ -118,6 +126,22 @@ class ExtractionError(IngestError):
 
 class ModelError(TrellisError):
     """A model (spaCy pipeline, embedder, LLM) could not be loaded or run."""
+
+
+class ExchangeError(TrellisError):
+    """A Parquet export or import failed."""
+
+
+class StorageError(ExchangeError):
+    """The export's folder or bucket cannot be reached, read or written (missing bucket, refused credentials)."""
+
+
+class ExportFormatError(ExchangeError):
+    """The source holds no Trellis export, or one of its Parquet files has another schema."""
+
+
+class DatabaseNotEmptyError(ExchangeError):
+    """An import was pointed at a database that already holds documents, chunks or entities."""
 
 
 class VectorIndexError(TrellisError):

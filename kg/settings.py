@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     faiss_index_kind: str = Field(default="auto", pattern="^(auto|flat|hnsw|ivf)$")
     faiss_hnsw_m: int = 32
     faiss_ivf_lists: int = 0  # 0: about 4 * sqrt(n)
+    # Dense search: "faiss", the index files in the data folder (one machine, GPUs), or "neo4j", the server's own
+    # vector indexes, shared by any number of API processes with nothing to load or reload (docs/scaling.md).
+    vector_backend: Literal["faiss", "neo4j"] = "faiss"
 
     # Retrieval: the graph expansion reads an in-process snapshot of the graph's adjacency (retrieval/snapshot.py)
     # unless it is off or the graph has more rows (entities, relations or mentions) than the bound; Neo4j otherwise.

@@ -23,8 +23,7 @@ from kg.graph import GraphStore, Record
 from kg.ingest.extraction import load_pipeline
 from kg.ingest.lock import index_generation
 from kg.settings import Settings, get_settings
-from kg.vectors import Embedder
-from kg.vectors.index import open_indexes
+from kg.vectors import Embedder, open_vector_search
 from retrieval.bridging import Bridge, BridgeSearch, scored
 from retrieval.context import build_context
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
@@ -115,7 +114,7 @@ class Retriever:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="trellis-link")
         self._refresh = threading.Lock()
         self._snapshot: GraphSnapshot | None = None
-        self._generation = index_generation(settings)
+        self._generation = index_generation(settings, store)
         self._snapshot_generation: object = _UNREAD
         self._snapshot_lock = threading.Lock()
         self._reading: threading.Thread | None = None
@@ -148,10 +147,10 @@ class Retriever:
         next question. ``unless_current``: nothing is read when another thread caught up with the latest write
         while this one waited for the lock (questions that all see a write reload once, not once each)."""
         with self._refresh:
-            if unless_current and self._generation == index_generation(self.settings):
+            if unless_current and self._generation == index_generation(self.settings, self.store):
                 return
-            self._generation = index_generation(self.settings)
-            self.chunk_index, self.entity_index = open_indexes(self.settings)
+            self._generation = index_generation(self.settings, self.store)
+            self.chunk_index, self.entity_index = open_vector_search(self.settings, self.store)
             self.pages = PageIndex.load(self.store)
             self._snapshot, self._snapshot_generation = None, _UNREAD
             self.reloads += 1
@@ -163,7 +162,7 @@ class Retriever:
         None is returned meanwhile (questions do not wait the seconds it takes at 10k chunks)."""
         if not self.settings.graph_snapshot:
             return None
-        generation = index_generation(self.settings)
+        generation = index_generation(self.settings, self.store)
         if generation != self._generation:
             self.reload_indexes(unless_current=True)
         if self._snapshot_generation == generation:

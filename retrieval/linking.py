@@ -2,9 +2,10 @@
 
 Mentions come from spaCy's named entities (noun chunks when it finds none). Each mention gathers candidates two
 ways, Neo4j full-text search over entity names and aliases (``entity_names``, the mention escaped for Lucene) and
-nearest neighbours in the entity FAISS index (one Neo4j round trip for all the mentions' candidates), and each
-candidate is scored by the cosine between the mention and the entity's stored name vector (1.0 for an exact name
-or alias). The best candidates of each mention above the threshold are kept, merged by entity id.
+nearest neighbours in the entity vectors (FAISS, or Neo4j's vector index: ``vector_backend``), with one Neo4j round
+trip for all the mentions' candidates; each candidate is scored by the cosine between the mention and the entity's
+stored name vector (1.0 for an exact name or alias), the stored vectors of all candidates read at once. The best
+candidates of each mention above the threshold are kept, merged by entity id.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.graph import GraphStore, Record
-from kg.vectors import VectorIndex
+from kg.vectors import VectorSearch
 from retrieval.lucene import terms_query
 from retrieval.types import LinkedEntity
 
@@ -77,14 +78,14 @@ class _Candidate:
 
 
 class EntityLinker:
-    """Links question mentions to graph entities through full-text search and the entity vector index."""
+    """Links question mentions to graph entities through full-text search and the entity vectors."""
 
     def __init__(
         self,
         *,
         store: GraphStore,
         embed: EmbedFunction,
-        index: VectorIndex,
+        index: VectorSearch,
         nlp: Language,
         threshold: float = 0.8,
         margin: float = 0.05,
@@ -111,11 +112,12 @@ class EntityLinker:
         """Link mentions whose vectors are already embedded (one row per mention), merged by entity id."""
         if not mentions:
             return []
-        hits = self.index.search(vectors, self.candidates) if len(self.index) else [[] for _ in mentions]
+        hits = self.index.search(vectors, self.candidates)
         fulltext, rows = self._candidates(mentions, hits)
+        stored = self.index.vectors_of(list(rows)) if rows else {}
         linked: dict[str, LinkedEntity] = {}
         for position, (mention, vector, vector_hits) in enumerate(zip(mentions, vectors, hits, strict=True)):
-            for entity in self._link(mention, vector, fulltext.get(position, []), vector_hits, rows):
+            for entity in self._link(mention, vector, fulltext.get(position, []), vector_hits, rows, stored):
                 best = linked.get(entity.id)
                 if best is None or entity.score > best.score:
                     if best is not None:
@@ -150,6 +152,7 @@ class EntityLinker:
         fulltext: Sequence[str],
         vector_hits: Sequence[tuple[str, float]],
         rows: Mapping[str, Record],
+        stored: Mapping[str, np.ndarray],
     ) -> list[LinkedEntity]:
         candidates: dict[str, _Candidate] = {}
         for entity_id in fulltext:
@@ -158,8 +161,8 @@ class EntityLinker:
             candidates.setdefault(entity_id, _Candidate(entity_id)).sources.add("vector")
         if not candidates:
             return []
-        with_vectors = [entity_id for entity_id in candidates if entity_id in self.index and entity_id in rows]
-        similarity = dict(zip(with_vectors, self._similarities(vector, with_vectors), strict=True))
+        with_vectors = [entity_id for entity_id in candidates if entity_id in stored and entity_id in rows]
+        similarity = dict(zip(with_vectors, _similarities(vector, [stored[i] for i in with_vectors]), strict=True))
         scored: list[LinkedEntity] = []
         for entity_id, candidate in candidates.items():
             if entity_id not in rows:
@@ -187,8 +190,8 @@ class EntityLinker:
             return []
         return [entity for entity in scored if entity.score >= max(self.threshold, best - self.margin)]
 
-    def _similarities(self, vector: np.ndarray, ids: list[str]) -> list[float]:
-        if not ids:
-            return []
-        stored = self.index.vectors(ids)
-        return [float(x) for x in stored @ vector.astype(np.float32)]
+
+def _similarities(vector: np.ndarray, stored: Sequence[np.ndarray]) -> list[float]:
+    if not stored:
+        return []
+    return [float(x) for x in np.stack(stored) @ vector.astype(np.float32)]

@@ -1,5 +1,5 @@
-"""Candidate passages: dense search in the chunk FAISS index and Neo4j full-text search over ``chunk_text``, fused
-with reciprocal rank fusion.
+"""Candidate passages: dense search in the chunk vectors (FAISS, or Neo4j's vector index: ``vector_backend``) and
+Neo4j full-text search over ``chunk_text``, fused with reciprocal rank fusion.
 
 :meth:`PassageSearch.run` makes one Neo4j round trip: the full-text hits and the passages of every candidate
 (``retrieval_chunk_fulltext_passages``), instead of a full-text query and then a passage fetch.
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from kg.graph import GraphStore
-from kg.vectors import VectorIndex
+from kg.vectors import VectorSearch
 from retrieval.lucene import terms_query
 from retrieval.types import Passage
 
@@ -71,18 +71,16 @@ def fetch_document_passages(store: GraphStore, documents: Sequence[str], *, limi
 
 
 class PassageSearch:
-    """Hybrid passage search: dense (FAISS) and full-text (Neo4j), fused by RRF."""
+    """Hybrid passage search: dense (FAISS or Neo4j's vector index) and full-text (Neo4j), fused by RRF."""
 
-    def __init__(self, *, store: GraphStore, index: VectorIndex, candidates: int = 20, rrf_k: int = RRF_K) -> None:
+    def __init__(self, *, store: GraphStore, index: VectorSearch, candidates: int = 20, rrf_k: int = RRF_K) -> None:
         self.store = store
         self.index = index
         self.candidates = candidates
         self.rrf_k = rrf_k
 
     def dense(self, vector: np.ndarray) -> list[tuple[str, float]]:
-        """The nearest chunks to the question vector, best first, with cosine scores."""
-        if len(self.index) == 0:
-            return []
+        """The nearest chunks to the question vector, best first, with cosine scores (none from an empty index)."""
         return self.index.search(vector.reshape(1, -1), self.candidates)[0]
 
     def fulltext(self, question: str) -> list[tuple[str, float]]:

@@ -10,6 +10,7 @@ from rich.console import Console
 from api.cli import (
     ask_commands,
     eval_commands,
+    exchange_commands,
     ingest_commands,
     mcp_commands,
     neo4j_commands,
@@ -33,6 +34,7 @@ app.add_typer(neo4j_commands.app, name="neo4j")
 app.add_typer(train_commands.app, name="train")
 app.add_typer(eval_commands.app, name="eval")
 ingest_commands.register(app)
+exchange_commands.register(app)
 app.command()(ask_commands.ask)
 app.command()(mcp_commands.mcp)
 serve_commands.register(app)

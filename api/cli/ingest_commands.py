@@ -98,7 +98,8 @@ def documents(
 
 @index_app.command("check")
 def check() -> None:
-    """Prove that FAISS and Neo4j hold the same chunk (and entity) ids."""
+    """Prove that FAISS and Neo4j hold the same chunk (and entity) ids (with TRELLIS_VECTOR_BACKEND=neo4j: that
+    Neo4j's vector indexes are online and hold every stored embedding)."""
     from kg.ingest.consistency import check_indexes, repair_pending
 
     settings = get_settings()
@@ -112,13 +113,16 @@ def check() -> None:
         checks = check_indexes(settings, store)
     for result in checks:
         state = "[green]ok[/green]" if result.ok else "[red]MISMATCH[/red]"
-        console.print(f"{result.name:<9} neo4j {result.graph:>7}  faiss {result.index:>7}  {state}")
+        index = "faiss" if result.backend == "faiss" else "vector index"
+        console.print(f"{result.name:<9} neo4j {result.graph:>7}  {index} {result.index:>7}  {state}")
         for label, ids in (
-            ("missing from FAISS", result.missing_from_index),
+            ("missing from FAISS" if result.backend == "faiss" else "left out of the index", result.missing_from_index),
             ("missing from Neo4j", result.missing_from_graph),
         ):
             if ids:
                 console.print(f"  {label}: {', '.join(ids[:5])}{' ...' if len(ids) > 5 else ''}")
+    if settings.vector_backend == "neo4j" and not all(result.ok for result in checks):
+        raise IngestError("embeddings of another size are left out of Neo4j's vector indexes: ingest them again")
     if not all(result.ok for result in checks):
         raise IngestError("FAISS and Neo4j disagree: run `trellis index rebuild` to rebuild FAISS from Neo4j")
 

@@ -1,5 +1,6 @@
 """Neo4j and FAISS hold the same ids: prove it (``trellis index check``, after repairing a batch a crash left
-half-written: :mod:`kg.ingest.journal`) or make it so (``trellis index rebuild``)."""
+half-written: :mod:`kg.ingest.journal`) or make it so (``trellis index rebuild``). With the neo4j vector backend the
+check is of Neo4j's own vector indexes instead: online, of the embedder's size, holding every stored embedding."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from kg.ingest import journal
 from kg.ingest.lock import index_lock
 from kg.settings import Settings
 from kg.vectors.index import open_indexes
+from kg.vectors.neo4j_search import Neo4jVectorSearch, Target
 
-__all__ = ["IndexCheck", "check_indexes", "rebuild_indexes", "repair_pending"]
+__all__ = ["IndexCheck", "check_indexes", "check_vector_indexes", "rebuild_indexes", "repair_pending"]
 
 
 class IndexCheck(BaseModel):
@@ -23,6 +25,7 @@ class IndexCheck(BaseModel):
     index: int
     missing_from_index: list[str]
     missing_from_graph: list[str]
+    backend: str = "faiss"  # what was compared with the graph: the FAISS files, or "neo4j" (its vector indexes)
 
     @property
     def ok(self) -> bool:
@@ -38,7 +41,10 @@ def repair_pending(settings: Settings, store: GraphStore) -> journal.Repair | No
 
 
 def check_indexes(settings: Settings, store: GraphStore) -> list[IndexCheck]:
-    """Compare the chunk ids (and entity ids with embeddings) of Neo4j and FAISS."""
+    """Compare the chunk ids (and entity ids with embeddings) of Neo4j and FAISS; with the neo4j vector backend,
+    check Neo4j's vector indexes (:func:`check_vector_indexes`)."""
+    if settings.vector_backend == "neo4j":
+        return check_vector_indexes(settings, store)
     chunk_index, entity_index = open_indexes(settings)
     checks = []
     for name, index, query in (("chunks", chunk_index, "chunk_ids"), ("entities", entity_index, "entity_ids")):
@@ -50,6 +56,32 @@ def check_indexes(settings: Settings, store: GraphStore) -> list[IndexCheck]:
                 index=len(held),
                 missing_from_index=sorted(graph - held)[:20],
                 missing_from_graph=sorted(held - graph)[:20],
+            )
+        )
+    return checks
+
+
+def check_vector_indexes(settings: Settings, store: GraphStore) -> list[IndexCheck]:
+    """Neo4j's chunk and entity vector indexes: each must exist, be online and be of the embedder's size
+    (VectorIndexError says which is not); an embedding of another size, which the index leaves out, is reported as
+    missing from it."""
+    dimensions = settings.embedding_dimensions
+    (misfits,) = store.query("vector_misfits", dimensions=dimensions, limit=20)
+    checks = []
+    targets: tuple[tuple[Target, str], ...] = (("chunks", "chunk_ids"), ("entities", "entity_ids"))
+    for target, ids in targets:
+        search = Neo4jVectorSearch(store, target=target, dimensions=dimensions)
+        if (problem := search.diagnose(dimensions)) is not None:
+            raise problem
+        described = search.describe()
+        checks.append(
+            IndexCheck(
+                name=target,
+                graph=described["count"],
+                index=described["count"] - misfits[target],
+                missing_from_index=list(misfits[ids]),
+                missing_from_graph=[],
+                backend="neo4j",
             )
         )
     return checks

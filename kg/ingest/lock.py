@@ -1,5 +1,8 @@
 """One writer at a time for the vector indexes and the graph, and a stamp of each write that readers in any process
-can check in a few microseconds (the retriever reads its indexes and graph snapshot again when it moves)."""
+can check in a few microseconds (the retriever reads its indexes and graph snapshot again when it moves).
+
+With the neo4j vector backend the readers may run on other machines, with index folders of their own, so their
+generation is read from the graph itself instead (one small query: ``graph_generation``)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kg.files import private_folder
+from kg.graph import GraphStore
 from kg.settings import Settings
 
 __all__ = ["index_generation", "index_lock"]
@@ -32,9 +36,13 @@ def index_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def index_generation(settings: Settings) -> str | None:
+def index_generation(settings: Settings, store: GraphStore | None = None) -> str | None:
     """Which write last left :func:`index_lock` (None before any): a read of a few bytes, cheap enough to check on
-    every question."""
+    every question. With the neo4j vector backend and a ``store``, which write last changed the graph, whatever
+    process or machine made it: one round trip to Neo4j."""
+    if store is not None and settings.vector_backend == "neo4j":
+        (row,) = store.query("graph_generation")
+        return f"{row['documents']} {row['latest']}"
     try:
         return (settings.index_dir / _GENERATION).read_text()
     except FileNotFoundError:

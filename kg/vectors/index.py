@@ -150,6 +150,12 @@ class VectorIndex:
                 labels[position] = label
             return self._backend.reconstruct(labels)
 
+    def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those of ``ids`` the index holds, by id (the rest left out)."""
+        with self._lock:
+            held = [id_ for id_ in dict.fromkeys(ids) if id_ in self._ids]
+            return dict(zip(held, self.vectors(held), strict=True)) if held else {}
+
     def search(self, vectors: np.ndarray, k: int) -> list[list[SearchHit]]:
         """The ``k`` best ``(id, score)`` of each query vector, best first (one list per query row)."""
         if k < 1:

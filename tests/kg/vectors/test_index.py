@@ -73,11 +73,14 @@ def test_hash_collisions_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_package_exports_are_deliberate() -> None:
     assert sorted(kg.vectors.__all__) == [
         "Embedder",
+        "Neo4jVectorSearch",
         "SearchHit",
         "VectorIndex",
+        "VectorSearch",
         "default_model_path",
         "gpu_count",
         "hash_id",
+        "open_vector_search",
         "resolve_device",
     ]
 
