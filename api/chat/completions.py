@@ -111,11 +111,12 @@ def citation_annotations(text: str, sources: list[Source]) -> list[dict[str, Any
     return found
 
 
-def trellis_extension(answer: Answer, sources: list[Source], *, settings: Settings) -> dict[str, Any]:
-    """What programs may read beyond the OpenAI fields: sources, relations used, the Neo4j Browser link."""
+def trellis_extension(answer: Answer, sources: list[Source], *, settings: Settings, internals: bool) -> dict[str, Any]:
+    """What programs may read beyond the OpenAI fields: sources, relations used, and for a caller who may see the
+    server's addresses (``internals``: :func:`api.disclosure.shows_internals`) the Neo4j Browser link."""
     return {
         "answerable": answer.answerable,
-        "browser_url": browser_link(settings, answer.subgraph, internals=not settings.api_production),
+        "browser_url": browser_link(settings, answer.subgraph, internals=internals),
         "question": answer.question,
         "sources": [s.model_dump() for s in sources],
         "chunk_ids": answer.chunk_ids,

@@ -24,6 +24,7 @@ from api.answer_limiter import Ticket
 from api.auth import Principal, require_scope
 from api.chat import completions as build
 from api.chat.messages import parse_request, question_of
+from api.disclosure import shows_internals
 from api.errors import (
     ApiError,
     ModelNotFoundError,
@@ -115,9 +116,10 @@ async def get_model(model_id: str, state: State, _: Reader) -> dict[str, Any]:
 
 
 @router.post("/chat/completions", response_model=None)
-async def chat_completions(request: Request, state: State, _: Reader) -> JSONResponse | StreamingResponse:
+async def chat_completions(request: Request, state: State, caller: Reader) -> JSONResponse | StreamingResponse:
     """Answer the conversation's last user message from the graph, whole or streamed as server-sent events."""
     settings = state.settings
+    internals = shows_internals(settings, caller)  # the Browser link for the operator only
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > settings.chat_max_request_bytes:
         raise RequestTooLargeError(f"the body is larger than {settings.chat_max_request_bytes:,} bytes")
@@ -139,19 +141,23 @@ async def chat_completions(request: Request, state: State, _: Reader) -> JSONRes
     await ticket.ready()  # a slot, waited for without a thread (503 after too long a wait)
     if chat.stream:
         include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
-        events = _stream(retriever, question, options, model=model, include_usage=include_usage, ticket=ticket)
+        events = _stream(
+            retriever, question, options, model=model, include_usage=include_usage, ticket=ticket, internals=internals
+        )
         weakref.finalize(events, ticket.release)  # a stream dropped before its first event frees its place too
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(events, media_type="text/event-stream", headers=headers)
 
     def whole() -> dict[str, Any]:
         with ticket:
-            return _whole(retriever, question, options, model=model)
+            return _whole(retriever, question, options, model=model, internals=internals)
 
     return JSONResponse(await run_in_threadpool(whole))
 
 
-def _whole(retriever: Retriever, question: str, options: AnswerOptions, *, model: str) -> dict[str, Any]:
+def _whole(
+    retriever: Retriever, question: str, options: AnswerOptions, *, model: str, internals: bool
+) -> dict[str, Any]:
     """The whole ``chat.completion`` for ``question`` (run in a thread: retrieval is blocking work)."""
     answer = retriever.answer(question, options)
     sources = build.sources_of(answer, retriever)
@@ -161,7 +167,7 @@ def _whole(retriever: Retriever, question: str, options: AnswerOptions, *, model
         model=model,
         content=content,
         notes=build.citation_annotations(answer.text, sources),
-        extension=build.trellis_extension(answer, sources, settings=retriever.settings),
+        extension=build.trellis_extension(answer, sources, settings=retriever.settings, internals=internals),
         tokens=build.usage(retriever, answer, content),
     )
 
@@ -171,7 +177,14 @@ def _event(data: dict[str, Any]) -> str:
 
 
 def _stream(
-    retriever: Retriever, question: str, options: AnswerOptions, *, model: str, include_usage: bool, ticket: Ticket
+    retriever: Retriever,
+    question: str,
+    options: AnswerOptions,
+    *,
+    model: str,
+    include_usage: bool,
+    ticket: Ticket,
+    internals: bool,
 ) -> Iterator[str]:
     """Server-sent events of ``chat.completion.chunk`` objects, ending with ``data: [DONE]`` (run in a thread,
     holding ``ticket``'s slot; a client that goes away frees it when the stream is closed)."""
@@ -182,7 +195,7 @@ def _stream(
 
     yield event({"role": "assistant", "content": ""})
     with ticket:  # its slot was taken before the response began
-        yield from _answer_events(retriever, question, options, event, include_usage=include_usage)
+        yield from _answer_events(retriever, question, options, event, include_usage=include_usage, internals=internals)
     yield "data: [DONE]\n\n"
 
 
@@ -193,6 +206,7 @@ def _answer_events(
     event: Callable[..., str],
     *,
     include_usage: bool,
+    internals: bool,
 ) -> Iterator[str]:
     """The answer's events: its text as generated, the rest of the final text, sources, annotations, usage."""
     streamed: list[str] = []
@@ -218,7 +232,7 @@ def _answer_events(
         yield event(
             {"annotations": build.citation_annotations(text, sources)},
             "stop",
-            trellis=build.trellis_extension(answer, sources, settings=retriever.settings),
+            trellis=build.trellis_extension(answer, sources, settings=retriever.settings, internals=internals),
         )
         if include_usage:
             yield event(None, usage=build.usage(retriever, answer, text + note))

@@ -40,7 +40,7 @@ def build_mcp(state: AppState, *, stdio: bool = False) -> MCPServer:
     server: MCPServer = MCPServer(
         "trellis", title="Trellis knowledge graph", instructions=INSTRUCTIONS, version="0.1.0", log_level="WARNING"
     )
-    reads = GraphTools(state)
+    reads = GraphTools(state, local=stdio)
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     for tool in (reads.ask, reads.search, reads.get_entity, reads.neighbors, reads.path):
         server.add_tool(tool, name=tool.__name__, annotations=read_only)

@@ -12,12 +12,15 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
+from api.auth import Principal, authenticate_headers
 from api.browser_link import browser_link
 from api.chat.completions import Source, sources_of
-from api.errors import public_message
+from api.disclosure import shows_internals
+from api.errors import ApiError, public_message
 from api.state import AppState
 from kg.errors import TrellisError
 from kg.graph import Record
@@ -137,14 +140,27 @@ def _clamp(value: int, low: int, high: int) -> int:
 class GraphTools:
     """The read tools over one app's state (its retriever, store and settings)."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, *, local: bool = False) -> None:
         self.state = state
+        self.local = local  # stdio: the caller is the local user who started `trellis mcp`
+
+    def _caller(self, ctx: Context) -> Principal | None:
+        """Who calls: the local user over stdio (every scope), else the key in the request's headers."""
+        if self.local:
+            return Principal(scopes=frozenset({"read", "write"}), label="local")
+        headers = ctx.headers
+        if headers is None:
+            return None
+        try:
+            return authenticate_headers({k.lower(): v for k, v in headers.items()}, self.state.settings)
+        except ApiError:
+            return None
 
     @property
     def _page(self) -> int:
         return self.state.settings.api_max_page_size
 
-    def ask(self, question: str, k: int = 6, hops: int = 2) -> AskResult:
+    def ask(self, question: str, ctx: Context, k: int = 6, hops: int = 2) -> AskResult:
         """Answer a question from the knowledge graph, citing passages as [n] (or saying it is not in the graph)."""
         settings = self.state.settings
         with tool_errors(settings):
@@ -157,7 +173,9 @@ class GraphTools:
                 model=answer.model,
                 sources=sources_of(answer, retriever),
                 relations=[fact.triple for fact in answer.relations],
-                browser_url=browser_link(settings, answer.subgraph, internals=not settings.api_production),
+                browser_url=browser_link(
+                    settings, answer.subgraph, internals=shows_internals(settings, self._caller(ctx))
+                ),
             )
 
     def search(self, text: str, k: int = 5) -> SearchResult:

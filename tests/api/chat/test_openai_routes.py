@@ -13,7 +13,7 @@ import pytest
 from langchain_openai import ChatOpenAI
 
 from retrieval import Retriever
-from tests.support_api import READ_KEY
+from tests.support_api import READ_KEY, WRITE_KEY
 
 CAPITAL = "What is the capital of Albania?"
 
@@ -50,10 +50,22 @@ def test_the_openai_sdk_gets_a_cited_answer(client: openai.OpenAI, retriever: Re
     assert first.url.startswith("trellis://documents/") and first.url.endswith(quote(first.model_extra["chunk_id"]))
     assert completion.usage is not None and completion.usage.completion_tokens > 0
     extension: dict[str, Any] = completion.model_extra["trellis"]
-    assert extension["browser_url"] and "cmd=edit" in extension["browser_url"]
+    assert extension["browser_url"] is None, "a read key is not shown the server's Bolt and Browser addresses"
     assert extension["answerable"] and ["Tirana", "CAPITAL_OF", "Albania"] in [
         [r["subject"], r["predicate"], r["object"]] for r in extension["relations"]
     ]
+
+
+def test_the_operator_gets_the_browser_link_whole_and_streamed(api_url: str, retriever: Retriever) -> None:
+    operator = openai.OpenAI(base_url=f"{api_url}/v1", api_key=WRITE_KEY, max_retries=0, timeout=120)
+    whole = operator.chat.completions.create(model="trellis", messages=[{"role": "user", "content": CAPITAL}])
+    link = whole.model_extra["trellis"]["browser_url"]
+    assert link and "cmd=edit" in link
+    stream = operator.chat.completions.create(
+        model="trellis", messages=[{"role": "user", "content": CAPITAL}], stream=True
+    )
+    extensions = [chunk.model_extra["trellis"] for chunk in stream if chunk.model_extra.get("trellis")]
+    assert [e["browser_url"] for e in extensions] == [link]
 
 
 def test_the_openai_sdk_streams_the_same_answer(client: openai.OpenAI, retriever: Retriever) -> None:

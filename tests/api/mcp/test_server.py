@@ -73,7 +73,13 @@ def test_the_read_tools_answer_from_the_graph(api_url: str, retriever: Retriever
     assert "(Tirana) -[CAPITAL_OF]-> (Albania)" in ask["relations"]
     cited = retriever.store.query("retrieval_chunks", ids=[source["chunk_id"] for source in ask["sources"]])
     assert any("Tirana is the capital of Albania" in row["text"] for row in cited)
-    assert ask["browser_url"] and "cmd=edit" in ask["browser_url"]
+    assert ask["browser_url"] is None, "a read key is not shown the server's Bolt and Browser addresses"
+    operator = _structured(
+        _over_http(
+            api_url, WRITE_KEY, lambda client: client.call_tool("ask", {"question": "What is the capital of Albania?"})
+        )
+    )
+    assert operator["browser_url"] and "cmd=edit" in operator["browser_url"]
 
     search = _structured(results["search"])
     assert 0 < len(search["passages"]) <= 3 and all(p["text"] and p["document_id"] for p in search["passages"])
