@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 
 from api.cli.progress import StageBars
+from api.cli.train_commands import dataset_folder
 from kg.errors import ConfigurationError
 from kg.graph import GraphStore
-from kg.settings import Settings, get_settings
+from kg.settings import get_settings
 
 if TYPE_CHECKING:
     from kg.exchange import Location
@@ -44,10 +45,6 @@ def _location(uri: str, endpoint: str | None) -> Location:
     return open_location(uri, endpoint=endpoint)
 
 
-def _training_folder(settings: Settings, given: Path | None) -> Path:
-    return given or settings.data_dir / "training" / "dataset"  # where `trellis train dataset` writes by default
-
-
 @export_app.command("parquet")
 def export_parquet(
     destination: Annotated[str, typer.Argument(help="A new or empty folder, or s3://BUCKET/PREFIX.")],
@@ -67,7 +64,7 @@ def export_parquet(
             manifest = export_graph(
                 store,
                 location,
-                training=None if no_training else _training_folder(settings, training),
+                training=None if no_training else dataset_folder(settings, training),
                 progress=bars,
             )
     rows = ", ".join(f"{files.rows} {name}" for name, files in manifest.tables.items())
@@ -92,7 +89,7 @@ def import_parquet(
         store.verify()
         with StageBars(console) as bars:
             report = import_graph(
-                store, location, training=_training_folder(settings, training), progress=bars, resume=resume
+                store, location, training=dataset_folder(settings, training), progress=bars, resume=resume
             )
     rows = ", ".join(f"{count} {name}" for name, count in report.rows.items())
     console.print(f"[green]imported[/green] {rows} from {location.uri}")

@@ -14,7 +14,7 @@ from rich.table import Table
 from api.cli.progress import StageBars
 from kg.settings import Settings, get_settings
 
-__all__ = ["app"]
+__all__ = ["app", "dataset_folder"]
 
 app = typer.Typer(help="Fine-tune the local model on examples from the graph.", no_args_is_help=True)
 console = Console()
@@ -23,7 +23,8 @@ console = Console()
 DataOption = Annotated[Path | None, typer.Option("--data", help="Dataset folder (default: DATA_DIR/training/dataset).")]
 
 
-def _dataset_folder(settings: Settings, given: Path | None) -> Path:
+def dataset_folder(settings: Settings, given: Path | None) -> Path:
+    """The dataset folder given, else where `trellis train dataset` writes by default."""
     return given or settings.data_dir / "training" / "dataset"
 
 
@@ -57,7 +58,7 @@ def dataset(
     from training.paraphrase import paraphraser_from
 
     settings = get_settings()
-    folder = _dataset_folder(settings, out)
+    folder = dataset_folder(settings, out)
     options = DatasetOptions(phrasings=phrasings, max_examples=max_examples, min_train=min_train, seed=seed)
     with console.status("loading models and indexes..."):
         retriever = Retriever.from_settings(settings)
@@ -110,7 +111,7 @@ def finetune(
             note = f"loss {logged['loss']:.3f}" if "loss" in logged else ""
             bars.update(task, completed=step, total=total, note=note)
 
-        metadata = run_finetune(settings, _dataset_folder(settings, data), config=config, run=resume, on_step=on_step)
+        metadata = run_finetune(settings, dataset_folder(settings, data), config=config, run=resume, on_step=on_step)
     first = next((row["loss"] for row in metadata.losses if "loss" in row), float("nan"))
     last = next((row["loss"] for row in reversed(metadata.losses) if "loss" in row), float("nan"))
     console.print(
@@ -158,7 +159,7 @@ def evaluate(
     if split not in ("test", "dev"):
         raise typer.BadParameter("split must be test or dev")
     settings = get_settings()
-    folder = _dataset_folder(settings, data)
+    folder = dataset_folder(settings, data)
     config = EvalConfig(
         split=split,  # type: ignore[arg-type]
         limit=limit,
