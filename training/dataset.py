@@ -1,11 +1,13 @@
 """``trellis train dataset``: supervised examples from the graph, each with the context retrieval gives it.
 
-The story, top to bottom: read typed relations and entities from Neo4j (named queries) -> plan questions (single-hop,
-two-hop, list, comparison, unanswerable; several phrasings per predicate; an LLM paraphrase when one is configured)
--> retrieve for each question exactly as query time does (``Retriever.retrieve`` + ``build_context``, same options)
--> keep answerable questions whose facts and evidence made it into the context, and unanswerable ones whose context
-lacks the answer -> messages from the one query-time prompt (``chat_messages``), target citing the context's ``[n]``
--> split by entity -> JSONL, stats and manifest.
+The story, top to bottom: read typed relations and entities from Neo4j (named queries) -> plan questions in people's
+words (single-hop, two-hop, list, comparison, unanswerable; several phrasings per relation type,
+:mod:`training.phrasings`; an LLM paraphrase when one is configured) -> retrieve for each question exactly as query
+time does (``Retriever.retrieve`` + ``build_context``, same options) -> keep answerable questions whose evidence
+passages made it into the context, reading the answer there as the passage writes it (the surface of the entity's
+mention in that chunk), and unanswerable ones whose context lacks the answer -> messages from the one query-time
+prompt (``chat_messages``), target the short answer and its ``[n]`` citations -> split by entity -> JSONL, stats and
+manifest.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,7 +31,7 @@ from retrieval.generators.base import NOT_IN_GRAPH
 from retrieval.types import AnswerOptions, Context
 from training.errors import EmptyGraphError, TooFewExamplesError
 from training.paraphrase import Paraphrase, accept_paraphrase
-from training.prompts import predicate_words, target_text
+from training.prompts import join_names, predicate_words, target_text
 from training.questions import QuestionPlan, plan_questions
 from training.split import split_by_entity
 from training.stats import dataset_stats
@@ -79,21 +82,17 @@ def _example_id(spec: QuestionSpec) -> str:
     return hashlib.sha256(f"{spec.kind}|{spec.anchor}|{spec.question}".encode()).hexdigest()[:16]
 
 
-def _cited(spec: QuestionSpec, context: Context) -> list[tuple[GraphRelation, int]] | None:
-    """Each supporting relation with the context number of its first evidence chunk there; None if one is missing."""
-    cited = []
-    for relation in spec.relations:
-        number = next((n for chunk in relation.evidence if (n := context.number_of(chunk)) is not None), None)
-        if number is None:
-            return None
-        cited.append((relation, number))
-    return cited
+def _written(text: str, surfaces: Sequence[str]) -> str | None:
+    """The first of ``surfaces`` that ``text`` holds as a whole word or name, as ``text`` writes it; None if none."""
+    for surface in (" ".join(surface.split()) for surface in surfaces):
+        if surface and (found := re.search(rf"(?<!\w){re.escape(surface)}(?!\w)", text, re.IGNORECASE)):
+            return found.group()
+    return None
 
 
-def _shows_facts(spec: QuestionSpec, context: Context) -> bool:
-    """Whether every supporting relation is one of the context's facts, so the target cites a line the model sees."""
-    shown = {(f.subject_id, f.predicate, f.object_id) for f in context.facts}
-    return all((r.subject_id, r.predicate, r.object_id) in shown for r in spec.relations)
+def _answering(spec: QuestionSpec, entity_id: str) -> GraphRelation:
+    """The relation whose evidence states the answer ``entity_id`` (the last hop of a chain that ends there)."""
+    return next(r for r in reversed(spec.relations) if entity_id in (r.subject_id, r.object_id))
 
 
 def _holds_answer(spec: QuestionSpec, context: Context, names: dict[str, str]) -> bool:
@@ -137,6 +136,43 @@ class DatasetBuilder:
         random.Random(self.options.seed).shuffle(specs)
         return specs[: self.options.max_examples]
 
+    def surfaces(self, spec: QuestionSpec) -> dict[tuple[str, str], list[str]]:
+        """How the answer's entities are written in their relations' evidence chunks: (chunk, entity) -> surfaces."""
+        pairs = [
+            {"chunk": chunk, "entity": entity_id}
+            for entity_id in spec.answer_ids
+            for chunk in _answering(spec, entity_id).evidence
+        ]
+        rows = self.store.query("training_surfaces", pairs=pairs) if pairs else []
+        return {(row["chunk_id"], row["entity_id"]): list(row["surfaces"]) for row in rows}
+
+    def read_answer(self, spec: QuestionSpec, context: Context) -> tuple[str, list[int]] | str:
+        """The answer as the context's passages write it and the citations of the passages it rests on, or why it
+        cannot be read: a relation's evidence is not among the passages, or the passage does not hold the answer."""
+        shown = {passage.chunk_id: " ".join(passage.text.split()) for passage in context.passages}  # as displayed
+        cited: dict[int, str] = {}  # relation position -> the chunk it is cited by
+        for position, relation in enumerate(spec.relations):
+            chunk = next((chunk for chunk in relation.evidence if chunk in shown), None)
+            if chunk is None:
+                return "evidence_not_in_context"
+            cited[position] = chunk
+        surfaces = self.surfaces(spec)
+        spans = []
+        for entity_id in spec.answer_ids:
+            relation = _answering(spec, entity_id)
+            name = relation.subject if entity_id == relation.subject_id else relation.object
+            read = [
+                (chunk, span)
+                for chunk in relation.evidence
+                if chunk in shown and (span := _written(shown[chunk], [*surfaces.get((chunk, entity_id), []), name]))
+            ]
+            if not read:
+                return "answer_not_in_passage"
+            cited[spec.relations.index(relation)] = read[0][0]
+            spans.append(read[0][1])
+        numbers = [number for chunk in cited.values() if (number := context.number_of(chunk)) is not None]
+        return join_names(list(dict.fromkeys(spans))), sorted(set(numbers))
+
     def example(self, spec: QuestionSpec, names: dict[str, str]) -> Example | str:
         """The example for one question, or the reason it was dropped."""
         from retrieval.generators.prompts import chat_messages  # the one prompt of query time
@@ -150,23 +186,23 @@ class DatasetBuilder:
             token_budget=options.token_budget,
             count_tokens=self.retriever.embedder.count_tokens,
         )
+        citations: list[int] = []
         if spec.kind == "unanswerable":
             if _holds_answer(spec, context, names):
                 return "unanswerable_context_may_answer"
-            target, citations = NOT_IN_GRAPH, []
+            answer, target = "", NOT_IN_GRAPH
         else:
-            cited = _cited(spec, context)
-            if cited is None:
-                return "evidence_not_in_context"
-            if not _shows_facts(spec, context):
-                return "fact_not_in_context"
-            target, citations = target_text(spec.answer, cited), sorted({n for _, n in cited})
+            read = self.read_answer(spec, context)
+            if isinstance(read, str):
+                return read
+            answer, citations = read
+            target = target_text(answer, citations)
         return Example(
             id=_example_id(spec),
             kind=spec.kind,
             predicate=spec.predicate,
             question=found.question,
-            answer=spec.answer,
+            answer=answer,
             target=target,
             messages=chat_messages(found.question, context),
             context=context.text,

@@ -3,11 +3,14 @@
 The prompt is the model's chat template over the example's messages with the generation prompt added, which is
 exactly what the generator feeds the model at query time; the loss sees only the answer and the end-of-turn token.
 A prompt longer than the room left loses the end of its context (the last passages), never the system prompt, the
-facts at the top of the context or the question: :func:`fitted_prompt_ids`.
+facts at the top of the context or the question: :func:`fitted_prompt_ids`. An answerable example whose answer
+was in the part cut away is left out: its target reads the answer from a passage, and the model would learn to answer
+from text it cannot see.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +28,8 @@ _QUESTION = "\n\nQuestion:"
 _CUT = " …"
 _MARGIN = 4
 """Tokens kept spare when a cut context is tokenized again (a cut can merge or split a token at its edge)."""
+_NAMES = re.compile(r",\s*|\s+and\s+")
+"""What joins the names of a list answer ("A, B and C")."""
 
 
 def prompt_ids(tokenizer: Any, messages: Sequence[dict[str, str]]) -> list[int]:
@@ -53,8 +58,22 @@ def fitted_prompt_ids(tokenizer: Any, messages: Sequence[dict[str, str]], room: 
     return fitted if len(fitted) <= room else fitted[-room:]
 
 
+def _plain(text: str) -> str:
+    """Lower-case words between single spaces (a tokenizer's decoding may change case and spacing)."""
+    return " " + " ".join(re.sub(r"\W+", " ", text.lower()).split()) + " "
+
+
+def _answer_shown(tokenizer: Any, example: Example, prompt: list[int]) -> bool:
+    """Whether the (cut) prompt still shows every name of an answerable example's answer."""
+    if not example.answerable or not example.answer:
+        return True
+    shown = _plain(tokenizer.decode(prompt))
+    return all(_plain(name) in shown for name in _NAMES.split(example.answer) if _plain(name).strip())
+
+
 def encode_example(tokenizer: Any, example: Example, *, max_length: int) -> EncodedExample | None:
-    """Input ids and labels (prompt masked) of one example; None when even the answer alone does not fit."""
+    """Input ids and labels (prompt masked) of one example; None when even the answer alone does not fit, or when
+    fitting the prompt cut away the passage its answer is read from."""
     answer = tokenizer(example.target, add_special_tokens=False)["input_ids"]
     end = tokenizer.eos_token_id
     answer = [*answer, end] if end is not None else answer
@@ -62,6 +81,8 @@ def encode_example(tokenizer: Any, example: Example, *, max_length: int) -> Enco
     if room < 16:
         return None
     prompt = fitted_prompt_ids(tokenizer, example.messages, room)
+    if not _answer_shown(tokenizer, example, prompt):
+        return None
     return {"input_ids": prompt + answer, "labels": [IGNORE] * len(prompt) + answer}
 
 

@@ -1,7 +1,7 @@
 """Answer metrics: exact match and token F1 on the short answer, abstentions, and the relations an answer cites.
 
-A model's answer has the shape the targets teach (``Tirana. (Tirana) -[CAPITAL_OF]-> (Albania) [1]``): the short
-answer is the text before the first cited relation or citation mark.
+A model's answer has the shape the targets teach (``Tirana [1]``): the short answer is the text before the first
+citation mark, or before the first relation a model printed (``Tirana. (Tirana) -[CAPITAL_OF]-> (Albania) [1]``).
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Question phrasings per predicate, the answer formats a fine-tuned model learns, and the paraphrase prompt.
+"""Questions in people's words about the graph's relations, the answer a fine-tuned model learns, and the paraphrase
+prompt.
 
-Every answerable target has one shape, the one the extractive generator also uses, so answers stay comparable and
-their relations can be checked against the graph::
+Questions come from the phrasings of each canonical relation type (:mod:`training.phrasings`); a type without
+phrasings gets no question. The answer a model learns is the short answer as the cited passage writes it, then the
+context citations of the passages it rests on, the shape a reader wants::
 
-    Tirana. (Tirana) -[CAPITAL_OF]-> (Albania) [1]
-    North Macedonia. (Mother Teresa) -[BORN_IN]-> (Skopje) [2]; (Skopje) -[CAPITAL_OF]-> (North Macedonia) [1]
+    Ulm [2]
+    North Macedonia [1][3]
 
 An unanswerable question's target is exactly the NOT_IN_GRAPH sentence.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from training.phrasings import PHRASINGS
 from training.types import GraphRelation
 
 __all__ = [
@@ -26,96 +29,6 @@ __all__ = [
     "target_text",
     "two_hop_questions",
 ]
-
-# predicate -> phrasings that ask for the object ({subject} given) and for the subject ({object} given).
-_ASK_OBJECT: dict[str, tuple[str, ...]] = {
-    "CAPITAL_OF": (
-        "{subject} is the capital of which country?",
-        "Of what is {subject} the capital?",
-        "Which country has {subject} as its capital?",
-    ),
-    "BORN_IN": (
-        "Where was {subject} born?",
-        "What is the birthplace of {subject}?",
-        "In which place was {subject} born?",
-    ),
-    "DIED_IN": (
-        "Where did {subject} die?",
-        "In which place did {subject} die?",
-        "What is the place of death of {subject}?",
-    ),
-    "LOCATED_IN": ("Where is {subject} located?", "In which place is {subject}?", "{subject} is located in what?"),
-    "FOUNDED": (
-        "What did {subject} found?",
-        "Which organisation was founded by {subject}?",
-        "Name what {subject} founded.",
-    ),
-    "WON": ("What did {subject} win?", "Which award did {subject} win?", "Name a prize that {subject} won."),
-    "RECEIVED": ("What did {subject} receive?", "Which award did {subject} receive?", "Name what {subject} received."),
-    "BORDERED": (
-        "Which country does {subject} border?",
-        "What does {subject} share a border with?",
-        "Name a neighbour of {subject}.",
-    ),
-    "STUDENT_OF": ("Whose student was {subject}?", "Who taught {subject}?", "{subject} was a student of whom?"),
-    "TEACHER_OF": ("Whom did {subject} teach?", "Who was a pupil of {subject}?", "{subject} was the teacher of whom?"),
-    "CURRENCY_OF": (
-        "{subject} is the currency of which country?",
-        "Which country uses the {subject}?",
-        "Where is the {subject} the currency?",
-    ),
-    "WROTE": ("What did {subject} write?", "Name a work written by {subject}.", "Which work is by {subject}?"),
-    "MARRIED": ("Whom did {subject} marry?", "Who was the spouse of {subject}?", "Who did {subject} wed?"),
-    "LED": ("What did {subject} lead?", "Which group did {subject} lead?", "Name what {subject} led."),
-    "FLOWED_THROUGH": (
-        "Which city does {subject} flow through?",
-        "Through which place does {subject} flow?",
-        "Name a place on the {subject}.",
-    ),
-}
-_ASK_SUBJECT: dict[str, tuple[str, ...]] = {
-    "CAPITAL_OF": (
-        "What is the capital of {object}?",
-        "Which city is the capital of {object}?",
-        "Name the capital city of {object}.",
-    ),
-    "BORN_IN": ("Who was born in {object}?", "Name a person born in {object}.", "Which person was born in {object}?"),
-    "FOUNDED": ("Who founded {object}?", "By whom was {object} founded?", "Name the founder of {object}."),
-    "CURRENCY_OF": (
-        "What is the currency of {object}?",
-        "Which currency does {object} use?",
-        "Name the currency of {object}.",
-    ),
-    "OFFICIAL_LANGUAGE_OF": (
-        "What is the official language of {object}?",
-        "Which language is official in {object}?",
-        "Name the official language of {object}.",
-    ),
-    "WROTE": ("Who wrote {object}?", "Who is the author of {object}?", "By whom was {object} written?"),
-}
-_GENERIC_OBJECT = (
-    "{subject} {words} what?",
-    "According to the graph, {subject} {words} which entity?",
-    "Which entity does {subject} have a {predicate} relation to?",
-)
-_GENERIC_SUBJECT = (
-    "Which entity has a {predicate} relation to {object}?",
-    "According to the graph, what {words} {object}?",
-)
-_TWO_HOP = (
-    "{start} {words1} something that {words2} what?",
-    "Follow {predicate1} from {start}, then {predicate2}: which entity do you reach?",
-    "Which entity is linked to {start} through {predicate1} and then {predicate2}?",
-)
-_LIST = (
-    "Which entities does {subject} {words}? Name them all.",
-    "List everything {subject} {words} according to the graph.",
-    "Name every entity that {subject} has a {predicate} relation to.",
-)
-_COMPARISON = (
-    "Which of {first} and {second} {words} {object}?",
-    "{object}: is it {first} or {second} that {words} it?",
-)
 
 INVENTED_NAMES: tuple[str, ...] = (
     "Zorvath Quelling", "Mirenka Obradel", "Tessaloon", "Port Valdrenne", "Hollis Vantremor", "Ostrava Nell",
@@ -134,39 +47,48 @@ def predicate_words(predicate: str) -> str:
     return predicate.replace("_", " ").lower()
 
 
+def _sentence(text: str) -> str:
+    """The question with its first letter capitalised (a phrasing may start with a described entity)."""
+    return text[:1].upper() + text[1:]
+
+
 def single_hop_questions(relation: GraphRelation) -> list[tuple[str, str]]:
-    """Phrasings of questions that the relation answers, each with its answer: (question, answer)."""
-    words, predicate = predicate_words(relation.predicate), relation.predicate
-    ask_object = _ASK_OBJECT.get(predicate, _GENERIC_OBJECT)
-    ask_subject = _ASK_SUBJECT.get(predicate, () if predicate in _ASK_OBJECT else _GENERIC_SUBJECT)
-    values = {"subject": relation.subject, "object": relation.object, "words": words, "predicate": predicate}
-    found = [(template.format(**values), relation.object) for template in ask_object]
-    found += [(template.format(**values), relation.subject) for template in ask_subject]
+    """The questions that the relation answers, each with the entity id its answer is: (question, answer id).
+    Empty for a type without phrasings."""
+    phrasings = PHRASINGS.get(relation.predicate)
+    if phrasings is None:
+        return []
+    found = [(_sentence(t.format(subject=relation.subject)), relation.object_id) for t in phrasings.object]
+    found += [(_sentence(t.format(object=relation.object)), relation.subject_id) for t in phrasings.subject]
     return found
 
 
 def two_hop_questions(first: GraphRelation, second: GraphRelation) -> list[str]:
-    """Phrasings of the question that the chain ``first`` then ``second`` answers (the answer: second's object)."""
-    values = {
-        "start": first.subject,
-        "words1": predicate_words(first.predicate),
-        "words2": predicate_words(second.predicate),
-        "predicate1": first.predicate,
-        "predicate2": second.predicate,
-    }
-    return [template.format(**values) for template in _TWO_HOP]
+    """The questions that the chain ``first`` then ``second`` answers (the answer: second's object), the middle
+    entity described through the first ("Where was the spouse of X born?"); empty when either type cannot say it."""
+    described, asked = PHRASINGS.get(first.predicate), PHRASINGS.get(second.predicate)
+    if described is None or described.object_noun is None or asked is None:
+        return []
+    middle = described.object_noun.format(subject=first.subject)
+    return [_sentence(template.format(subject=middle)) for template in asked.object]
 
 
 def list_questions(subject: str, predicate: str) -> list[str]:
-    """Phrasings of a question whose answer is every object of ``subject``'s ``predicate`` relations."""
-    values = {"subject": subject, "words": predicate_words(predicate), "predicate": predicate}
-    return [template.format(**values) for template in _LIST]
+    """The question whose answer is every object of ``subject``'s ``predicate`` relations; empty when none fits."""
+    phrasings = PHRASINGS.get(predicate)
+    if phrasings is None or phrasings.all_objects is None:
+        return []
+    return [_sentence(phrasings.all_objects.format(subject=subject))]
 
 
 def comparison_questions(first: str, second: str, *, predicate: str, obj: str) -> list[str]:
-    """Phrasings of "which of two subjects holds the relation to ``obj``" (the answer: ``first``)."""
-    values = {"first": first, "second": second, "object": obj, "words": predicate_words(predicate)}
-    return [template.format(**values) for template in _COMPARISON]
+    """Which of two subjects holds the relation to ``obj``, asked as a person would ("Who founded X, A or B?"); the
+    answer is whichever the graph says. Empty for a type that is not asked subject-first."""
+    phrasings = PHRASINGS.get(predicate)
+    if phrasings is None:
+        return []
+    asks = [t.format(object=obj) for t in phrasings.subject if t.endswith("?")]
+    return [_sentence(f"{ask[:-1]}, {first} or {second}?") for ask in asks]
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -175,7 +97,7 @@ def join_names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def target_text(answer: str, cited: Sequence[tuple[GraphRelation, int]]) -> str:
-    """The answer a model learns: the short answer, then each supporting relation with its context citation."""
-    facts = "; ".join(f"{relation.triple} [{number}]" for relation, number in cited)
-    return f"{answer}. {facts}" if facts else answer
+def target_text(answer: str, citations: Sequence[int]) -> str:
+    """The answer a model learns: the short answer as the passage writes it, then its context citations."""
+    marks = "".join(f"[{number}]" for number in sorted(set(citations)))
+    return f"{answer} {marks}" if marks else answer

@@ -1,7 +1,10 @@
-"""Questions from the graph: single-hop from typed relations, two-hop from chains, lists, comparisons, and
-unanswerable ones (a predicate an entity lacks, or an entity no graph of real text holds).
+"""Questions from the graph, in people's words: single-hop from typed relations, two-hop from chains, lists,
+comparisons, and unanswerable ones (a relation type an entity lacks, or an entity no graph of real text holds).
 
-Pure functions of the relations read from Neo4j: the same relations and seed give the same questions.
+Every question comes from the phrasings of its relation type (:mod:`training.phrasings`); a relation or chain that no
+phrasing asks gives no question. Each spec names the entities its answer is (``answer_ids``), so that the example
+reads their surfaces from the evidence passages. Pure functions of the relations read from Neo4j: the same
+relations and seed give the same questions.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TypeVar
 
 from training.prompts import (
     INVENTED_NAMES,
@@ -22,6 +26,7 @@ from training.types import GraphRelation, QuestionSpec
 
 __all__ = ["QuestionPlan", "plan_questions"]
 
+T = TypeVar("T")
 _MAX_LIST = 5
 _UNANSWERABLE_PER_PREDICATE = 4
 _COMPARISONS_PER_PREDICATE = 40
@@ -36,7 +41,8 @@ class QuestionPlan:
         self.max_unanswerable_share = max_unanswerable_share
 
 
-def _pick(options: Sequence[str], count: int, rng: random.Random) -> list[tuple[int, str]]:
+def _pick(options: Sequence[T], count: int, rng: random.Random) -> list[tuple[int, T]]:
+    """``count`` of the options at random, each with its position (the template number)."""
     indexed = list(enumerate(options))
     rng.shuffle(indexed)
     return indexed[:count]
@@ -45,23 +51,17 @@ def _pick(options: Sequence[str], count: int, rng: random.Random) -> list[tuple[
 def _single_hop(relations: Sequence[GraphRelation], plan: QuestionPlan, rng: random.Random) -> list[QuestionSpec]:
     specs = []
     for relation in relations:
-        for template, (question, answer) in _pick_pairs(single_hop_questions(relation), plan.phrasings, rng):
-            asks_object = answer == relation.object
+        for template, (question, answer_id) in _pick(single_hop_questions(relation), plan.phrasings, rng):
+            asks_object = answer_id == relation.object_id
             anchor = relation.subject_id if asks_object else relation.object_id
             specs.append(
                 QuestionSpec(
-                    kind="single_hop", question=question, answer=answer, predicate=relation.predicate,
-                    template=template, anchor=anchor, entities=[relation.subject_id, relation.object_id],
-                    relations=[relation],
+                    kind="single_hop", question=question, answer=relation.object if asks_object else relation.subject,
+                    answer_ids=[answer_id], predicate=relation.predicate, template=template, anchor=anchor,
+                    entities=[relation.subject_id, relation.object_id], relations=[relation],
                 )
             )  # fmt: skip
     return specs
-
-
-def _pick_pairs(pairs: list[tuple[str, str]], count: int, rng: random.Random) -> list[tuple[int, tuple[str, str]]]:
-    indexed = list(enumerate(pairs))
-    rng.shuffle(indexed)
-    return indexed[:count]
 
 
 def _two_hop(relations: Sequence[GraphRelation], plan: QuestionPlan, rng: random.Random) -> list[QuestionSpec]:
@@ -69,18 +69,19 @@ def _two_hop(relations: Sequence[GraphRelation], plan: QuestionPlan, rng: random
     for relation in relations:
         by_subject[relation.subject_id].append(relation)
     chains = [
-        (first, second)
+        (first, second, questions)
         for first in relations
         for second in by_subject.get(first.object_id, [])
         if second.object_id not in (first.subject_id, first.object_id)
+        and (questions := two_hop_questions(first, second))
     ]
     rng.shuffle(chains)
     specs = []
-    for first, second in chains[: plan.max_two_hop]:
-        for template, question in _pick(two_hop_questions(first, second), 1, rng):
+    for first, second, questions in chains[: plan.max_two_hop]:
+        for template, question in _pick(questions, 1, rng):
             specs.append(
                 QuestionSpec(
-                    kind="two_hop", question=question, answer=second.object,
+                    kind="two_hop", question=question, answer=second.object, answer_ids=[second.object_id],
                     predicate=f"{first.predicate}>{second.predicate}", template=template, anchor=first.subject_id,
                     entities=[first.subject_id, first.object_id, second.object_id], relations=[first, second],
                 )
@@ -94,16 +95,15 @@ def _lists(relations: Sequence[GraphRelation], rng: random.Random) -> list[Quest
         groups[(relation.subject_id, relation.predicate)].append(relation)
     specs = []
     for (subject_id, predicate), members in sorted(groups.items()):
-        names = sorted({m.object for m in members})
-        if not 2 <= len(names) <= _MAX_LIST:
+        chosen = sorted({m.object_id: m for m in members}.values(), key=lambda m: m.object)
+        if not 2 <= len(chosen) <= _MAX_LIST:
             continue
-        chosen = sorted({m.object: m for m in members}.values(), key=lambda m: m.object)
         for template, question in _pick(list_questions(members[0].subject, predicate), 1, rng):
             specs.append(
                 QuestionSpec(
-                    kind="list", question=question, answer=join_names(names), predicate=predicate,
-                    template=template, anchor=subject_id, entities=[subject_id, *(m.object_id for m in chosen)],
-                    relations=chosen,
+                    kind="list", question=question, answer=join_names([m.object for m in chosen]),
+                    answer_ids=[m.object_id for m in chosen], predicate=predicate, template=template,
+                    anchor=subject_id, entities=[subject_id, *(m.object_id for m in chosen)], relations=chosen,
                 )
             )  # fmt: skip
     return specs
@@ -134,9 +134,10 @@ def _comparisons(relations: Sequence[GraphRelation], rng: random.Random) -> list
             ):
                 specs.append(
                     QuestionSpec(
-                        kind="comparison", question=question, answer=relation.subject, predicate=predicate,
-                        template=template, anchor=relation.subject_id,
-                        entities=[relation.subject_id, other.subject_id, relation.object_id], relations=[relation],
+                        kind="comparison", question=question, answer=relation.subject,
+                        answer_ids=[relation.subject_id], predicate=predicate, template=template,
+                        anchor=relation.subject_id, relations=[relation],
+                        entities=[relation.subject_id, other.subject_id, relation.object_id],
                     )
                 )  # fmt: skip
     return specs
@@ -145,7 +146,7 @@ def _comparisons(relations: Sequence[GraphRelation], rng: random.Random) -> list
 def _unanswerable(
     relations: Sequence[GraphRelation], entities: Sequence[dict[str, str]], count: int, rng: random.Random
 ) -> list[QuestionSpec]:
-    """Predicates asked of entities of the right type that lack them in the graph, and of invented entities."""
+    """Relation types asked of entities of the right type that lack them in the graph, and of invented entities."""
     has = {(r.subject_id, r.predicate) for r in relations} | {(r.object_id, r.predicate) for r in relations}
     examples = {r.predicate: r for r in relations}
     by_type: dict[str | None, list[dict[str, str]]] = defaultdict(list)
@@ -158,13 +159,13 @@ def _unanswerable(
         chosen += [(name, name) for name in rng.sample(INVENTED_NAMES, 2)]
         for entity_id, name in chosen:
             fake = relation.model_copy(update={"subject": name, "subject_id": entity_id})
-            pairs = [pair for pair in single_hop_questions(fake) if name in pair[0]]
-            if not pairs:
+            questions = [question for question, _ in single_hop_questions(fake) if name in question]
+            if not questions:
                 continue
-            template = rng.randrange(len(pairs))
+            template = rng.randrange(len(questions))
             candidates.append(
-                QuestionSpec(kind="unanswerable", question=pairs[template][0], predicate=predicate, template=template,
-                             anchor=entity_id, entities=[entity_id])
+                QuestionSpec(kind="unanswerable", question=questions[template], predicate=predicate,
+                             template=template, anchor=entity_id, entities=[entity_id])
             )  # fmt: skip
     rng.shuffle(candidates)
     return candidates[:count]

@@ -46,13 +46,15 @@ class GraphRelation(BaseModel):
 class QuestionSpec(BaseModel):
     """A question the graph answers (or, for ``unanswerable``, does not), before retrieval gives it a context.
 
-    ``answer`` is the short gold answer (empty for unanswerables); ``relations`` are the facts that support it, in
+    ``answer`` is the answer as the graph names it (empty for unanswerables); ``answer_ids`` are the entities it is,
+    whose surfaces the example reads from the evidence passages; ``relations`` are the facts that support it, in
     chain order; ``entities`` are every entity id (or, for an invented entity, name) the question touches.
     """
 
     kind: ExampleKind
     question: str
     answer: str = ""
+    answer_ids: list[str] = Field(default_factory=list)
     predicate: str
     template: int = 0
     anchor: str

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from api.browser_link import browser_link
+from api.services.ask import cited_sources
 from kg.settings import Settings
 from retrieval import Answer, Retriever
 
@@ -55,23 +56,8 @@ def completion_id() -> str:
 
 
 def sources_of(answer: Answer, retriever: Retriever) -> list[Source]:
-    """The answer's citations with their documents' titles and sections, in order of their numbers; a citation that
-    does not carry its title (a fact's evidence outside the passages) has it read in one bounded query."""
-    if not answer.citations:
-        return []
-    untitled = [c.chunk_id for c in answer.citations if c.title is None]
-    rows = retriever.store.query("retrieval_chunks", ids=untitled) if untitled else []
-    found = {row["id"]: (row["title"], row["section"]) for row in rows}
-    return [
-        Source(
-            number=c.number,
-            chunk_id=c.chunk_id,
-            document_id=c.document_id,
-            title=c.title or found.get(c.chunk_id, (None, None))[0],
-            section=c.section or found.get(c.chunk_id, (None, None))[1],
-        )
-        for c in sorted(answer.citations, key=lambda c: c.number)
-    ]
+    """The answer's citations with their documents' titles and sections, in order of their numbers."""
+    return [Source.model_validate(citation.model_dump()) for citation in cited_sources(retriever, answer)]
 
 
 def footnote(sources: list[Source]) -> str:

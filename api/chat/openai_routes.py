@@ -32,6 +32,7 @@ from api.errors import (
     error_headers,
     public_message,
 )
+from api.services.ask import answer_question, stream_answer
 from api.state import AppState, get_state
 from kg.errors import GraphError, ModelError, TrellisError, VectorIndexError
 from retrieval import Answer, AnswerOptions, RetrievalError, Retriever
@@ -159,7 +160,7 @@ def _whole(
     retriever: Retriever, question: str, options: AnswerOptions, *, model: str, internals: bool
 ) -> dict[str, Any]:
     """The whole ``chat.completion`` for ``question`` (run in a thread: retrieval is blocking work)."""
-    answer = retriever.answer(question, options)
+    answer = answer_question(retriever, question, options)
     sources = build.sources_of(answer, retriever)
     content = answer.text + build.footnote(sources)
     return build.completion(
@@ -212,7 +213,7 @@ def _answer_events(
     streamed: list[str] = []
     try:
         answer: Answer | None = None
-        for piece in retriever.stream_answer(question, options):
+        for piece in stream_answer(retriever, question, options):
             if isinstance(piece, Answer):
                 answer = piece
             elif piece:

@@ -23,11 +23,12 @@ GeneratorName = Literal["extractive", "local", "openai", "langchain"]
 
 def _streamed(retriever: Retriever, question: str, options: AnswerOptions) -> tuple[Answer, str]:
     """Print the answer's text as it is generated; return the final answer and the text streamed."""
+    from api.services.ask import stream_answer
     from retrieval import Answer
 
     console.print(f"[bold]Q:[/bold] {question}\n[bold]A:[/bold] ", end="")
     pieces: list[str] = []
-    for item in retriever.stream_answer(question, options):
+    for item in stream_answer(retriever, question, options):
         if isinstance(item, Answer):
             console.print()
             return item, "".join(pieces)
@@ -51,6 +52,7 @@ def ask(
     """Answer a question from the knowledge graph, citing the chunks, documents and relations it used."""
     from transformers.utils import logging as transformers_logging
 
+    from api.services.ask import answer_question
     from retrieval import AnswerOptions, Retriever
     from retrieval.drawing import draw_answer
 
@@ -68,7 +70,7 @@ def ask(
             answer, streamed = _streamed(retriever, question, options)
         else:
             with console.status("answering..."):
-                answer = retriever.answer(question, options)
+                answer = answer_question(retriever, question, options)
     if as_json:
         console.print_json(answer.model_dump_json())
     else:

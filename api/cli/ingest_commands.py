@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -26,9 +28,30 @@ index_app = typer.Typer(help="Check or rebuild the FAISS indexes against Neo4j."
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl).")],
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl); with --ray also s3://...")
+    ],
     include: Annotated[list[str] | None, typer.Option("--include", "-i", help="Glob of files to take.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Glob of files to skip.")] = None,
+    ray: Annotated[
+        bool,
+        typer.Option(
+            "--ray",
+            help="Load, chunk, extract and embed as Ray Data stages, on a small Ray started on this machine (or the "
+            "cluster of --ray-address). Needs the ray extra.",
+        ),
+    ] = False,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            metavar="ADDRESS",
+            help="Join this Ray cluster (HOST:PORT or ray://HOST:PORT); implies --ray.",
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint-url", help="S3-compatible endpoint of an s3:// corpus (with --ray).")
+    ] = None,
 ) -> None:
     """Ingest documents into Neo4j and FAISS; unchanged documents are skipped, changed ones replaced."""
     from transformers.utils import logging as transformers_logging
@@ -37,11 +60,30 @@ def ingest(
 
     transformers_logging.disable_progress_bar()  # our bars show progress; no per-model loading bars
     settings = get_settings()
-    with GraphStore(settings) as store:
+    ray = ray or ray_address is not None
+    if not ray and any("://" in path and not path.startswith("file://") for path in paths):
+        raise IngestError("an s3:// (or other URI) corpus is read by Ray: add --ray")
+    with ExitStack() as stack:
+        cluster = None
+        if ray:  # joined or started first: a cluster that is not there stops the ingest before any write
+            from kg.ingest.distributed import ray_session
+
+            logging.getLogger("ray").setLevel(logging.WARNING)  # the bars and the summary report; Ray keeps its logs
+            cluster = stack.enter_context(ray_session(ray_address))
+        store = stack.enter_context(GraphStore(settings))
         store.verify()
         with StageBars(console) as bars:
             pipeline = IngestPipeline(settings, store=store, progress=bars)
-            report = pipeline.ingest(paths, include=include or None, exclude=exclude or None)
+            if cluster is None:
+                report = pipeline.ingest(
+                    [Path(path) for path in paths], include=include or None, exclude=exclude or None
+                )
+            else:
+                from kg.ingest.distributed import RayIngest
+
+                report = RayIngest(pipeline, cluster).ingest(
+                    paths, include=include or None, exclude=exclude or None, endpoint=endpoint
+                )
     _summary(report)
     console.print(f"Explore it in Neo4j Browser: {settings.browser_url}" if settings.uses_local_server else "")
     if report.failed:
@@ -70,8 +112,9 @@ def delete(document_ids: Annotated[list[str], typer.Argument(help="Ids of the do
     settings = get_settings()
     with GraphStore(settings) as store:
         store.verify()
-        known = {row["id"] for row in store.query("document_hashes", ids=document_ids)}
-        missing = [document_id for document_id in document_ids if document_id not in known]
+        from api.services.documents import missing_documents
+
+        missing = missing_documents(store, document_ids)
         if missing:
             raise IngestError(f"no document with id {', '.join(missing)}: list them with `trellis documents`")
         from kg.ingest.pipeline import IngestPipeline
@@ -87,12 +130,14 @@ def documents(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10_000, help="How many to list.")] = 50,
 ) -> None:
     """List the ingested documents, newest first."""
+    from api.services.documents import list_documents
+
     with GraphStore(get_settings()) as store:
         store.verify()
-        rows = store.query("list_documents", skip=0, limit=limit)
+        found = list_documents(store, limit=limit)
     table = Table("id", "title", "chunks", "ingested")
-    for row in rows:
-        table.add_row(row["id"], row["title"], str(row["chunks"]), row["ingested_at"][:19])
+    for document in found:
+        table.add_row(document.id, document.title, str(document.chunks), (document.ingested_at or "")[:19])
     console.print(table)
 
 

@@ -7,6 +7,7 @@ import time
 import typer
 from rich.console import Console
 
+from api.services.status import graph_counts, server_info
 from kg.errors import ServerNotRunningError
 from kg.graph import GraphStore, LocalServer
 from kg.settings import get_settings
@@ -52,14 +53,14 @@ def status() -> None:
         )
     with GraphStore(settings) as store:
         store.verify()
-        component = store.query("server_components")[0]
-        counts = store.query("graph_counts")[0]
-    console.print(f"[green]Neo4j {component['version']} {component['edition']}[/green] is up")
+        server = server_info(store)
+        counts = graph_counts(store)
+    console.print(f"[green]Neo4j {server.version} {server.edition}[/green] is up")
     console.print(f"Bolt    {settings.bolt_uri}")
     if settings.uses_local_server:
         console.print(f"HTTP    {settings.http_url}\nBrowser {settings.browser_url}")
         console.print(f"Home    {settings.neo4j_home} (pid {LocalServer(settings).pid()})")
-    console.print("Graph   " + ", ".join(f"{value} {key}" for key, value in counts.items()))
+    console.print("Graph   " + ", ".join(f"{value} {key}" for key, value in counts.model_dump().items()))
 
 
 @app.command()

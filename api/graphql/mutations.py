@@ -1,6 +1,7 @@
 """The Mutation root: ingest documents (as a background job) and delete one. Every field needs ``write``.
 
-Ingest takes texts, not server paths (see :mod:`api.jobs`). Results are unions: the success type, or an
+Ingest takes texts, not server paths (see :mod:`api.services.ingest`); both go through the app's one ingest
+worker (:mod:`api.jobs`). Results are unions: the success type, or an
 :class:`OperationError` whose code and message say what to fix.
 """
 
@@ -22,7 +23,7 @@ from api.graphql.types.results import (
     IngestStarted,
     OperationError,
 )
-from api.jobs import NewDocument
+from api.services.ingest import NewDocument
 
 __all__ = ["Mutation"]
 

@@ -1,33 +1,39 @@
-"""The Query root: ask, search and explore the graph. Every field needs the ``read`` scope."""
+"""The Query root: ask, search and explore the graph. Every field needs the ``read`` scope.
+
+Each field checks its arguments, calls the service layer (:mod:`api.services`) off the event loop and turns what
+it returns into GraphQL types.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
-from anyio import to_thread
 from pydantic import ValidationError
 
 from api.errors import InvalidArgumentError
 from api.graphql.busy import limited
 from api.graphql.context import TrellisInfo
-from api.graphql.dataloaders import run_query
+from api.graphql.dataloaders import in_thread
 from api.graphql.limits import page_size
 from api.graphql.permissions import ReadScope
 from api.graphql.types.answer import Answer
 from api.graphql.types.document import Document
 from api.graphql.types.entity import Entity
 from api.graphql.types.entity_connection import EntityConnection, decode_cursor
-from api.graphql.types.graph_edge import GraphEdge
 from api.graphql.types.inputs import AskOptions, EntityFilter
 from api.graphql.types.job import IngestJob
-from api.graphql.types.neighborhood import Neighbor, Neighborhood
+from api.graphql.types.neighborhood import Neighborhood
 from api.graphql.types.path import Path
 from api.graphql.types.search_hit import SearchHit
 from api.graphql.types.stats import Stats
-from retrieval.answer import clean_question
-from retrieval.search import PassageSearch
-from retrieval.types import AnswerOptions, Passage
+from api.services.ask import answer_question
+from api.services.documents import list_documents
+from api.services.entities import entity_named, entity_page
+from api.services.neighbourhood import MAX_HOPS, MAX_PATH_HOPS, neighbourhood, shortest_path
+from api.services.search import search_passages
+from api.services.status import graph_stats
+from retrieval.types import AnswerOptions
 
 __all__ = ["Query", "answer_options", "checked_id"]
 
@@ -51,27 +57,20 @@ def answer_options(options: AskOptions | None) -> AnswerOptions:
         raise InvalidArgumentError(f"options.{field}: {problem['msg']}") from None
 
 
-def _search(info: TrellisInfo, text: str, k: int) -> list[Passage]:
-    retriever = info.context.state.retriever
-    cleaned = clean_question(text, max_chars=AnswerOptions().max_question_chars)
-    vector = retriever.embedder.embed_queries([cleaned])[0]
-    search = PassageSearch(store=retriever.store, index=retriever.chunk_index, candidates=k)
-    return search.run(cleaned, vector)[:k]
-
-
 @strawberry.type(description="Ask, search and explore the knowledge graph.")
 class Query:
     @strawberry.field(permission_classes=[ReadScope], description="A cited answer from the graph.")
     async def ask(self, info: TrellisInfo, question: str, options: AskOptions | None = None) -> Answer:
         chosen = answer_options(options)
         state = info.context.state
-        found = await limited(info, lambda: state.retriever.answer(question, chosen))
+        found = await limited(info, lambda: answer_question(state.retriever, question, chosen))
         return Answer.from_domain(found, state.settings, internals=info.context.shows_internals)
 
     @strawberry.field(permission_classes=[ReadScope], description="Passages by hybrid (dense + full-text) search.")
     async def search(self, info: TrellisInfo, text: str, k: int = 6) -> list[SearchHit]:
         k = page_size(k, name="k", most=info.context.settings.api_max_page_size)
-        passages = await to_thread.run_sync(lambda: _search(info, text, k))
+        state = info.context.state
+        passages = await in_thread(lambda: search_passages(state.retriever, text, k=k))
         return [SearchHit.from_domain(passage) for passage in passages]
 
     @strawberry.field(permission_classes=[ReadScope], description="An entity by id or by exact name.")
@@ -81,53 +80,40 @@ class Query:
         if (id is None) == (name is None):
             raise InvalidArgumentError("give exactly one of 'id' and 'name'")
         if id is not None:
-            row = await info.context.loaders.entities.load(checked_id(str(id), name="id"))
-            return None if row is None else Entity.from_row(row)
-        rows = await run_query(
-            info.context.state,
-            "api_entities_by_name",
-            entity_name=checked_id(str(name), name="name"),
-            exact=False,
-            limit=1,
-        )
-        return Entity.from_row(rows[0]) if rows else None
+            found = await info.context.loaders.entities.load(checked_id(str(id), name="id"))
+        else:
+            wanted, state = checked_id(str(name), name="name"), info.context.state
+            found = await in_thread(lambda: entity_named(state.store, wanted))
+        return None if found is None else Entity.from_domain(found)
 
     @strawberry.field(permission_classes=[ReadScope], description="Entities in pages ordered by id (Relay style).")
     async def entities(
         self, info: TrellisInfo, filter: EntityFilter | None = None, first: int = 10, after: str | None = None
     ) -> EntityConnection:
         first = page_size(first, name="first", most=info.context.settings.api_max_page_size)
-        wanted: dict[str, Any] = {
-            "type": filter.type if filter else None,
-            "name_contains": filter.name_contains if filter else None,
-        }
-        for key, value in wanted.items():
+        entity_type = filter.type if filter else None
+        name_contains = filter.name_contains if filter else None
+        for key, value in (("type", entity_type), ("name_contains", name_contains)):
             if value is not None:
                 checked_id(value, name=f"filter.{key}")
-        state = info.context.state
-        rows = await run_query(state, "api_entities_page", after=decode_cursor(after), limit=first + 1, **wanted)
-        total = await run_query(state, "api_entities_count", **wanted)
-        entities = [Entity.from_row(row) for row in rows[:first]]
-        return EntityConnection.from_domain(entities, has_next_page=len(rows) > first, total_count=total[0]["total"])
+        cursor, state = decode_cursor(after), info.context.state
+        page = await in_thread(
+            lambda: entity_page(
+                state.store, first=first, after=cursor, entity_type=entity_type, name_contains=name_contains
+            )
+        )
+        entities = [Entity.from_domain(entity) for entity in page.entities]
+        return EntityConnection.from_domain(entities, has_next_page=page.has_next_page, total_count=page.total_count)
 
     @strawberry.field(permission_classes=[ReadScope], description="The entities within some hops of an entity.")
     async def neighbors(
         self, info: TrellisInfo, entity_id: strawberry.ID, hops: int = 1, limit: int = 25
     ) -> Neighborhood | None:
         limit = page_size(limit, name="limit", most=info.context.settings.api_max_page_size)
-        hops = page_size(hops, name="hops", most=3)
-        center = await info.context.loaders.entities.load(checked_id(str(entity_id), name="entityId"))
-        if center is None:
-            return None
-        state = info.context.state
-        rows = await run_query(state, "api_neighbors", id=center["id"], hops=hops, limit=limit)
-        ids = [center["id"], *(row["id"] for row in rows)]
-        edges = await run_query(state, "api_relations_among", ids=ids, limit=limit * 4)
-        return Neighborhood(
-            center=Entity.from_row(center),
-            neighbors=[Neighbor.from_row(row) for row in rows],
-            relations=[GraphEdge.from_row(edge) for edge in edges],
-        )
+        hops = page_size(hops, name="hops", most=MAX_HOPS)
+        center, state = checked_id(str(entity_id), name="entityId"), info.context.state
+        found = await in_thread(lambda: neighbourhood(state.store, center, hops=hops, limit=limit))
+        return None if found is None else Neighborhood.from_domain(found)
 
     @strawberry.field(permission_classes=[ReadScope], description="A shortest path of relations between entities.")
     async def path(
@@ -137,29 +123,25 @@ class Query:
         to: strawberry.ID,
         max_hops: int = 4,
     ) -> Path | None:
-        max_hops = page_size(max_hops, name="maxHops", most=6)
-        rows = await run_query(
-            info.context.state,
-            "api_shortest_path",
-            source=checked_id(str(from_), name="from"),
-            target=checked_id(str(to), name="to"),
-        )
-        if not rows or len(rows[0]["edges"]) > max_hops:
-            return None
-        return Path.from_row(rows[0])
+        max_hops = page_size(max_hops, name="maxHops", most=MAX_PATH_HOPS)
+        source, target = checked_id(str(from_), name="from"), checked_id(str(to), name="to")
+        state = info.context.state
+        found = await in_thread(lambda: shortest_path(state.store, source, target, max_hops=max_hops))
+        return None if found is None else Path.from_domain(found)
 
     @strawberry.field(permission_classes=[ReadScope], description="Ingested documents, newest first.")
     async def documents(self, info: TrellisInfo, first: int = 20, offset: int = 0) -> list[Document]:
         first = page_size(first, name="first", most=info.context.settings.api_max_page_size)
         if not 0 <= offset <= 1_000_000:
             raise InvalidArgumentError("'offset' must be between 0 and 1000000")
-        rows = await run_query(info.context.state, "list_documents", skip=offset, limit=first)
-        return [Document.from_row(row) for row in rows]
+        state = info.context.state
+        found = await in_thread(lambda: list_documents(state.store, offset=offset, limit=first))
+        return [Document.from_domain(document) for document in found]
 
     @strawberry.field(permission_classes=[ReadScope], description="A document by id.")
     async def document(self, info: TrellisInfo, id: strawberry.ID) -> Document | None:
-        row = await info.context.loaders.documents.load(checked_id(str(id), name="id"))
-        return None if row is None else Document.from_row(row)
+        found = await info.context.loaders.documents.load(checked_id(str(id), name="id"))
+        return None if found is None else Document.from_domain(found)
 
     @strawberry.field(permission_classes=[ReadScope], description="An ingest job by id (kept in memory).")
     def job(self, info: TrellisInfo, id: strawberry.ID) -> IngestJob:
@@ -168,8 +150,4 @@ class Query:
     @strawberry.field(permission_classes=[ReadScope], description="What the graph and vector indexes hold.")
     async def stats(self, info: TrellisInfo) -> Stats:
         state = info.context.state
-        rows = await run_query(state, "graph_counts")
-        retriever = state.retriever
-        return Stats.from_row(
-            rows[0], chunk_vectors=len(retriever.chunk_index), entity_vectors=len(retriever.entity_index)
-        )
+        return Stats.from_domain(await in_thread(lambda: graph_stats(state.retriever)))

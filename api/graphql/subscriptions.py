@@ -19,6 +19,7 @@ from api.graphql.types.answer import Answer
 from api.graphql.types.ask_event import AskEvent
 from api.graphql.types.inputs import AskOptions
 from api.graphql.types.job import IngestJob
+from api.services.ask import stream_answer
 from api.state import AppState
 from retrieval.types import Answer as DomainAnswer
 from retrieval.types import AnswerOptions
@@ -31,8 +32,8 @@ _DONE = object()
 
 
 def _pieces(state: AppState, question: str, options: AnswerOptions) -> Iterator[str | DomainAnswer]:
-    """Text pieces as the generator produces them, then the answer (``Retriever.stream_answer``)."""
-    yield from state.retriever.stream_answer(question, options)
+    """Text pieces as the generator produces them, then the answer."""
+    yield from stream_answer(state.retriever, question, options)
 
 
 async def _from_thread(

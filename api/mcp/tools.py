@@ -1,8 +1,8 @@
 """The MCP tools' work: answer, search and explore the graph through the app's retriever and store.
 
 Each tool takes plain arguments an LLM can fill (an entity is named by its id or by its name), checks and caps them,
-runs the retriever or bounded named queries (the same ones the GraphQL API uses), and returns a pydantic model that
-the MCP server sends as structured content. Trellis errors become :class:`ToolError` with the error's one-line
+calls the service layer (:mod:`api.services`, as GraphQL does), and returns a pydantic model that the MCP server
+sends as structured content. Trellis errors become :class:`ToolError` with the error's one-line
 message, so the calling model reads what went wrong.
 """
 
@@ -21,12 +21,15 @@ from api.browser_link import browser_link
 from api.chat.completions import Source, sources_of
 from api.disclosure import shows_internals
 from api.errors import ApiError, public_message
+from api.services.ask import answer_question
+from api.services.entities import documents_mentioning, find_entity, relations_of
+from api.services.neighbourhood import MAX_HOPS, MAX_PATH_HOPS, neighbourhood, shortest_path
+from api.services.search import retrieve
+from api.services.types import GraphEntity
 from api.state import AppState
 from kg.errors import TrellisError
-from kg.graph import Record
 from kg.settings import Settings
-from retrieval import AnswerOptions
-from retrieval.lucene import escape_lucene
+from retrieval import AnswerOptions, Fact, GraphEdge
 
 __all__ = [
     "AskResult",
@@ -44,9 +47,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MAX_K = 20
-MAX_HOPS = 3
-MAX_PATH_HOPS = 6
+MAX_ANSWER_HOPS = 3
 PASSAGE_CHARS = 600
+ENTITY_RELATIONS = 25
 
 
 class RelationView(BaseModel):
@@ -165,8 +168,8 @@ class GraphTools:
         settings = self.state.settings
         with tool_errors(settings):
             retriever = self.state.retriever
-            options = AnswerOptions(k=_clamp(k, 1, MAX_K), hops=_clamp(hops, 0, MAX_HOPS))
-            answer = self.state.answers.run(lambda: retriever.answer(question, options))
+            options = AnswerOptions(k=_clamp(k, 1, MAX_K), hops=_clamp(hops, 0, MAX_ANSWER_HOPS))
+            answer = self.state.answers.run(lambda: answer_question(retriever, question, options))
             return AskResult(
                 answer=answer.text,
                 answerable=answer.answerable,
@@ -181,7 +184,7 @@ class GraphTools:
     def search(self, text: str, k: int = 5) -> SearchResult:
         """Find the passages (chunks) most relevant to a text, with their documents, and the entities it names."""
         with tool_errors(self.state.settings):
-            found = self.state.retriever.retrieve(text, options=AnswerOptions(k=_clamp(k, 1, MAX_K)))
+            found = retrieve(self.state.retriever, text, k=_clamp(k, 1, MAX_K))
             passages = [
                 PassageView(
                     chunk_id=p.chunk_id,
@@ -198,28 +201,28 @@ class GraphTools:
     def get_entity(self, entity: str) -> EntityResult:
         """Look up an entity by id or name: its type, aliases, documents that mention it and its relations."""
         with tool_errors(self.state.settings):
-            view = self._resolve(entity)
+            found = self._resolve(entity)
             store = self.state.store
-            mentions = store.query("retrieval_mentions", ids=[view.id], per_entity=self._page)
-            relations = store.query("retrieval_relations", ids=[view.id], per_entity=25, limit=25, evidence=5)
+            facts = relations_of(store, [found.id], per_entity=ENTITY_RELATIONS, evidence=5)
             return EntityResult(
-                entity=view,
-                documents=sorted({row["document_id"] for row in mentions if row["document_id"]}),
-                relations=[_relation_of_fact(row) for row in relations],
+                entity=_entity_view(found),
+                documents=documents_mentioning(store, found.id, per_entity=self._page),
+                relations=[_relation_of_fact(fact) for fact in facts],
             )
 
     def neighbors(self, entity: str, hops: int = 1, limit: int = 25) -> NeighborsResult:
         """Entities within 1-3 relations of an entity (by id or name), nearest first, and the relations among them."""
         with tool_errors(self.state.settings):
-            view = self._resolve(entity)
+            found = self._resolve(entity)
             hops, limit = _clamp(hops, 1, MAX_HOPS), _clamp(limit, 1, self._page)
-            store = self.state.store
-            rows = store.query("api_neighbors", id=view.id, hops=hops, limit=limit)
-            near = [EntityView.model_validate(row) for row in rows]
-            ids = [view.id, *(n.id for n in near)]
-            among = store.query("api_relations_among", ids=ids, limit=limit * 4)
+            around = neighbourhood(self.state.store, found.id, hops=hops, limit=limit)
+            if around is None:
+                raise ToolError(f"no entity with the id or name '{entity[:80]}' in the graph")
             return NeighborsResult(
-                entity=view, hops=hops, neighbors=near, relations=[RelationView.model_validate(r) for r in among]
+                entity=_entity_view(around.center),
+                hops=hops,
+                neighbors=[_entity_view(n.entity, distance=n.distance) for n in around.neighbours],
+                relations=[_relation_view(edge) for edge in around.relations],
             )
 
     def path(self, source: str, target: str, max_hops: int = 4) -> PathResult:
@@ -227,42 +230,41 @@ class GraphTools:
         with tool_errors(self.state.settings):
             start, end = self._resolve(source), self._resolve(target)
             max_hops = _clamp(max_hops, 1, MAX_PATH_HOPS)
-            if start.id == end.id:
-                return PathResult(found=True, source=start, target=end, entities=[start], relations=[])
-            rows = self.state.store.query("api_shortest_path", source=start.id, target=end.id)
-            if not rows or len(rows[0]["edges"]) > max_hops:
-                return PathResult(found=False, source=start, target=end, entities=[], relations=[])
+            found = shortest_path(self.state.store, start.id, end.id, max_hops=max_hops)
             return PathResult(
-                found=True,
-                source=start,
-                target=end,
-                entities=[EntityView.model_validate(node) for node in rows[0]["nodes"]],
-                relations=[RelationView.model_validate(edge) for edge in rows[0]["edges"]],
+                found=found is not None,
+                source=_entity_view(start),
+                target=_entity_view(end),
+                entities=[_entity_view(node) for node in found.nodes] if found else [],
+                relations=[_relation_view(edge) for edge in found.edges] if found else [],
             )
 
-    def _resolve(self, entity: str) -> EntityView:
+    def _resolve(self, entity: str) -> GraphEntity:
         """The entity with this id, else with this exact name, else the best full-text match of the name."""
         wanted = " ".join(str(entity).split())
         if not wanted:
             raise ToolError("name an entity by its id or its name, e.g. 'Albania'")
         if len(wanted) > 300:
             raise ToolError("an entity id or name is at most 300 characters")
-        store = self.state.store
-        rows = store.query("retrieval_entities", ids=[wanted])
-        rows = rows or store.query("api_entities_by_name", entity_name=wanted, exact=False, limit=1)
-        if not rows and (query := escape_lucene(wanted)):
-            rows = store.query("retrieval_entity_fulltext", query=query, limit=1)
-        if not rows:
+        found = find_entity(self.state.store, wanted)
+        if found is None:
             raise ToolError(f"no entity with the id or name '{wanted[:80]}' in the graph")
-        return EntityView.model_validate(rows[0])
+        return found
 
 
-def _relation_of_fact(row: Record) -> RelationView:
-    evidence = [item["chunk_id"] for item in row["evidence"] or []]
+def _entity_view(entity: GraphEntity, *, distance: int | None = None) -> EntityView:
+    return EntityView(**entity.model_dump(), distance=distance)
+
+
+def _relation_view(edge: GraphEdge) -> RelationView:
+    return RelationView(**edge.model_dump())
+
+
+def _relation_of_fact(fact: Fact) -> RelationView:
     return RelationView(
-        source=row["subject_id"],
-        target=row["object_id"],
-        type=row["predicate"],
-        confidence=row["confidence"],
-        evidence=evidence,
+        source=fact.subject_id,
+        target=fact.object_id,
+        type=fact.predicate,
+        confidence=fact.confidence,
+        evidence=[item.chunk_id for item in fact.evidence],
     )

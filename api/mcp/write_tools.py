@@ -16,8 +16,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from api.auth import authenticate_headers
-from api.jobs import NewDocument
 from api.mcp.tools import tool_errors
+from api.services.ingest import NewDocument
 from api.state import AppState
 
 __all__ = ["DeleteResult", "DocumentInput", "IngestResult", "WriteTools"]

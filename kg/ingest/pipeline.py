@@ -12,7 +12,7 @@ upgrading never duplicates a document.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from itertools import islice
@@ -28,7 +28,7 @@ from kg.ingest import journal
 from kg.ingest.assembly import document_graph, entity_of, remember, surface_forms
 from kg.ingest.batches import IngestRun, PreparedBatch
 from kg.ingest.chunking import Chunker, new_token_counter
-from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
+from kg.ingest.extraction import Extractor, SpacyExtractor
 from kg.ingest.extraction.relations import CO_OCCURS_WITH
 from kg.ingest.extraction.schema import Typed, load_schema
 from kg.ingest.loaders import LoadFailure, load_paths
@@ -36,22 +36,21 @@ from kg.ingest.loaders.base import legacy_document_id
 from kg.ingest.lock import index_lock
 from kg.ingest.report import IngestProgress, IngestReport
 from kg.ingest.resolution import EntityResolver, KnownEntity
+from kg.ingest.steps import chunk_or_failure, embed_chunks, extract_isolating, extractor_from
 from kg.ingest.writer import GRAPH_VERSION, GraphWriter, Removal
 from kg.settings import Settings
-from kg.types import Chunk, Document, DocumentGraph, ExtractionResult, Relation
+from kg.types import Chunk, Document, DocumentGraph, Relation
 from kg.vectors import Embedder, VectorIndex
 from kg.vectors.index import open_indexes
 
-__all__ = ["IngestPipeline"]
+__all__ = ["IngestPipeline", "Prepare"]
 
 logger = logging.getLogger(__name__)
 
-
-def _extractor_from(settings: Settings) -> Extractor:
-    """spaCy by default; a LangChain chat model when ``llm_extraction`` is on."""
-    if not settings.llm_extraction:
-        return SpacyExtractor.from_settings(settings)
-    return LLMExtractor.from_settings(settings)
+Prepare = Callable[[list[Document], dict[str, str], ThreadPoolExecutor, IngestRun], PreparedBatch | None]
+"""Turns a batch of new or changed documents into a :class:`PreparedBatch` (chunked, extracted, vectors on their
+way): ``(documents, replaces, build thread, run)``. :meth:`IngestPipeline._prepare` does the work in this process;
+the Ray path (:mod:`kg.ingest.distributed`) hands over what its stages did."""
 
 
 def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -90,7 +89,7 @@ class IngestPipeline:
             count_tokens=new_token_counter(self.embedder.model_path),
             max_chunks=settings.max_document_chunks,
         )
-        self.extractor = extractor or _extractor_from(settings)
+        self.extractor = extractor or extractor_from(settings)
         self.resolver = EntityResolver.from_settings(settings, embed=self.embedder.embed)
         self.schema = load_schema()
         self.writer = GraphWriter(store)
@@ -106,10 +105,18 @@ class IngestPipeline:
         spaCy and torch spend most of their time outside the GIL, so a batch's extraction overlaps the embedding
         of its chunks, and the next batch's extraction overlaps its entity resolution and its write.
         """
-        report = IngestReport()
-        began = perf_counter()
         exclude = list(exclude) if exclude is not None else self.settings.ingest_exclude
         loaded = load_paths(paths, include=include, exclude=exclude, max_bytes=self.settings.max_document_bytes)
+        return self.ingest_documents(loaded)
+
+    def ingest_documents(
+        self, loaded: Iterable[Document | LoadFailure], *, prepare: Prepare | None = None
+    ) -> IngestReport:
+        """Ingest loaded documents, in order and in batches: skip the unchanged, ``prepare`` the rest (by default
+        :meth:`_prepare`, in this process), then resolve and write each batch as :meth:`ingest` describes."""
+        prepare = prepare or self._prepare
+        report = IngestReport()
+        began = perf_counter()
         with (
             index_lock(self.settings),
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="trellis-write") as writes,
@@ -124,7 +131,7 @@ class IngestPipeline:
                     if run.in_flight() & {document.id for document in batch}:
                         run.settle(builds_ahead=0, drain=True)  # its earlier version lands before hashes are compared
                     documents, replaces = self._new_or_changed(batch, report)
-                    prepared = self._prepare(documents, replaces, builds, run) if documents else None
+                    prepared = prepare(documents, replaces, builds, run) if documents else None
                     if prepared is not None:
                         run.add(prepared.ids, builds.submit(self._finish, prepared, run))
                     run.settle(builds_ahead=1)
@@ -236,14 +243,12 @@ class IngestPipeline:
         chunks: dict[str, list[Chunk]] = {}
         vectors: dict[str, Future[np.ndarray]] = {}
         for document in documents:
-            try:
-                with report.timed("chunk"):
-                    chunks[document.id] = self.chunker.run(document)
-            except GraphError:
-                raise
-            except TrellisError as exc:
-                report.failures.append(LoadFailure(source=document.source, reason=str(exc)))
+            with report.timed("chunk"):
+                found = chunk_or_failure(self.chunker, document)
+            if isinstance(found, LoadFailure):
+                report.failures.append(found)
                 continue
+            chunks[document.id] = found
             # each document's chunks are embedded as soon as they exist, while the rest is chunked and extracted
             vectors[document.id] = builds.submit(self._embed_chunks, chunks[document.id], run)
         documents = [document for document in documents if document.id in chunks]
@@ -252,7 +257,7 @@ class IngestPipeline:
         everything = sum(len(chunks[document.id]) for document in documents)
         self.progress.stage("extract", everything)
         with report.timed("extract"), self._beside_embedding(run):
-            extractions = self._extract_isolating(documents, chunks, report)
+            extractions = extract_isolating(self.extractor, documents, chunks, report.failures)
         self.progress.advance("extract", everything)
         failpoint(self.settings, "ingest.extracted")
         kept = [document for document in documents if all(c.id in extractions for c in chunks[document.id])]
@@ -262,29 +267,11 @@ class IngestPipeline:
         """spaCy takes a core of the embedder's while it runs (an LLM extractor waits on the network: none)."""
         return run.cores.busy() if isinstance(self.extractor, SpacyExtractor) else nullcontext()
 
-    def _extract_isolating(
-        self, documents: list[Document], chunks: dict[str, list[Chunk]], report: IngestReport
-    ) -> dict[str, ExtractionResult]:
-        """Each chunk's extraction; when a document fails, the others are extracted alone and it is reported."""
-        try:
-            everything = [chunk for document in documents for chunk in chunks[document.id]]
-            return {result.chunk_id: result for result in self.extractor.extract(everything)}
-        except GraphError:
-            raise
-        except TrellisError as exc:
-            if len(documents) == 1:
-                report.failures.append(LoadFailure(source=documents[0].source, reason=str(exc)))
-                return {}
-            found: dict[str, ExtractionResult] = {}
-            for document in documents:
-                found |= self._extract_isolating([document], chunks, report)
-            return found
-
     def _embed_chunks(self, chunks: list[Chunk], run: IngestRun) -> np.ndarray:
         self.progress.stage("embed", len(chunks))
         run.cores.adjust()
         with run.report.timed("embed"):
-            vectors = self.embedder.embed([chunk.text for chunk in chunks]) if chunks else np.empty((0, 0))
+            vectors = embed_chunks(self.embedder, chunks)
         self.progress.advance("embed", len(chunks))
         return vectors
 
@@ -334,7 +321,8 @@ class IngestPipeline:
         with run.report.timed("resolve"):
             mentions = surface_forms(result for found in results.values() for result in found)
             run.cores.adjust()  # the names are embedded in the resolver
-            resolution = self.resolver.run(mentions, run.known.values())
+            titles = [d.title for d in documents if d.title]
+            resolution = self.resolver.run(mentions, run.known.values(), titles=titles)
         run.report.entities += sum(1 for entity in resolution.entities if entity.status == "new")
         resolved = entity_of(mentions, resolution)
         self.schema.type_all(  # the batch's phrases that no rule types are embedded in one call, not one by one

@@ -1,8 +1,9 @@
 """Generators: turn a question and its context into a cited answer, behind one interface.
 
-``extractive`` quotes a fact or sentence (no model); ``local`` runs a Hugging Face causal LM (default the packaged
-SmolLM2-135M-Instruct, optionally a LoRA adapter); ``openai`` and ``langchain`` call a chat model. Every one sits
-behind the same :class:`AnswerabilityGate`, so each says "not in the graph" for the same questions.
+``extractive`` quotes a fact or sentence (no model) and decides by its own threshold when to say "not in the graph";
+``local`` runs a Hugging Face causal LM (default the packaged SmolLM2-135M-Instruct, optionally a LoRA adapter);
+``openai`` and ``langchain`` call a chat model. A language model decides for itself whether the context answers:
+the :class:`AnswerabilityGate` in front of it stops only a context that holds nothing about the question.
 """
 
 from kg.settings import Settings

@@ -13,6 +13,7 @@ from kg.settings import Settings
 from retrieval.context import build_context
 from retrieval.generators.prompts import chat_messages
 from retrieval.types import AnswerOptions, Evidence, Fact, Passage
+from training.phrasings import PHRASINGS
 from training.prompts import target_text
 from training.storage import DatasetManifest, write_dataset
 from training.types import Example, GraphRelation, Split
@@ -68,13 +69,13 @@ def make_example(index: int, subject: str, predicate: str, obj: str, *, split: S
                 evidence=[evidence])  # fmt: skip
     passage = Passage(chunk_id=evidence.chunk_id, document_id=evidence.document_id,
                       text=f"{subject} {predicate.replace('_', ' ').lower()} {obj}.")  # fmt: skip
-    question = f"Which entity has a {predicate} relation to {obj}?"
+    question = PHRASINGS[predicate].subject[0].format(object=obj)
     context = build_context(question, [passage], [fact], token_budget=200, count_tokens=_word_count)
     relation = GraphRelation(subject_id=fact.subject_id, subject=subject, predicate=predicate,
                              object_id=fact.object_id, object=obj, evidence=[evidence.chunk_id])  # fmt: skip
     return Example(
         id=f"ex-{index}", kind="single_hop", split=split, predicate=predicate, question=question, answer=subject,
-        target=target_text(subject, [(relation, 1)]), messages=chat_messages(question, context), context=context.text,
+        target=target_text(subject, [1]), messages=chat_messages(question, context), context=context.text,
         citations=[1], anchor=fact.object_id, entities=[fact.subject_id, fact.object_id], relations=[relation],
     )  # fmt: skip
 

@@ -57,20 +57,37 @@ def test_examples_use_the_query_time_context_and_prompt(retriever: Retriever, da
             assert any(citation.chunk_id in relation.evidence for relation in example.relations)
 
 
-def test_targets_cite_evidence_or_abstain_exactly(dataset: Path) -> None:
+_TARGET = re.compile(r"(?P<answer>[^\[\]]+) (?P<marks>(?:\[\d+\])+)")
+_TEMPLATE_WORDS = re.compile(r"[A-Z]{2,}_[A-Z]|\b(entity|entities|relation|according to the graph)\b", re.I)
+
+
+def test_questions_are_natural_and_targets_are_cited_spans_or_abstain_exactly(dataset: Path) -> None:
     examples = _all(dataset)
     kinds = {e.kind for e in examples}
     assert {"single_hop", "unanswerable"} <= kinds, kinds
     for example in examples:
+        assert not _TEMPLATE_WORDS.search(example.question), example.question
         if example.answerable:
-            assert example.target.startswith(example.answer + ". ")
-            assert example.citations and all(f"[{n}]" in example.target for n in example.citations)
-            assert all(relation.triple in example.target for relation in example.relations)
-            facts = example.context.split("Passages:")[0].splitlines()
-            assert all(any(line.startswith(r.triple) for line in facts) for r in example.relations), example.id
+            target = _TARGET.fullmatch(example.target)
+            assert target is not None and target["answer"] == example.answer, example.target  # no printed triple
+            assert [int(n) for n in re.findall(r"\d+", target["marks"])] == example.citations
+            assert len(example.answer.split()) <= 12, "a short span, not a sentence"
         else:
             assert example.target == NOT_IN_GRAPH
             assert not example.citations
+
+
+def test_answers_are_read_from_the_evidence_passage_as_it_writes_them(retriever: Retriever, dataset: Path) -> None:
+    answerable = [e for e in _all(dataset) if e.answerable]
+    assert answerable
+    for example in answerable:
+        lines = {int(m[1]): m[2] for m in re.finditer(r"^\[(\d+)\] (.*)$", example.context, re.MULTILINE)}
+        evidence = {chunk for relation in example.relations for chunk in relation.evidence}
+        rows = retriever.store.query("retrieval_chunks", ids=sorted(evidence))
+        texts = [" ".join(row["text"].split()) for row in rows]
+        for name in re.split(r", | and ", example.answer):
+            assert any(name in text for text in texts), f"{name!r} is written in an evidence chunk"
+            assert any(name in lines.get(n, "") for n in example.citations), f"{name!r} is in a cited passage"
 
 
 def test_split_is_by_entity_and_stats_add_up(dataset: Path) -> None:

@@ -50,10 +50,26 @@ def test_training_examples_keep_their_facts_when_cut(tiny_model: Path) -> None:
     messages = _messages(400)
     example = Example(
         id="x", kind="single_hop", predicate="CAPITAL_OF", question=QUESTION, answer="Tirana",
-        target=f"Tirana. {FACT}", messages=messages, context=messages[1]["content"], anchor="Albania",
+        target="Tirana [1]", messages=messages, context=messages[1]["content"], anchor="Albania",
     )  # fmt: skip
     encoded = encode_example(tokenizer, example, max_length=200)
     assert encoded is not None and len(encoded["input_ids"]) <= 200
     prompt = [i for i, label in zip(encoded["input_ids"], encoded["labels"], strict=True) if label == -100]
     fact = tokenizer.decode(tokenizer(FACT, add_special_tokens=False)["input_ids"])
     assert fact in tokenizer.decode(prompt)
+
+
+def test_an_answer_in_the_part_cut_away_is_left_out(tiny_model: Path) -> None:
+    """The target reads its answer from a passage: a prompt cut before that passage would teach a guess."""
+    tokenizer = _tokenizer(tiny_model)
+    filler = " ".join(f"word{i % 50}" for i in range(400))
+    user = f"Context:\nPassages:\n[1] Albania: {filler}\n[2] Albania: The capital is Tirana.\n\nQuestion: {QUESTION}"
+    messages = [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
+    example = Example(
+        id="x", kind="single_hop", predicate="CAPITAL_OF", question=QUESTION, answer="Tirana", target="Tirana [2]",
+        messages=messages, context=user, citations=[2], anchor="Albania",
+    )  # fmt: skip
+    assert encode_example(tokenizer, example, max_length=200) is None
+    assert encode_example(tokenizer, example, max_length=2_000) is not None
+    unanswerable = example.model_copy(update={"kind": "unanswerable", "answer": "", "target": "Not in the graph."})
+    assert encode_example(tokenizer, unanswerable, max_length=200) is not None

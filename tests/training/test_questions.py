@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from training.questions import QuestionPlan, plan_questions
 from training.split import cap_unanswerable, split_by_entity
 from training.types import Example, GraphRelation
@@ -17,8 +19,8 @@ def _relation(subject: str, predicate: str, obj: str, subject_type: str = "Locat
 RELATIONS = [
     _relation("Tirana", "CAPITAL_OF", "Albania"),
     _relation("Skopje", "CAPITAL_OF", "North Macedonia"),
-    _relation("Albania", "BORDERED", "Greece"),
-    _relation("Albania", "BORDERED", "Kosovo"),
+    _relation("Albania", "BORDERS", "Greece"),
+    _relation("Albania", "BORDERS", "Kosovo"),
     _relation("Mother Teresa", "BORN_IN", "Skopje", "Person"),
     _relation("Marie Curie", "BORN_IN", "Warsaw", "Person"),
 ]
@@ -28,7 +30,7 @@ ENTITIES = [
 ]
 
 
-def test_every_kind_is_planned_with_its_answer() -> None:
+def test_every_kind_is_planned_in_natural_words_with_its_answer() -> None:
     specs = plan_questions(RELATIONS, ENTITIES, plan=QuestionPlan(phrasings=2), seed=1)
     kinds = {spec.kind for spec in specs}
     assert kinds == {"single_hop", "two_hop", "list", "comparison", "unanswerable"}
@@ -40,6 +42,14 @@ def test_every_kind_is_planned_with_its_answer() -> None:
     assert all(not s.answer for s in specs if s.kind == "unanswerable")
     asked = {s.question for s in specs if s.kind == "single_hop" and s.predicate == "CAPITAL_OF"}
     assert len(asked) == 4  # two phrasings for each of the two capitals
+    for spec in specs:
+        assert not re.search(r"[A-Z]{2,}_[A-Z]|\b(entity|relation)\b", spec.question), spec.question
+        if spec.kind != "unanswerable":
+            named = {r.subject_id: r.subject for r in spec.relations} | {r.object_id: r.object for r in spec.relations}
+            assert spec.answer_ids and " and ".join(named[i] for i in spec.answer_ids) == spec.answer, spec
+    born = next(s for s in specs if s.kind == "single_hop" and s.anchor == "marie curie")
+    assert born.question in {"Where was Marie Curie born?", "What is the birthplace of Marie Curie?",
+                             "In which town was Marie Curie born?"} and born.answer_ids == ["warsaw"]  # fmt: skip
     assert plan_questions(RELATIONS, ENTITIES, seed=1) == plan_questions(RELATIONS, ENTITIES, seed=1)
 
 

@@ -1,3 +1,3 @@
-"""One GraphQL type per module, each built from its domain object with ``from_domain`` (or ``from_row``)."""
+"""One GraphQL type per module, each built from its domain object with ``from_domain``."""
 
 __all__: list[str] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -28,14 +28,8 @@ class Chunk:
     ) -> Annotated[Document, strawberry.lazy("api.graphql.types.document")] | None:
         from api.graphql.types.document import Document
 
-        row = await info.context.loaders.documents.load(self.document_id)
-        return None if row is None else Document.from_row(row)
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Chunk:
-        return cls(
-            id=strawberry.ID(row["id"]), document_id=row["document_id"], index=row.get("index"), text=row["text"] or ""
-        )
+        found = await info.context.loaders.documents.load(self.document_id)
+        return None if found is None else Document.from_domain(found)
 
     @classmethod
     def from_domain(cls, passage: Passage) -> Chunk:

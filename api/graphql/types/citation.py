@@ -25,15 +25,15 @@ class Citation:
 
     @strawberry.field(description="The cited chunk.")
     async def chunk(self, info: TrellisInfo) -> Chunk | None:
-        row = await info.context.loaders.chunks.load(self.chunk_id)
-        return None if row is None else Chunk.from_row(row)
+        passage = await info.context.loaders.chunks.load(self.chunk_id)
+        return None if passage is None else Chunk.from_domain(passage)
 
     @strawberry.field(description="The cited document.")
     async def document(self, info: TrellisInfo) -> Document | None:
         if self.document_id is None:
             return None
-        row = await info.context.loaders.documents.load(self.document_id)
-        return None if row is None else Document.from_row(row)
+        found = await info.context.loaders.documents.load(self.document_id)
+        return None if found is None else Document.from_domain(found)
 
     @classmethod
     def from_domain(cls, citation: DomainCitation, facts: list[Fact]) -> Citation:

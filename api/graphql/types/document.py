@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from api.disclosure import public_source
 from api.graphql.context import TrellisInfo
 from api.graphql.limits import page_size
 from api.graphql.types.chunk import Chunk
+from api.services.types import StoredDocument
 
 __all__ = ["Document"]
 
@@ -34,16 +33,16 @@ class Document:
         from api.graphql.dataloaders import CHUNKS_PER_DOCUMENT
 
         first = page_size(first, name="first", most=CHUNKS_PER_DOCUMENT)
-        rows = await info.context.loaders.document_chunks.load(str(self.id))
-        return [Chunk.from_row(row) for row in rows[:first]]
+        passages = await info.context.loaders.document_chunks.load(str(self.id))
+        return [Chunk.from_domain(passage) for passage in passages[:first]]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Document:
+    def from_domain(cls, document: StoredDocument) -> Document:
         return cls(
-            id=strawberry.ID(row["id"]),
-            title=row.get("title"),
-            stored_source=row.get("source"),
-            sha256=row.get("sha256"),
-            ingested_at=row.get("ingested_at"),
-            chunk_count=int(row.get("chunks") or 0),
+            id=strawberry.ID(document.id),
+            title=document.title,
+            stored_source=document.source,
+            sha256=document.sha256,
+            ingested_at=document.ingested_at,
+            chunk_count=document.chunks,
         )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from api.graphql.context import TrellisInfo
 from api.graphql.limits import page_size
+from api.services.types import GraphEntity
 from retrieval.types import LinkedEntity
 
 if TYPE_CHECKING:
@@ -31,18 +32,10 @@ class Entity:
         from api.graphql.types.relation import Relation
 
         first = page_size(first, name="first", most=RELATIONS_PER_ENTITY)
-        rows = await info.context.loaders.relations.load(str(self.id))
-        return [Relation.from_row(row) for row in rows[:first]]
+        facts = await info.context.loaders.relations.load(str(self.id))
+        return [Relation.from_domain(fact) for fact in facts[:first]]
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Entity:
-        return cls(
-            id=strawberry.ID(row["id"]),
-            name=row.get("name") or row["id"],
-            type=row.get("type"),
-            aliases=list(row.get("aliases") or []),
-        )
-
-    @classmethod
-    def from_domain(cls, entity: LinkedEntity) -> Entity:
-        return cls(id=strawberry.ID(entity.id), name=entity.name, type=entity.type, aliases=[])
+    def from_domain(cls, entity: GraphEntity | LinkedEntity) -> Entity:
+        aliases = list(entity.aliases) if isinstance(entity, GraphEntity) else []
+        return cls(id=strawberry.ID(entity.id), name=entity.name or entity.id, type=entity.type, aliases=aliases)

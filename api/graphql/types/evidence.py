@@ -18,8 +18,8 @@ class Evidence:
 
     @strawberry.field(description="The supporting chunk.")
     async def chunk(self, info: TrellisInfo) -> Chunk | None:
-        row = await info.context.loaders.chunks.load(self.chunk_id)
-        return None if row is None else Chunk.from_row(row)
+        passage = await info.context.loaders.chunks.load(self.chunk_id)
+        return None if passage is None else Chunk.from_domain(passage)
 
     @classmethod
     def from_domain(cls, evidence: DomainEvidence) -> Evidence:

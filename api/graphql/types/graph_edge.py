@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from retrieval.types import GraphEdge as DomainEdge
@@ -27,15 +25,4 @@ class GraphEdge:
             type=edge.type,
             confidence=edge.confidence,
             evidence=list(edge.evidence),
-        )
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> GraphEdge:
-        confidence = row.get("confidence")
-        return cls(
-            source=row["source"],
-            target=row["target"],
-            type=row["type"],
-            confidence=None if confidence is None else float(confidence),
-            evidence=list(row.get("evidence") or []),
         )

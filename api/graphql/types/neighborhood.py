@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from api.graphql.types.entity import Entity
 from api.graphql.types.graph_edge import GraphEdge
+from api.services.types import Neighbour, Neighbourhood
 
 __all__ = ["Neighbor", "Neighborhood"]
 
@@ -18,8 +17,8 @@ class Neighbor:
     distance: int
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Neighbor:
-        return cls(entity=Entity.from_row(row), distance=int(row["distance"]))
+    def from_domain(cls, neighbour: Neighbour) -> Neighbor:
+        return cls(entity=Entity.from_domain(neighbour.entity), distance=neighbour.distance)
 
 
 @strawberry.type(description="An entity, the entities within some hops of it, and the relations among them all.")
@@ -27,3 +26,11 @@ class Neighborhood:
     center: Entity
     neighbors: list[Neighbor]
     relations: list[GraphEdge]
+
+    @classmethod
+    def from_domain(cls, found: Neighbourhood) -> Neighborhood:
+        return cls(
+            center=Entity.from_domain(found.center),
+            neighbors=[Neighbor.from_domain(neighbour) for neighbour in found.neighbours],
+            relations=[GraphEdge.from_domain(edge) for edge in found.relations],
+        )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from api.graphql.types.entity import Entity
 from api.graphql.types.graph_edge import GraphEdge
+from api.services.types import EntityPath
 
 __all__ = ["Path"]
 
@@ -19,6 +18,9 @@ class Path:
     length: int
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Path:
-        edges = [GraphEdge.from_row(edge) for edge in row["edges"]]
-        return cls(nodes=[Entity.from_row(node) for node in row["nodes"]], edges=edges, length=len(edges))
+    def from_domain(cls, path: EntityPath) -> Path:
+        return cls(
+            nodes=[Entity.from_domain(node) for node in path.nodes],
+            edges=[GraphEdge.from_domain(edge) for edge in path.edges],
+            length=path.length,
+        )

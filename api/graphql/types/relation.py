@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from api.graphql.types.entity import Entity
 from api.graphql.types.evidence import Evidence
-from retrieval.types import Evidence as DomainEvidence
 from retrieval.types import Fact
 
 __all__ = ["Relation"]
@@ -33,9 +30,3 @@ class Relation:
             evidence=[Evidence.from_domain(e) for e in fact.evidence],
             triple=fact.triple,
         )
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Relation:
-        """From a ``retrieval_relations`` row."""
-        evidence = [DomainEvidence(**item) for item in row.get("evidence") or []]
-        return cls.from_domain(Fact(**{**row, "evidence": evidence}))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
+
+from api.services.status import GraphStats
 
 __all__ = ["Stats"]
 
@@ -19,12 +19,5 @@ class Stats:
     entity_vectors: int
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], *, chunk_vectors: int, entity_vectors: int) -> Stats:
-        return cls(
-            documents=int(row["documents"]),
-            chunks=int(row["chunks"]),
-            entities=int(row["entities"]),
-            relationships=int(row["relationships"]),
-            chunk_vectors=chunk_vectors,
-            entity_vectors=entity_vectors,
-        )
+    def from_domain(cls, stats: GraphStats) -> Stats:
+        return cls(**stats.model_dump())

@@ -58,6 +58,7 @@ CONFIDENCE: dict[str, float] = {
 _COPULAS = frozenset({"be", "become", "remain"})
 _RELATIVE_PRONOUN_TAGS = frozenset({"WP", "WDT"})
 _PAST_TAGS = frozenset({"VBD", "VBN"})
+_DATE = "Date"
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,23 @@ def _verb_relations(verb: Token, entities: Mapping[int, Span]) -> Iterator[Tripl
             predicate = verb_predicate(
                 verb.lemma_, particle=particle, preposition=child.lower_, passive=passive, surface=surface
             )
+            acted_on = [c for c in children if c.dep_ == "dobj"] if not passive else []
             for obj in _pobj_entities(child, entities):
                 for subject in subjects:
                     yield Triple(subject, predicate, obj, CONFIDENCE["verb_preposition"])
+                if acted_on and entity_type(obj.label_) == _DATE:
+                    yield from _dated_objects(verb, particle, child, obj, acted_on, entities)
+
+
+def _dated_objects(
+    verb: Token, particle: str, preposition: Token, value: Span, objects: list[Token], entities: Mapping[int, Span]
+) -> Iterator[Triple]:
+    """The date of an act dates what was acted on: "Gates founded Microsoft in 1975" -> (Microsoft)-[:FOUNDED_IN]->
+    (1975), as "Microsoft was founded in 1975" says. A number is left alone: "by 30%" counts no object."""
+    predicate = verb_predicate(verb.lemma_, particle=particle, preposition=preposition.lower_, passive=True)
+    for child in objects:
+        for obj in _entities_of(_antecedent(child, verb), entities):
+            yield Triple(obj, predicate, value, CONFIDENCE["verb_preposition"])
 
 
 def _noun_arguments(noun: Token, entities: Mapping[int, Span]) -> list[tuple[str, Span]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from kg.errors import LoaderError
@@ -22,7 +22,7 @@ from kg.ingest.loaders.txt import parse_txt
 from kg.settings import get_settings
 from kg.types import Document
 
-__all__ = ["SUPPORTED_EXTENSIONS", "LoadResult", "load_bytes", "load_file", "load_paths"]
+__all__ = ["SUPPORTED_EXTENSIONS", "LoadResult", "find_files", "load_bytes", "load_file", "load_paths", "unique_ids"]
 
 logger = logging.getLogger(__name__)
 
@@ -141,10 +141,11 @@ def load_file(path: Path | str, *, root: Path | None = None, max_bytes: int | No
     return _guarded(source, _iter_file(path, source=source, key=key, max_bytes=limit))
 
 
-def _files(
+def find_files(
     paths: Sequence[Path | str], include: Sequence[str] | None, exclude: Sequence[str] | None
 ) -> Iterator[tuple[Path, Path | None] | LoadFailure]:
-    """Each file named, or found in a folder named (with that folder), once; a failure per unreadable folder."""
+    """Each file named, or found in a folder named (with that folder, the ``root`` of :func:`load_file`), once; a
+    failure per unreadable folder."""
     seen: set[Path] = set()
     for given in [paths] if isinstance(paths, str | Path) else paths:
         path = Path(given).expanduser()
@@ -182,16 +183,22 @@ def load_paths(
     """
     limit = max_bytes or get_settings().max_document_bytes
     loaded: dict[str, str] = {}  # document id -> source
-    for item in _files(paths, include, exclude):
+    for item in find_files(paths, include, exclude):
         if isinstance(item, LoadFailure):
-            results: Iterator[LoadResult] = iter([item])
+            yield item
         else:
-            results = load_file(item[0], root=item[1], max_bytes=limit)
-        for result in results:
-            if isinstance(result, Document):
-                if result.id in loaded:
-                    reason = f"duplicate document id {result.id!r}, already loaded from {loaded[result.id]}"
-                    result = LoadFailure(source=result.source, reason=reason, line=result.metadata.get("line"))
-                else:
-                    loaded[result.id] = result.source
-            yield result
+            yield from unique_ids(load_file(item[0], root=item[1], max_bytes=limit), loaded)
+
+
+def unique_ids(results: Iterable[LoadResult], loaded: dict[str, str] | None = None) -> Iterator[LoadResult]:
+    """``results`` in order, a document whose id was loaded before (``loaded``: id -> source, updated as it goes)
+    turned into a failure that names the first source."""
+    loaded = {} if loaded is None else loaded
+    for result in results:
+        if isinstance(result, Document):
+            if result.id in loaded:
+                reason = f"duplicate document id {result.id!r}, already loaded from {loaded[result.id]}"
+                result = LoadFailure(source=result.source, reason=reason, line=result.metadata.get("line"))
+            else:
+                loaded[result.id] = result.source
+        yield result

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kg.ingest.resolution.aliases import (
+    acronym_key,
     is_acronym_of,
     is_organization_short_form,
     is_person_short_form,
+    organization_key,
     short_form_keys,
 )
 from kg.ingest.resolution.names import (
@@ -27,12 +29,16 @@ from kg.ingest.resolution.names import (
     initials,
     is_organization_type,
     is_person_type,
+    may_be_a_person,
     name_key,
     name_tokens,
+    quoted_nickname,
     strip_legal_form,
 )
 
 __all__ = ["Catalogue", "Entry"]
+
+_PERSON = "Person"
 
 
 @dataclass
@@ -84,9 +90,9 @@ class Catalogue:
         if len(name.split()) >= 2:
             for letters in {initials(name), initials(strip_legal_form(name))}:
                 if len(letters) >= 2:
-                    self._by_initials[(identity(entry.type), letters)].add((entry.id, name))
+                    self._by_initials[(identity(entry.type), acronym_key(letters))].add((entry.id, name))
         if (spelled := acronym(name)) is not None:
-            self._by_acronym[(identity(entry.type), spelled)].add((entry.id, name))
+            self._by_acronym[(identity(entry.type), acronym_key(spelled))].add((entry.id, name))
 
     def exact(self, key: str, entity_type: str) -> set[str]:
         """The entity whose name has this key, whatever its type (a value: of this type); failing that, every such
@@ -97,22 +103,36 @@ class Catalogue:
         return set(self._by_alias.get((kind, key), ()))
 
     def short_form(self, surface: str, entity_type: str) -> set[str]:
-        """Entities ``surface`` is a short form of: by surname (people), less "University" (organisations)."""
+        """Entities ``surface`` is a short form of: by surname (people), less "University" (organisations).
+
+        A bare or titled name the NER model called an organisation ("Lincoln", "General Gage") may also be a
+        person's short form: the small model labels surnames so all the time. Both readings are looked up, and
+        the resolver merges only when they find one entity between them.
+        """
         tokens = name_tokens(surface, entity_type)
         if not tokens:
             return set()
         if is_person_type(entity_type):
-            candidates: set[tuple[str, str]] = set()
-            for surname in short_form_keys(surface, entity_type):
-                candidates |= self._by_short_key.get((entity_type, surname), set())
-            return {
-                entity for entity, name in candidates if is_person_short_form(tokens, name_tokens(name, entity_type))
-            }
+            return self._person_short_form(surface, entity_type)
         if not is_organization_type(entity_type):
             return set()
-        candidates = set(self._by_short_key.get((entity_type, tuple(tokens)), ()))
-        return {
+        candidates = set(self._by_short_key.get((entity_type, organization_key(tokens)), ()))
+        found = {
             entity for entity, name in candidates if is_organization_short_form(tokens, name_tokens(name, entity_type))
+        }
+        if may_be_a_person(surface):
+            found |= self._person_short_form(surface, _PERSON)
+        return found
+
+    def _person_short_form(self, surface: str, entity_type: str) -> set[str]:
+        tokens = name_tokens(surface, entity_type)
+        candidates: set[tuple[str, str]] = set()
+        for surname in short_form_keys(surface, entity_type):
+            candidates |= self._by_short_key.get((entity_type, surname), set())
+        return {
+            entity
+            for entity, name in candidates
+            if is_person_short_form(tokens, name_tokens(name, entity_type), nickname=quoted_nickname(name))
         }
 
     def acronym(self, surface: str, entity_type: str) -> set[str]:
@@ -122,14 +142,14 @@ class Catalogue:
         if (letters := acronym(surface)) is not None:
             found |= {
                 e
-                for e, name in self._by_initials.get((identity(entity_type), letters), ())
+                for e, name in self._by_initials.get((identity(entity_type), acronym_key(letters)), ())
                 if is_acronym_of(surface, name)
             }
         if len(surface.split()) >= 2:
             for letters in {initials(surface), initials(strip_legal_form(surface))}:
                 found |= {
                     e
-                    for e, name in self._by_acronym.get((identity(entity_type), letters), ())
+                    for e, name in self._by_acronym.get((identity(entity_type), acronym_key(letters)), ())
                     if is_acronym_of(name, surface)
                 }
         return found

@@ -26,8 +26,10 @@ __all__ = [
     "initials",
     "is_organization_type",
     "is_person_type",
+    "may_be_a_person",
     "name_key",
     "name_tokens",
+    "quoted_nickname",
     "strip_legal_form",
 ]
 
@@ -38,7 +40,8 @@ _TITLES = frozenset(
         "president", "chancellor", "king", "queen", "prince", "princess", "emperor", "empress", "pope",
         "saint", "st", "rev", "reverend", "senator", "sen", "governor", "gov", "general", "gen", "judge",
         "justice",
-        "captain", "capt", "colonel", "col", "chairman", "mayor",
+        "captain", "capt", "colonel", "col", "chairman", "mayor", "major", "maj", "lieutenant", "lt", "brigadier",
+        "brig", "admiral", "adm", "commander", "cmdr", "sergeant", "sgt", "marshal",
     }
 )  # fmt: skip
 # Titles of two words ("Prime Minister Churchill"), as token pairs.
@@ -63,6 +66,7 @@ _POSSESSIVE = re.compile(r"(?:'s|(?<=s)')$", re.IGNORECASE)
 _DOTTED_INITIALS = re.compile(r"^(?:[A-Za-z]\.\s?){2,}$")
 _INITIAL_DOT = re.compile(r"\b([^\W\d_])\.")
 _NON_WORD = re.compile(r"[^\w]+")
+_QUOTED = re.compile(r'\s"([^"]+)"\s')
 
 
 def is_person_type(entity_type: str | None) -> bool:
@@ -116,6 +120,20 @@ def _strip_title(words: list[str]) -> str:
     if len(words) > 1 and folded[0] in _TITLES:
         return " ".join(words[1:])
     return " ".join(words)
+
+
+def quoted_nickname(surface: str) -> str | None:
+    """The folded nickname a person's name carries in quotes ('Edwin "Buzz" Aldrin' -> buzz), or None."""
+    found = _QUOTED.search(unicodedata.normalize("NFKC", surface).translate(_QUOTES))
+    tokens = name_tokens(found.group(1)) if found else []
+    return tokens[0] if len(tokens) == 1 else None
+
+
+def may_be_a_person(surface: str) -> bool:
+    """Whether a name given another label could still be a person's: one word ("Lincoln"), or a title and a name
+    ("General Gage")."""
+    words = display_name(surface).split(" ")
+    return len(words) == 1 or (len(words) == 2 and words[0].casefold().rstrip(".") in _TITLES)
 
 
 def name_tokens(surface: str, entity_type: str | None = None) -> list[str]:

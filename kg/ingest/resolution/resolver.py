@@ -17,8 +17,9 @@ The mentions of one name form one entity whatever their labels; the entity's typ
 label here, and the graph's (``retype_entities``: the label most of its mentions carry) once written.
 
 A step that finds two or more entities ends the search with a new entity: two known "Johnson"s keep a bare
-"Johnson" apart from both. Distinct names are resolved longest first, so a batch gives the same answer
-whatever order its mentions come in, and a short form finds the long name even when that comes later.
+"Johnson" apart from both, unless one of them is what a document of the batch is about (its title). Distinct names
+are resolved longest first, so a batch gives the same answer whatever order its mentions come in, and a short form
+finds the long name even when that comes later.
 """
 
 from __future__ import annotations
@@ -43,13 +44,24 @@ from kg.ingest.resolution.models import (
     ResolvedMention,
     SurfaceForm,
 )
-from kg.ingest.resolution.names import display_name, entity_id, identity, is_person_type, name_key, name_tokens
+from kg.ingest.resolution.names import (
+    display_name,
+    entity_id,
+    identity,
+    is_organization_type,
+    is_person_type,
+    may_be_a_person,
+    name_key,
+    name_tokens,
+)
 from kg.ingest.resolution.similarity import EmbedFunction, NameVectors
 from kg.settings import Settings
 
 __all__ = ["EmbedFunction", "EntityResolver"]
 
 logger = logging.getLogger(__name__)
+
+_PERSON = "Person"
 
 
 @dataclass
@@ -89,9 +101,16 @@ class EntityResolver:
         """A resolver with alias rules on and the similarity threshold of ``settings``."""
         return cls(embed=embed, similarity=settings.resolution_similarity)
 
-    def run(self, mentions: Sequence[SurfaceForm], known: Iterable[KnownEntity] = ()) -> Resolution:
-        """Resolve ``mentions`` against ``known`` (the graph's entities) and against each other."""
+    def run(
+        self, mentions: Sequence[SurfaceForm], known: Iterable[KnownEntity] = (), *, titles: Iterable[str] = ()
+    ) -> Resolution:
+        """Resolve ``mentions`` against ``known`` (the graph's entities) and against each other.
+
+        ``titles`` are the titles of the documents the mentions come from: a short form that fits several entities
+        is the one a title names ("Lincoln" in the article "Abraham Lincoln", which also names his father Thomas).
+        """
         catalogue = Catalogue()
+        title_keys = {name_key(display_name(title)) for title in titles}
         for entity in known:
             catalogue.add(_entry_of(entity))
         forms = _forms_of(mentions)
@@ -108,13 +127,15 @@ class EntityResolver:
             vectors.prepare(((f.type, f.display) for f in wanted), catalogue.entries.values())
         assigned: dict[tuple[str, str], tuple[Entry, Match]] = {}  # by (identity, key)
         for form in sorted(forms.values(), key=lambda f: (-f.token_count, -len(f.key), f.type, f.key)):
-            entry, match = self._resolve(form, catalogue, vectors)
+            entry, match = self._resolve(form, catalogue, vectors, title_keys)
             for display in sorted(form.displays):
                 catalogue.add_alias(entry, display)
             assigned[(identity(form.type), form.key)] = (entry, match)
         return _resolution(mentions, assigned)
 
-    def _resolve(self, form: _Form, catalogue: Catalogue, vectors: NameVectors | None) -> tuple[Entry, Match]:
+    def _resolve(
+        self, form: _Form, catalogue: Catalogue, vectors: NameVectors | None, title_keys: set[str]
+    ) -> tuple[Entry, Match]:
         display = form.display
         steps: list[tuple[Match, Callable[[], set[str]]]] = [("exact", lambda: catalogue.exact(form.key, form.type))]
         if self.alias_rules:
@@ -127,6 +148,9 @@ class EntityResolver:
             found = step()
             if len(found) == 1:
                 return catalogue.entries[found.pop()], match
+            titled = {e for e in found if match == "short_form" and name_key(catalogue.entries[e].name) in title_keys}
+            if len(titled) == 1:
+                return catalogue.entries[titled.pop()], match
             if len(found) > 1:
                 logger.debug("%r (%s) fits %d entities by %s; kept apart", display, form.type, len(found), match)
                 break
@@ -175,10 +199,19 @@ def _forms_of(mentions: Sequence[SurfaceForm]) -> dict[tuple[str, str], _Form]:
             raise ExtractionError(f"the mention {mention.surface!r} holds no name to resolve; drop it in the extractor")
         form = forms.get((identity(mention.type), key))
         if form is None:
-            form = forms[(identity(mention.type), key)] = _Form(key, len(name_tokens(display, mention.type)))
+            form = forms[(identity(mention.type), key)] = _Form(key, _length(display, mention.type))
         form.displays[display] += 1
         form.types[mention.type] += 1
     return forms
+
+
+def _length(display: str, entity_type: str) -> int:
+    """How many words a name has, as the rules read it: an organisation's "General Gage" may be a person's
+    short form (one word), so it must come after the person's full name."""
+    length = len(name_tokens(display, entity_type))
+    if is_organization_type(entity_type) and may_be_a_person(display):
+        return min(length, len(name_tokens(display, _PERSON)))
+    return length
 
 
 def _resolution(mentions: Sequence[SurfaceForm], assigned: dict[tuple[str, str], tuple[Entry, Match]]) -> Resolution:

@@ -1,6 +1,6 @@
 """Production mode over the real server: no GraphiQL, no introspection, internal errors masked; requests carry ids.
 
-An internal error is provoked by swapping the passage search that the ``search`` resolver builds for one that
+An internal error is provoked by swapping the passage search that the ``search`` service builds for one that
 fails with internal details; the server, its graph and every other part stay real.
 """
 
@@ -15,7 +15,7 @@ from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
 from api.app import create_app
-from api.graphql import queries
+from api.services import search as search_service
 from kg.settings import Settings
 from retrieval import Retriever
 from tests.support_api import READ_KEY, serving
@@ -69,7 +69,7 @@ def _fail(*_: object, **__: object) -> object:
 def test_production_masks_internal_errors(
     production_url: str, api_url: str, session_retriever: Retriever, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(queries, "PassageSearch", _FailingSearch)
+    monkeypatch.setattr(search_service, "PassageSearch", _FailingSearch)
     monkeypatch.setattr(session_retriever, "stream_answer", _fail)
     developing = gql(api_url, SEARCH, key=READ_KEY).json()  # outside production the message helps the developer
     assert INTERNAL in developing["errors"][0]["message"]

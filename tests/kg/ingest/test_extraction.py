@@ -191,6 +191,17 @@ def test_dates_and_numbers_end_relations_but_never_start_them(read) -> None:
     }
 
 
+def test_the_date_of_an_act_dates_what_was_acted_on(read) -> None:
+    """A date of "Gates founded Microsoft in 1975" says when Microsoft was founded, as the passive would."""
+    founded = {(r.subject, r.predicate, r.object) for r in read("Bill Gates founded Microsoft in 1975.").relations}
+    assert ("Microsoft", "FOUNDED_IN", "1975") in founded
+    assert ("Bill Gates", "FOUNDED", "Microsoft") in founded
+    written = {(r.subject, r.predicate, r.object) for r in read("Orwell wrote Animal Farm in 1945.").relations}
+    assert ("Animal Farm", "WRITTEN_IN", "1945") in written
+    moved = {(r.subject, r.predicate, r.object) for r in read("Einstein moved to Princeton in 1933.").relations}
+    assert not any(subject == "Princeton" for subject, _, _ in moved), "no direct object: nothing else is dated"
+
+
 def test_co_occurrence_stays_within_a_sentence(read) -> None:
     result = read("Aristotle was born in Stagira. Marie Curie lived in Paris.")
     pairs = {(r.subject, r.object) for r in result.relations}

@@ -26,6 +26,7 @@ from kg.settings import Settings
 from kg.types import EntityMention
 
 PAIRS = Path(__file__).resolve().parents[2] / "data" / "entity_pairs.jsonl"
+PROSE_PAIRS = PAIRS.with_name("prose_entity_pairs.jsonl")
 
 
 def mentions(*pairs: tuple[str, str]) -> list[Mention]:
@@ -65,6 +66,7 @@ def test_public_names() -> None:
         ("Prime Minister Sir Winston Churchill", "Person", "Winston Churchill", "winston churchill"),
         ("Dr. Martin Luther King Jr.", "Person", "Martin Luther King Jr.", "martin luther king jr"),
         ("Saint Augustine", "Person", "Augustine", "augustine"),
+        ("Maj. Gen. Leonidas Polk", "Person", "Leonidas Polk", "leonidas polk"),
         ("Queen", "Person", "Queen", "queen"),  # a title alone is the name
         ("the United Nations", "Organization", "United Nations", "united nations"),
         ("“NATO”", "Organization", "NATO", "nato"),
@@ -189,6 +191,74 @@ def test_people_of_one_family_stay_apart_however_close_their_names_embed() -> No
     assert ids(resolver, ("A. Einstein", "Person"), known=known) == ["ent-albert"], "an initial agrees"
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("Albert Einstein", "Person"), ("Hans Albert Einstein", "Person")),
+        (("Leonard Huxley", "Person"), ("Aldous Leonard Huxley", "Person")),
+        (("Luther King", "Person"), ("Martin Luther King", "Person")),
+        (("TAI", "Organization"), ("International Atomic Time", "Organization")),
+        (("University of Bern", "Organization"), ("University of Berlin", "Organization")),
+        (("Jordan", "Location"), ("Michael Jordan", "Person")),
+    ],
+)
+def test_a_first_name_short_acronym_or_other_words_keep_names_apart(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    """A son who carries his father's name as a middle name is not his father; three letters in another order
+    are no acronym; a place keeps its name apart from a person's."""
+    assert len(set(ids(EntityResolver(), first, second))) == 2
+    assert len(set(ids(EntityResolver(), second, first))) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("Jim Lovell", "Person"), ("James Lovell", "Person")),
+        (("Mike Agassi", "Person"), ('Emmanuel "Mike" Agassi', "Person")),
+        (("Buzz Aldrin", "Person"), ('Edwin Eugene "Buzz" Aldrin Jr.', "Person")),
+        (("Lincoln", "Organization"), ("Abraham Lincoln", "Person")),
+        (("General Gage", "Organization"), ("Thomas Gage", "Person")),
+        (("MPLA", "Organization"), ("Popular Movement for the Liberation of Angola", "Organization")),
+        (("Confederation Congress", "Organization"), ("Congress of the Confederation", "Organization")),
+        (("Oxford University", "Organization"), ("University of Oxford", "Organization")),
+    ],
+)
+def test_nicknames_mislabelled_surnames_foreign_acronyms_and_reordered_names_merge(
+    first: tuple[str, str], second: tuple[str, str]
+) -> None:
+    assert len(set(ids(EntityResolver(), first, second))) == 1
+    assert len(set(ids(EntityResolver(), second, first))) == 1
+    assert len(set(ids(EntityResolver(alias_rules=False), first, second))) == 2
+
+
+def test_an_ambiguous_surname_is_the_person_a_title_names() -> None:
+    family = [("Lincoln", "Organization"), ("Abraham Lincoln", "Person"), ("Thomas Lincoln", "Person")]
+    bare, abraham, thomas = ids(EntityResolver(), *family)
+    assert len({bare, abraham, thomas}) == 3, "without a title the bare surname fits two people"
+    result = EntityResolver().run(mentions(*family), titles=["Abraham Lincoln"])
+    bare, abraham, thomas = [m.entity_id for m in result.mentions]
+    assert bare == abraham != thomas
+    result = EntityResolver().run(mentions(*family), titles=["Gettysburg Address"])
+    assert len({m.entity_id for m in result.mentions}) == 3
+
+
+def test_a_reordered_name_finds_the_known_entity_whichever_came_first() -> None:
+    for known_name, new_name in [
+        ("Confederation Congress", "Congress of the Confederation"),
+        ("Congress of the Confederation", "Confederation Congress"),
+    ]:
+        known = [KnownEntity(id="ent-known", name=known_name, type="Organization")]
+        assert ids(EntityResolver(), (new_name, "Organization"), known=known) == ["ent-known"]
+
+
+def test_a_mislabelled_surname_stays_apart_from_two_people_it_could_be() -> None:
+    found = ids(
+        EntityResolver(), ("Lincoln", "Organization"), ("Abraham Lincoln", "Person"), ("Mary Lincoln", "Person")
+    )
+    assert len(set(found)) == 3
+
+
 def test_resolution_does_not_depend_on_mention_order() -> None:
     batch = [
         ("Einstein", "Person"),
@@ -310,13 +380,14 @@ def test_labelled_pairs_are_well_formed() -> None:
 
 
 def test_alias_rules_on_the_labelled_pairs() -> None:
-    """Measured on 327 pairs (precision / recall): exact match 0.766 / 0.198, alias rules 0.919 / 0.747.
+    """The older pair set (figures in docs/benchmarks.md).
 
     Eleven merges too many are bare homonyms of different kinds (Paris the city and Paris the prince, Ford the
     company and Ford the person): one name is one entity whatever the NER label, the price of not splitting
-    Aristotle over the six labels the small model gives him. One more is John Adams / John Quincy Adams. The
-    misses are renamings, pen names, transliterations and nicknames (Bombay/Mumbai, Mark Twain/Samuel Clemens,
-    Dostoevsky/Dostoyevsky, Bill/William Clinton) that no rule on the strings derives; the thresholds leave a
+    Aristotle over the six labels the small model gives him; one more is Dell the company and Michael Dell, a bare
+    surname the NER model called an organisation. One more is John Adams / John Quincy Adams. The misses are
+    renamings, pen names and transliterations (Bombay/Mumbai, Mark Twain/Samuel Clemens, Dostoevsky/Dostoyevsky)
+    that no rule on the strings derives; the thresholds leave a
     little room below the measured values so that adding hard pairs to the file does not break the build.
     """
     exact = evaluate_pairs(PAIRS, EntityResolver(alias_rules=False))
@@ -327,3 +398,13 @@ def test_alias_rules_on_the_labelled_pairs() -> None:
     assert rules.recall >= 0.72
     assert rules.recall > exact.recall + 0.5
     assert rules.tp + rules.fp + rules.fn + rules.tn == len(load_pairs(PAIRS))
+
+
+def test_alias_rules_on_the_prose_pairs() -> None:
+    """The names of the prose corpus (194 pairs). What the rules still merge wrongly is a bare homonym of another
+    kind (Paris the city and the prince) or a namesake only the text tells apart (Captain Abraham Lincoln, the
+    grandfather); the thresholds sit a little below the measured values."""
+    rules = evaluate_pairs(PROSE_PAIRS, EntityResolver())
+    assert rules.precision >= 0.9
+    assert rules.recall >= 0.78
+    assert all(p.type_a == p.type_b or p.a == p.b for p in rules.false_positives if p.a == p.b)

@@ -1,0 +1,36 @@
+"""Ingest on Ray (the ``ray`` extra): loading, chunking, extraction and embedding as Ray Data stages on a local Ray
+or a cluster; entity resolution and the Neo4j and FAISS writes stay in the driver, ordered as in one process.
+
+    with ray_session(address) as cluster:  # None: a small Ray on this machine
+        report = RayIngest(pipeline, cluster).ingest(["data/sample"])
+
+Nothing here imports Ray until it is used, so the core install works without it. The names below are loaded on
+first use: a Ray worker that unpickles a loading task imports this package, and must not pay for the pipeline's
+models to read a file.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.ingest.distributed.cluster import RayCluster, ray_session, require_ray
+    from kg.ingest.distributed.runner import RayIngest
+    from kg.ingest.distributed.stages import StagePlan
+
+__all__ = ["RayCluster", "RayIngest", "StagePlan", "ray_session", "require_ray"]
+
+_HOMES = {
+    "RayCluster": "cluster",
+    "RayIngest": "runner",
+    "StagePlan": "stages",
+    "ray_session": "cluster",
+    "require_ray": "cluster",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)

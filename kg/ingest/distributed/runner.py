@@ -1,0 +1,101 @@
+"""An ingest on Ray: loading, chunking, extraction and embedding as Ray Data stages, the rest in this process.
+
+The stages stream each document's work back in load order; the pipeline (:mod:`kg.ingest.pipeline`) batches it,
+skips the unchanged, resolves entities and writes Neo4j and FAISS in order, in this process, exactly as it does
+when it runs everything itself: same batches, same resolution order, same writes, same journal. So the graph is
+the one a single-process ingest builds, and an interrupted run is repaired as one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ConfigurationError, IngestError, TrellisError
+from kg.ingest.distributed.cluster import RayCluster, require_ray
+from kg.ingest.distributed.handover import Handover, StageTotals
+from kg.ingest.distributed.sources import Corpus, read_corpus
+from kg.ingest.distributed.stages import StagePlan, add_stages
+from kg.ingest.distributed.work import StageConfig
+from kg.ingest.loaders.paths import unique_ids
+from kg.ingest.pipeline import IngestPipeline
+from kg.ingest.report import IngestReport
+
+__all__ = ["RayIngest"]
+
+
+class RayIngest:
+    """Ingest with ``pipeline``'s settings, store and progress, its per-document work done on ``cluster``."""
+
+    def __init__(self, pipeline: IngestPipeline, cluster: RayCluster, *, plan: StagePlan | None = None) -> None:
+        self.pipeline = pipeline
+        self.cluster = cluster
+        self.plan = plan or StagePlan.for_cluster(cluster)
+        self.totals = StageTotals()
+        """Worker seconds and volumes per stage of the last ingest (for throughput figures)."""
+
+    def ingest(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+        endpoint: str | None = None,
+    ) -> IngestReport:
+        """Ingest local files and folders, or one dataset URI (``s3://...``, at ``endpoint`` if given)."""
+        settings = self.pipeline.settings
+        if settings.llm_extraction:
+            raise ConfigurationError("--ray extracts with spaCy: unset TRELLIS_LLM_EXTRACTION, or ingest without --ray")
+        corpus = Corpus(
+            paths=[str(path) for path in paths],
+            include=list(include) if include else None,
+            exclude=list(exclude) if exclude is not None else settings.ingest_exclude,
+            endpoint=endpoint,
+            max_bytes=settings.max_document_bytes,
+            load_cpus=self.plan.load_cpus,
+        )
+        _in_order()
+        dataset = add_stages(read_corpus(corpus), config=StageConfig.of(settings), plan=self.plan)
+        handover = Handover(settings, self.pipeline.progress)
+        self.totals = handover.totals
+        loaded = unique_ids(handover.documents(_rows(dataset)))
+        return self.pipeline.ingest_documents(loaded, prepare=handover.prepare)
+
+
+def _in_order() -> None:
+    """Ray Data keeps the rows in input order (the writes must be in load order), draws no bars of its own (the
+    pipeline's progress shows) and leaves its tuning hints to Ray's logs."""
+    from ray.data import DataContext
+
+    context = DataContext.get_current()
+    context.execution_options.preserve_order = True
+    context.enable_progress_bars = False
+    context.issue_detectors_config.detectors = []
+
+
+def _rows(dataset: Any) -> Iterator[dict[str, Any]]:
+    """The dataset's rows; a stage's failure as the Trellis error behind it, or one IngestError line."""
+    ray = require_ray()
+    try:
+        yield from dataset.iter_rows()
+    except (ray.exceptions.RayError, ray.data.exceptions.UserCodeException) as exc:
+        cause = _trellis_cause(exc)
+        if cause is not None:
+            raise cause from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+        raise IngestError(f"a Ray stage failed: {first}") from exc
+
+
+def _trellis_cause(error: BaseException) -> TrellisError | None:
+    """The Trellis error a stage raised, out of the Ray errors that wrap it (``cause``, ``__cause__``)."""
+    ray = require_ray()
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, TrellisError) and not isinstance(current, ray.exceptions.RayError):
+            return current
+        cause = getattr(current, "cause", None)
+        current = cause if isinstance(cause, BaseException) else current.__cause__
+    return None
