@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
 from api.chat import router as chat_router
+from api.chat.feedback_routes import router as chat_feedback_router
 from api.errors import ApiError, error_headers
 from api.graphql import mount_graphql
 from api.health import router as health_router
@@ -24,6 +25,7 @@ from api.sockets import SocketLimitMiddleware
 from api.state import AppState
 from kg.errors import ConfigurationError
 from kg.settings import Settings
+from kg.version import VERSION
 from retrieval import Retriever
 
 __all__ = ["create_app"]
@@ -62,7 +64,7 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
     hidden = settings.api_production  # no /docs, /redoc or /openapi.json to map the API for a stranger
     app = FastAPI(
         title="Trellis",
-        version="0.1.0",
+        version=VERSION,
         lifespan=lifespan,
         docs_url=None if hidden else "/docs",
         redoc_url=None if hidden else "/redoc",
@@ -91,6 +93,7 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
     app.include_router(health_router)  # /readyz and /metrics (api/health.py)
     mount_graphql(app, state)  # /graphql: queries, mutations, subscriptions, GraphiQL (api/graphql)
     app.include_router(chat_router, prefix="/v1")  # OpenAI-compatible chat for chat clients (api/chat)
+    app.include_router(chat_feedback_router, prefix="/v1")  # ratings of chat answers by completion id
     app.router.routes.append(Route("/mcp", mcp, include_in_schema=False))  # MCP, streamable HTTP (api/mcp)
 
     return app

@@ -10,11 +10,13 @@ from fastapi import Request
 from api.answer_limiter import AnswerLimiter
 from api.jobs import IngestJobs
 from api.metrics import Metrics
+from api.services.answers import AnswerLog
 from api.sockets import SocketLimit
 from kg.graph import GraphStore
 from kg.ingest.consistency import repair_pending
 from kg.settings import Settings
 from retrieval import Retriever
+from retrieval.evaluation.history import history_path
 
 __all__ = ["AppState", "get_state"]
 
@@ -30,7 +32,7 @@ class AppState:
         self._retriever = retriever
         self._owns_retriever = retriever is None
         self._lock = threading.Lock()
-        self.metrics = Metrics()
+        self.metrics = Metrics(eval_history=history_path(settings))
         self.answers = AnswerLimiter(
             slots=settings.api_answer_slots, queue=settings.api_answer_queue, wait_s=settings.api_answer_wait_s
         )
@@ -38,6 +40,7 @@ class AppState:
         self.jobs = IngestJobs(self)
         self.load_error: str | None = None  # why the last background load failed (for /readyz)
         self._warming = threading.Lock()  # held while a background load runs: one at a time
+        self._answer_log: AnswerLog | None = None
 
     @property
     def retriever(self) -> Retriever:
@@ -58,6 +61,16 @@ class AppState:
     def store(self) -> GraphStore:
         """The Neo4j store (the retriever's)."""
         return self.retriever.store
+
+    @property
+    def answer_log(self) -> AnswerLog:
+        """The answer log over the retriever's store, opened on first use (api/services/answers.py)."""
+        if self._answer_log is None:
+            store = self.store
+            with self._lock:
+                if self._answer_log is None:
+                    self._answer_log = AnswerLog(store, self.settings)
+        return self._answer_log
 
     def warm_up(self) -> bool:
         """Load the retriever in a background thread (``trellis serve`` starts it; /readyz reports it). At most
@@ -87,6 +100,8 @@ class AppState:
     def close(self) -> None:
         """Release what this state built (a retriever passed in belongs to its owner)."""
         self.jobs.close()
+        if self._answer_log is not None:
+            self._answer_log.close()  # what is queued is written before the store closes
         if self._owns_retriever and self._retriever is not None:
             self._retriever.close()
             self._retriever = None

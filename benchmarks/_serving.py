@@ -68,8 +68,9 @@ def cli_env(settings: Settings, **overrides: str) -> dict[str, str]:
     return env
 
 
-def start_api(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``trellis serve`` on ``port`` as a separate process (key :data:`KEY`, write scope), once /readyz says ready."""
+def start_api(settings: Settings, port: int, log: Path, **overrides: str) -> subprocess.Popen[bytes]:
+    """``trellis serve`` on ``port`` as a separate process (key :data:`KEY`, write scope), once /readyz says ready;
+    ``overrides`` are more environment variables (``TRELLIS_ANSWER_LOG="false"``)."""
     env = cli_env(
         settings,
         TRELLIS_API_KEYS=json.dumps({KEY: "write"}),
@@ -77,6 +78,7 @@ def start_api(settings: Settings, port: int, log: Path) -> subprocess.Popen[byte
         TRELLIS_EMBEDDING_CACHE_SIZE=str(settings.embedding_cache_size),
         TRELLIS_API_COMPUTE_THREADS=str(settings.api_compute_threads),
         TRELLIS_API_SWITCH_INTERVAL_MS=str(settings.api_switch_interval_ms),
+        **overrides,
     )
     with log.open("wb") as output:
         process = subprocess.Popen(

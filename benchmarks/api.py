@@ -1,7 +1,7 @@
 """API throughput under a bounded loopback load, side by side with the same work called in-process, in one run.
 
     python benchmarks/api.py [--seconds 60] [--clients 16] [--corpus DIR] [--limit N] [--embedding-cache N]
-                             [--json FILE]
+                             [--answer-log] [--json FILE]
 
 A throwaway Neo4j of the benchmark's own gets the sample corpus (``data/sample``); ``trellis serve`` runs as a
 separate process on a free port (the real server: uvicorn, auth, limits, middleware, metrics), and ``--clients``
@@ -15,6 +15,11 @@ The server's cache of query embeddings is off unless ``--embedding-cache N`` siz
 few hundred questions, which a cache of that size would answer without the model after the first pass. Both the
 server and the baseline use ``settings.api_compute_threads`` threads per model or FAISS operation, and the same GIL
 switch interval (``settings.api_switch_interval_ms``).
+
+``--answer-log`` measures what logging answers costs instead (issue 23's target: at most 5 ms more p50 ``ask``
+latency): two servers run side by side, ``TRELLIS_ANSWER_LOG=false`` and ``true``, and each client sends every
+question to both in turn (alternating which goes first), so both see the same load; it reports both p50s, their
+difference and their ratio.
 """
 
 from __future__ import annotations
@@ -146,6 +151,57 @@ def limited(corpus: Path, limit: int | None, folder: Path) -> Path:
     return folder
 
 
+async def paired(urls: tuple[str, str], *, clients: int, seconds: float) -> tuple[list[float], list[float]]:
+    """``clients`` clients, each sending the same ``ask`` to both servers in turn (which goes first alternates), so
+    the two see the same load from the rest of the machine; the latencies of each server's answers."""
+    latencies: tuple[list[float], list[float]] = ([], [])
+    deadline = perf_counter() + seconds
+    headers = {"Authorization": f"Bearer {KEY}"}
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=2 * clients), timeout=timeout) as http:
+
+        async def client(number: int) -> None:
+            i = number
+            while perf_counter() < deadline:
+                payload = {"query": ASK, "variables": {"q": QUESTIONS[i % len(QUESTIONS)]}}
+                for side in (i % 2, 1 - i % 2):
+                    began = perf_counter()
+                    async with http.post(f"{urls[side]}/graphql", json=payload, headers=headers) as response:
+                        body = await response.json()
+                    if response.status == 200 and not body.get("errors"):
+                        latencies[side].append(perf_counter() - began)
+                i += 1
+
+        await asyncio.gather(*(client(n) for n in range(clients)))
+    return latencies
+
+
+def answer_log_cost(console: Console, settings: Settings, *, clients: int, seconds: float, out: Path | None) -> None:
+    """p50 ``ask`` latency over HTTP of two servers, the answer log off in one and on in the other, asked in turn."""
+    ports = (free_port(), free_port())
+    servers = [
+        start_api(settings, port, settings.data_dir / f"api-log-{logged}.log", TRELLIS_ANSWER_LOG=logged)
+        for port, logged in zip(ports, ("false", "true"), strict=True)
+    ]
+    urls = (f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}")
+    try:
+        asyncio.run(paired(urls, clients=clients, seconds=min(10.0, seconds)))  # warm-up
+        with console.status(f"ask, answer log off and on in turn, {clients} clients, {seconds:.0f} s"):
+            off, on = asyncio.run(paired(urls, clients=clients, seconds=seconds))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=60)
+    p50_off, p50_on = percentile(off, 0.5) * 1000, percentile(on, 0.5) * 1000
+    console.print(
+        f"ask p50 without the log {p50_off:.1f} ms ({len(off)} answers), with it {p50_on:.1f} ms ({len(on)}): "
+        f"{p50_on - p50_off:+.1f} ms, ratio {p50_on / p50_off:.3f} (target: at most +5 ms); {clients} clients"
+    )
+    if out is not None:
+        out.write_text(json.dumps({"clients": clients, "seconds": seconds, "answers": [len(off), len(on)],
+                                   "p50_ms_off": p50_off, "p50_ms_on": p50_on, "ratio": p50_on / p50_off}))  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0, help="Length of each of the four runs.")
@@ -155,6 +211,7 @@ def main() -> None:
     parser.add_argument(
         "--embedding-cache", type=int, default=0, help="Query embeddings the server (and baseline) keep; 0: none."
     )
+    parser.add_argument("--answer-log", action="store_true", help="Compare ask latency with and without the log.")
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
     arguments = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -180,6 +237,10 @@ def main() -> None:
 
         for question in QUESTIONS:  # warm-up: models, caches, the store's connections
             ask(question)
+        if arguments.answer_log:
+            retriever.close()
+            answer_log_cost(console, settings, clients=arguments.clients, seconds=arguments.seconds, out=arguments.json)
+            return
         port = free_port()
         log = settings.data_dir / "api-benchmark.log"
         api = start_api(settings, port, log)

@@ -28,6 +28,8 @@ def langchain_chat_model(spec: str, *, settings: Settings, **options: Any) -> Ba
     from langchain.chat_models import init_chat_model  # only needed for the optional chat models
 
     try:
-        return init_chat_model(spec, timeout=settings.llm_timeout_s, max_retries=MAX_RETRIES, **options)
+        return init_chat_model(  # configurable_fields=None picks the overload that builds a model now
+            spec, configurable_fields=None, timeout=settings.llm_timeout_s, max_retries=MAX_RETRIES, **options
+        )
     except (ImportError, ValueError) as exc:
         raise ConfigurationError(f"chat model {spec!r} cannot be built: {exc}") from exc

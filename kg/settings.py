@@ -77,7 +77,10 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, _DotEnvWithoutEnvironmentOnly(settings_cls), file_secret_settings
+        # the .env file pydantic-settings chose (model_config's, or Settings(_env_file=...)), less ENVIRONMENT_ONLY
+        env_file = dotenv_settings.env_file if isinstance(dotenv_settings, DotEnvSettingsSource) else None
+        dotenv = _DotEnvWithoutEnvironmentOnly(settings_cls, env_file=env_file)
+        return init_settings, env_settings, dotenv, file_secret_settings
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -143,7 +146,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=64, ge=1)
     embedding_cache_size: int = Field(default=1024, ge=0)  # query vectors kept (LRU, embed_queries); 0: none
     # "auto": on the CPU, small calls of short texts (queries) run on ONNX Runtime when installed (the same vectors,
-    # about 2x faster) and chunks on torch; on a GPU, torch. "onnx": every call on ONNX Runtime. "torch": never.
+    # faster) and chunks on torch; on a GPU, torch. "onnx": every call on ONNX Runtime. "torch": never.
     embedding_runtime: Literal["auto", "torch", "onnx"] = "auto"
     device: str | None = None  # "cpu", "cuda"; None picks CUDA when present
     faiss_flat_max: int = Field(default=50_000, ge=1)  # past this many vectors, an approximate index
@@ -165,6 +168,8 @@ class Settings(BaseSettings):
     llm_adapter: Path | None = None  # a peft LoRA adapter folder; None: the promoted one (training), if any
     llm_max_new_tokens: int = Field(default=96, ge=1, le=4096)
     llm_timeout_s: float = Field(default=60.0, gt=0)  # one call to a chat model over the network (openai, langchain)
+    # a chat model's window in tokens (openai, langchain): the context is fitted to it; unset: tokenBudget bounds it
+    llm_context_window: int | None = Field(default=None, ge=1024, le=10_000_000)
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)  # 0: greedy
     llm_constrain_citations: bool = True  # a cited relation must be one of the context's facts (constrained decoding)
     llm_abstain_threshold: float = Field(default=0.5, ge=0.0, le=1.0)  # abstain only above this share; 0: greedy
@@ -209,6 +214,14 @@ class Settings(BaseSettings):
     chat_max_messages: int = Field(default=100, ge=1, le=10_000)  # messages in one chat completions request
     chat_max_request_bytes: int = Field(default=1_000_000, ge=1_000)  # body of a chat completions request
     mcp_write_tools: bool = False  # expose `ingest` and `delete` over MCP (the write scope over HTTP)
+
+    # Answer log and feedback: every answer given through an interface is an (:Answer) of the graph (docs/api.md).
+    answer_log: bool = True  # record answers (question, answer, citations, model, settings, timings, interface, key)
+    answer_log_questions: bool = True  # false: keep only a hash of each question (its answer cannot become training)
+    answer_log_retention_days: int = Field(default=90, ge=0)  # unrated answers older than this go; 0: kept forever
+    answer_log_keep_rated: bool = True  # rated answers outlive the retention (they are evaluation and training data)
+    answer_log_queue: int = Field(default=1_000, ge=1)  # answers waiting for the background write; then written inline
+    feedback_max_chars: int = Field(default=4_000, ge=1, le=100_000)  # a correction or comment, in characters
 
     @property
     def index_dir(self) -> Path:

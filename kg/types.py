@@ -20,6 +20,8 @@ __all__ = [
     "MentionRecord",
     "Relation",
     "RelationRecord",
+    "chunk_id",
+    "document_of",
 ]
 
 
@@ -51,6 +53,16 @@ class Chunk(BaseModel):
     tokens: int
     section: str | None = None
     """The heading of the document section the chunk is in (None before the first heading, or with none)."""
+
+
+def chunk_id(document_id: str, index: int) -> str:
+    """The id of a document's ``index``-th chunk: the document's id and the index, so a chunk id names its document."""
+    return f"{document_id}:{index:05d}"
+
+
+def document_of(chunk: str) -> str:
+    """The id of the document whose chunk has the id ``chunk`` (the inverse of :func:`chunk_id`)."""
+    return chunk.rsplit(":", 1)[0]
 
 
 class EntityMention(BaseModel):

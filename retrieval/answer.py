@@ -12,22 +12,21 @@ import atexit
 import gc
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from time import perf_counter
-from typing import Any, Self, TypeVar
+from typing import Self
 
-from kg.graph import GraphStore, Record
+from kg.graph import GraphStore
 from kg.ingest.extraction import load_pipeline
-from kg.ingest.lock import index_generation
+from kg.lock import index_generation
 from kg.settings import Settings, get_settings
 from kg.vectors import Embedder, open_vector_search
-from retrieval.bridging import Bridge, BridgeSearch, scored
+from retrieval.bridging import BridgeSearch
 from retrieval.context import build_context
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
-from retrieval.expansion import TOP_PASSAGES, GraphExpander
+from retrieval.expansion import GraphExpander
 from retrieval.generators import (
     AnswerabilityGate,
     ExtractiveGenerator,
@@ -37,26 +36,18 @@ from retrieval.generators import (
     make_generator,
 )
 from retrieval.linking import EntityLinker
+from retrieval.overlap import link_beside_search
 from retrieval.pages import PageIndex
-from retrieval.ranking import EXCLUDED_PREDICATES, diversify, evidence_scores, rank_facts, rank_passages
-from retrieval.search import PassageSearch, fetch_passages
-from retrieval.sentences import rerank_by_sentence
+from retrieval.search import PassageSearch
 from retrieval.snapshot import GraphSnapshot
+from retrieval.stages import QuestionStages, timed
 from retrieval.subgraph import used_subgraph
-from retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Passage, Retrieval
+from retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Retrieval
 
 __all__ = ["Retriever", "answer", "clean_question", "retrieve"]
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
-HEAD = 20
-"""How many of the ranked passages are read again by their best sentence before the top k is chosen."""
-SENTENCE_WEIGHT = 1.0
-"""The weight of a passage's best sentence match when a document's passages are ordered among themselves
-(:func:`retrieval.sentences.rerank_by_sentence`)."""
-DIVERSITY = 0.5
-"""The discount of each further passage of one document in the top k (:func:`retrieval.ranking.diversify`)."""
 _UNREAD = object()
 """The generation of a snapshot not read yet."""
 
@@ -73,21 +64,6 @@ def clean_question(question: str, *, max_chars: int) -> str:
             f"the question is {len(cleaned):,} characters long; the limit is {max_chars:,}: shorten it"
         )
     return cleaned
-
-
-def _timed_call(timings: dict[str, float], stage: str, work: Callable[..., T], *args: Any) -> T:
-    """``work(*args)``, its wall time recorded as ``stage`` (for work run in another thread)."""
-    with _timed(timings, stage):
-        return work(*args)
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    began = perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = round(perf_counter() - began, 6)
 
 
 class Retriever:
@@ -197,91 +173,48 @@ class Retriever:
     def retrieve(self, question: str, *, options: AnswerOptions | None = None) -> Retrieval:
         """Linked entities, ranked passages and facts, paths and timings for the question.
 
-        Two chains run at once, and the graph expansion needs both: a worker thread embeds the question, searches
-        passages and fetches the top passages' entities and their relations, while this thread finds the
-        question's mentions (spaCy), embeds and links them (one Neo4j query), and fetches the linked entities'
-        neighbourhood. ONNX Runtime, FAISS and the Neo4j driver's waits leave the GIL, so the chains share the
-        cores. Each stage's time is its own wall time, so the stages of one chain overlap the other's; ``expand``
-        is what follows both (PageRank, paths).
+        The story: link the question's entities and fetch their neighbourhood; search passages (dense and
+        full-text, fused by RRF, then bridges) and fetch the top ones' neighbourhood; expand the graph from both
+        (PageRank, paths); rank facts and passages; keep the subgraph they use. Linking and searching run side by
+        side (:mod:`retrieval.overlap`: what they find is what running them in turn finds); each stage's time is
+        its own wall time, so the stages of one chain overlap the other's.
         """
         options = options or AnswerOptions()
-        question = clean_question(question, max_chars=options.max_question_chars)
+        stages = self._stages(clean_question(question, max_chars=options.max_question_chars), options)
         timings: dict[str, float] = {}
-        linker = EntityLinker(store=self.store, embed=self.embedder.embed, index=self.entity_index, nlp=self.nlp)
-        search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
-
-        expander = GraphExpander(self.store, hops=options.hops, snapshot=self.snapshot(wait=False))
-        linking: Future[list[LinkedEntity]] = Future()
-
-        bridging = BridgeSearch(search, pages=self.pages)
-
-        def search_passages() -> tuple[list[Passage], list[Passage], Record, list[Bridge]]:
-            vector = _timed_call(timings, "embed", self.embedder.embed, [question])[0]
-            passages = _timed_call(timings, "search", search.run, question, vector)
-            bridges = _timed_call(timings, "bridge", bridging.run, question, passages)
-            top = passages[:TOP_PASSAGES]
-            linked = bool(linking.result())  # a second hop from the passages only when nothing was linked
-            with _timed(timings, "passage_neighbourhood"):
-                return passages, top, expander.around_passages(top, linked=linked), bridges
-
-        searching = self._pool.submit(search_passages)
-        try:
-            with _timed(timings, "mentions"):
-                mentions = linker.mentions(question)
-            with _timed(timings, "link"):
-                entities = linker.link(mentions, self.embedder.embed(mentions)) if mentions else []
-            linking.set_result(entities)
-            with _timed(timings, "entity_neighbourhood"):
-                around = expander.around_entities(entities)
-        finally:
-            if not linking.done():
-                linking.set_result([])
-            wait([searching])  # even when linking failed: no search outlives its call
-        candidates, top, near_passages, bridges = searching.result()
-        with _timed(timings, "expand"):
-            expansion = expander.combine(entities, top, around, near_passages)
-        with _timed(timings, "rank"):
-            facts = rank_facts(
-                expansion.facts,
-                expansion.ppr,
-                question=question,
-                entity_ids={e.id for e in entities},
-                limit=options.max_facts,
-            )
-            evidence = evidence_scores(  # the chunks of the facts asked about, chains from the question first
-                [f for f in expansion.facts if f.predicate not in EXCLUDED_PREDICATES],
-                expansion.ppr,
-                question=question,
-                entity_names={e.name for e in entities},
-            )
-            chunk_scores = expansion.chunk_scores()
-            ranked = rank_passages(candidates, chunk_scores, k=len(candidates) + len(chunk_scores), evidence=evidence)
-            scores = {p.chunk_id: p.score for p in ranked}
-            ranked = ranked[: max(2 * options.k, HEAD)]
-            missing = fetch_passages(self.store, [p.chunk_id for p in ranked if not p.text])
-            ranked = [
-                p if p.text else missing[p.chunk_id].model_copy(update={"score": p.score, "ppr": p.ppr})
-                for p in ranked
-                if p.text or p.chunk_id in missing
-            ]
-            ranked = rerank_by_sentence(question, ranked, weight=SENTENCE_WEIGHT)
-            scores |= {p.chunk_id: p.score for p in ranked}
-            passages = diversify([*ranked, *scored(bridges, scores)], k=options.k, decay=DIVERSITY)
-        subgraph = used_subgraph(entities, passages, facts, expansion)
+        found = link_beside_search(self._pool, stages, timings)
+        expansion = stages.expand(found, timings)
+        facts, passages = stages.rank(found, expansion, timings)
         return Retrieval(
-            question=question,
-            entities=entities,
+            question=stages.question,
+            entities=found.entities,
             passages=passages,
             facts=facts,
             paths=expansion.paths,
-            subgraph=subgraph,
+            subgraph=used_subgraph(found.entities, passages, facts, expansion),
             timings=timings,
+        )
+
+    def _stages(self, question: str, options: AnswerOptions) -> QuestionStages:
+        """The question's stages over the indexes as they are now. The expansion reads the graph snapshot once it
+        is read, Neo4j until then (after a write the snapshot is read in the background, so no question waits the
+        seconds it takes; both give the same neighbourhoods, tests/retrieval/test_snapshot.py)."""
+        search = PassageSearch(store=self.store, index=self.chunk_index, candidates=max(20, options.k * 3))
+        return QuestionStages(
+            question=question,
+            options=options,
+            store=self.store,
+            embed=self.embedder.embed,
+            linker=EntityLinker(store=self.store, embed=self.embedder.embed, index=self.entity_index, nlp=self.nlp),
+            search=search,
+            bridging=BridgeSearch(search, pages=self.pages),
+            expander=GraphExpander(self.store, hops=options.hops, snapshot=self.snapshot(wait=False)),
         )
 
     def _context(self, question: str, options: AnswerOptions) -> tuple[Retrieval, Context, dict[str, float]]:
         found = self.retrieve(question, options=options)
         timings = dict(found.timings)
-        with _timed(timings, "context"):
+        with timed(timings, "context"):
             # a language model's window bounds the context too (the extractive generator has none)
             room: int = getattr(self.generator, "context_tokens", options.token_budget)
             context = build_context(
@@ -298,7 +231,7 @@ class Retriever:
         options = options or AnswerOptions()
         began = perf_counter()
         found, context, timings = self._context(question, options)
-        with _timed(timings, "generate"):
+        with timed(timings, "generate"):
             generation = self.generate(found.question, context, entities=found.entities)
         timings["total"] = round(perf_counter() - began, 6)
         return self._answer(found, context, generation, timings)

@@ -116,8 +116,8 @@ def build_context(
     as ``count_tokens`` counts them.
 
     Each candidate text is measured as the sum of its lines' counts, each line counted once (a WordPiece
-    tokenizer, the embedder's, never joins tokens across a line break, so the sum is the exact count); rendering
-    and counting the whole text for every candidate took 21 ms a question. Should the whole text count more than
+    tokenizer, the embedder's, never joins tokens across a line break, so the sum is the exact count), which spares
+    rendering and counting the whole text for every candidate. Should the whole text count more than
     the budget (a tokenizer that does join across lines), the choice is made again counting whole texts.
     """
     words = QuestionWords.of(question)

@@ -25,7 +25,7 @@ import igraph as ig
 from pydantic import TypeAdapter
 
 from kg.graph import GraphStore, Record
-from kg.ingest.chunking import document_of
+from kg.types import document_of
 from retrieval.neighbourhood import Adjacency, LiveAdjacency
 from retrieval.snapshot import GraphSnapshot
 from retrieval.types import Fact, GraphEdge, GraphPath, LinkedEntity, Passage

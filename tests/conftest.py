@@ -1,4 +1,5 @@
-"""Test session set-up: one real Neo4j server of our own, on free ports, in a temporary home.
+"""Test session set-up: settings isolated from the developer's shell and ``.env``, and one real Neo4j server of our
+own, on free ports, in a temporary home.
 
 The server is the same local server `trellis neo4j start` runs (same distribution, same launcher); only its ports,
 home and memory differ, so tests never touch a developer's database.
@@ -20,8 +21,8 @@ import pytest
 from pydantic import SecretStr
 
 from kg.graph import GraphStore, LocalServer, apply_schema
-from kg.settings import Settings
-from tests.support import REPO, ensure_retrieval_corpus, free_port
+from kg.settings import Settings, get_settings
+from tests.support import MACHINE_VARIABLES, REPO, SHELL_PREFIXES, ensure_retrieval_corpus, free_port
 
 if TYPE_CHECKING:
     from kg.vectors import Embedder
@@ -29,6 +30,45 @@ if TYPE_CHECKING:
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+DOTENV = Settings.model_config.get("env_file")
+"""The ``.env`` Settings read outside tests: the current folder's."""
+
+
+def _isolate(patch: pytest.MonkeyPatch) -> None:
+    """Settings built in this process read neither a ``.env`` (wherever the test runs from) nor the shell's
+    ``TRELLIS_*``, ``NEO4J_*`` and ``OPENAI_*`` variables (but :data:`~tests.support.MACHINE_VARIABLES`), and
+    :func:`get_settings` forgets what it built."""
+    for name in list(os.environ):
+        if name.startswith(SHELL_PREFIXES) and name not in MACHINE_VARIABLES:
+            patch.delenv(name)
+    patch.setitem(Settings.model_config, "env_file", None)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session() -> Iterator[None]:
+    """The isolation for the session's fixtures too: the test server's settings are built before any test runs."""
+    with pytest.MonkeyPatch.context() as patch:
+        _isolate(patch)
+        yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts isolated, whatever the one before it left behind. A test that needs a variable sets it with
+    ``monkeypatch.setenv``; one that reads a ``.env`` on purpose asks for :func:`dotenv`. Subprocesses get their
+    environment explicitly (:func:`tests.support.settings_env`), copied from this isolated one."""
+    _isolate(monkeypatch)
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def dotenv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings read the current folder's ``.env`` again, as outside tests: for the tests of that reading."""
+    monkeypatch.setitem(Settings.model_config, "env_file", DOTENV)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 
+SHELL_PREFIXES = ("TRELLIS_", "NEO4J_", "OPENAI_")
+"""Variables of a developer's shell that would reach Settings (or the model clients behind them): not in tests."""
+MACHINE_VARIABLES = frozenset({"TRELLIS_CACHE_DIR", "TRELLIS_JAVA_HOME", "TRELLIS_MAVEN_COMMAND"})
+"""Those that tests keep: where this machine has Java, Maven and the downloads (Neo4j, the models), without which
+the session's server could not start offline. They say where things are, not how Trellis behaves."""
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -84,8 +90,8 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess
 def ensure_retrieval_corpus(retriever: Retriever, corpus: Path) -> Retriever:
     """``retriever``, its corpus ingested again first if another test emptied the graph or left another one (the
     graph's chunks must be the retriever's own index's)."""
-    from kg.ingest.lock import index_lock
     from kg.ingest.pipeline import IngestPipeline
+    from kg.lock import index_lock
 
     (counts,) = retriever.store.query("graph_counts")
     if counts["chunks"] != len(retriever.chunk_index) or not retriever.store.query(

@@ -25,7 +25,18 @@ CYPHER_KEYWORDS = re.compile(r"\b(MATCH|MERGE|DETACH DELETE)\s*\(", re.IGNORECAS
 INTERFACES = ("api/graphql", "api/mcp", "api/chat", "api/jobs.py", "api/cli")
 QUERY_LOADER = {"load_query", "query_names", "schema_statements"}
 STORE_CALLS = {"query", "execute", "run_text", "write_batches", "write_transaction"}
-SERVICES = ("ask", "documents", "entities", "ingest", "neighbourhood", "search", "status", "types")
+SERVICES = (
+    "answers",
+    "ask",
+    "documents",
+    "entities",
+    "feedback",
+    "ingest",
+    "neighbourhood",
+    "search",
+    "status",
+    "types",
+)
 
 
 def _sources() -> list[Path]:
@@ -101,9 +112,10 @@ def test_no_top_level_folder_shadows_the_driver() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["kg", "kg.errors", "kg.settings", "kg.graph", "kg.types", *(f"api.services.{name}" for name in SERVICES)]
+    "module", ["kg.errors", "kg.settings", "kg.types", *(f"api.services.{name}" for name in SERVICES)]
 )
 def test_public_names_are_deliberate(module: str) -> None:
+    """Modules' ``__all__`` sorted and real (packages' are pinned name by name in tests/test_public_names.py)."""
     loaded = importlib.import_module(module)
     exported = loaded.__all__
     assert sorted(exported) == list(exported), "keep __all__ sorted"
@@ -118,3 +130,71 @@ def test_every_error_names_its_purpose() -> None:
         assert issubclass(error, errors.TrellisError)
         assert error.__doc__ and error.__doc__.strip().endswith("."), name
         assert name in (errors.__doc__ or ""), f"{name} missing from the hierarchy tree in kg/errors.py"
+
+
+# What retrieval may import of ingestion: the spaCy pipeline and labels ingest reads documents with, so questions are
+# read alike; the evaluation harness also builds the graphs it evaluates. Storage (locks, generations, chunk ids,
+# indexes) comes from kg's own modules (kg.lock, kg.types, kg.vectors), never from the ingest pipeline's.
+RETRIEVAL_MAY_USE_OF_INGEST = ("kg.ingest.extraction",)
+EVALUATION_MAY_USE_OF_INGEST = ("kg.ingest.pipeline", "kg.ingest.report")
+
+
+def _imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "retrieval").rglob("*.py")), ids=lambda path: str(path.relative_to(REPO))
+)
+def test_retrieval_uses_no_ingest_internals(path: Path) -> None:
+    allowed = RETRIEVAL_MAY_USE_OF_INGEST
+    if path.relative_to(REPO).parts[1] == "evaluation":
+        allowed += EVALUATION_MAY_USE_OF_INGEST
+    offenders = [
+        f"{line}: {module}"
+        for line, module in _imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module.startswith("kg.ingest") and not any(module == a or module.startswith(a + ".") for a in allowed)
+    ]
+    assert not offenders, "import storage helpers from kg's own modules: " + ", ".join(offenders)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_imports(path: Path, modules: set[str]) -> set[str]:
+    """The modules of ``modules`` that ``path`` imports at its top level (``if TYPE_CHECKING:`` blocks included;
+    imports inside functions, which run late, left out)."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for statement in node.body if isinstance(node, ast.If) else [node]:
+            if isinstance(statement, ast.Import):
+                found |= {alias.name for alias in statement.names}
+            elif isinstance(statement, ast.ImportFrom) and statement.module and statement.level == 0:
+                found |= {f"{statement.module}.{a.name}" for a in statement.names} | {statement.module}
+    return found & modules
+
+
+def test_no_import_cycles_below_the_api() -> None:
+    """kg, retrieval and training form no cycle of module imports (each module can be read before its users)."""
+    paths = {_module_name(p): p for package in ("kg", "retrieval", "training") for p in (REPO / package).rglob("*.py")}
+    imports = {name: _module_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            raise AssertionError("import cycle: " + " -> ".join((*trail[trail.index(name) :], name)))
+        if name not in done:
+            for imported in sorted(imports[name]):
+                visit(imported, (*trail, name))
+            done.add(name)
+
+    for name in sorted(imports):
+        visit(name, ())

@@ -7,7 +7,8 @@ time does (``Retriever.retrieve`` + ``build_context``, same options) -> keep ans
 passages made it into the context, reading the answer there as the passage writes it (the surface of the entity's
 mention in that chunk), and unanswerable ones whose context lacks the answer -> messages from the one query-time
 prompt (``chat_messages``), target the short answer and its ``[n]`` citations -> split by entity -> JSONL, stats and
-manifest.
+manifest. With ``feedback``, the answer log's corrections join the train split as gold examples and down-voted
+answers stay out (:mod:`training.feedback`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -30,9 +30,11 @@ from retrieval.context import build_context
 from retrieval.generators.base import NOT_IN_GRAPH
 from retrieval.types import AnswerOptions, Context
 from training.errors import EmptyGraphError, TooFewExamplesError
+from training.feedback import gold_examples, keep_out_down_voted, rated_answers, with_gold
 from training.paraphrase import Paraphrase, accept_paraphrase
 from training.prompts import join_names, predicate_words, target_text
 from training.questions import QuestionPlan, plan_questions
+from training.spans import written
 from training.split import split_by_entity
 from training.stats import dataset_stats
 from training.storage import DatasetManifest, write_dataset
@@ -75,19 +77,12 @@ class DatasetOptions(BaseModel):
     min_test: int = Field(default=5, ge=1)
     seed: int = 0
     exclude_predicates: list[str] = Field(default_factory=lambda: ["CO_OCCURS_WITH"])
+    feedback: bool = False  # corrected answers of the answer log as gold examples; down-voted answers kept out
     retrieval: AnswerOptions = Field(default_factory=lambda: DEFAULT_OPTIONS.model_copy())
 
 
 def _example_id(spec: QuestionSpec) -> str:
     return hashlib.sha256(f"{spec.kind}|{spec.anchor}|{spec.question}".encode()).hexdigest()[:16]
-
-
-def _written(text: str, surfaces: Sequence[str]) -> str | None:
-    """The first of ``surfaces`` that ``text`` holds as a whole word or name, as ``text`` writes it; None if none."""
-    for surface in (" ".join(surface.split()) for surface in surfaces):
-        if surface and (found := re.search(rf"(?<!\w){re.escape(surface)}(?!\w)", text, re.IGNORECASE)):
-            return found.group()
-    return None
 
 
 def _answering(spec: QuestionSpec, entity_id: str) -> GraphRelation:
@@ -164,7 +159,7 @@ class DatasetBuilder:
             read = [
                 (chunk, span)
                 for chunk in relation.evidence
-                if chunk in shown and (span := _written(shown[chunk], [*surfaces.get((chunk, entity_id), []), name]))
+                if chunk in shown and (span := written(shown[chunk], [*surfaces.get((chunk, entity_id), []), name]))
             ]
             if not read:
                 return "answer_not_in_passage"
@@ -241,6 +236,9 @@ class DatasetBuilder:
         names = {r.subject_id: r.subject for r in relations} | {r.object_id: r.object for r in relations}
         specs = self._paraphrased(self.plan(relations), names)
         dropped: Counter[str] = Counter()
+        rated = rated_answers(self.store) if self.options.feedback else []
+        gold, unusable = gold_examples(self.retriever, rated, options=self.options.retrieval)
+        dropped += unusable
         examples: dict[str, Example] = {}
         self.progress.stage("retrieve", len(specs))
         for spec in specs:
@@ -252,13 +250,16 @@ class DatasetBuilder:
             else:
                 examples[made.id] = made
             self.progress.advance("retrieve")
+        generated, kept_out = keep_out_down_voted(list(examples.values()), rated, gold)
         split, overlap = split_by_entity(
-            list(examples.values()),
+            generated,
             dev_share=self.options.dev_share,
             test_share=self.options.test_share,
             seed=self.options.seed,
         )
         dropped["entity_overlap_with_held_out"] += overlap
+        split, held_out = with_gold(split, gold)
+        dropped += kept_out + held_out
         stats = dataset_stats(split, dropped=dropped)
         self._check(stats)
         return split, stats

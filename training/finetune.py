@@ -104,7 +104,7 @@ def _encode(tokenizer: Any, examples: list[Any], max_length: int) -> list[Encode
 def _callback(report: StepReport | None) -> Any:
     from transformers import TrainerCallback
 
-    class _Report(TrainerCallback):  # type: ignore[misc]
+    class _Report(TrainerCallback):
         latest: dict[str, float] = {}  # noqa: RUF012
 
         def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, float] | None = None, **kw: Any) -> None:
@@ -126,7 +126,7 @@ def _answer_only_trainer() -> Any:
     import torch
     from transformers import Trainer
 
-    class AnswerOnlyTrainer(Trainer):  # type: ignore[misc]
+    class AnswerOnlyTrainer(Trainer):
         def compute_loss(
             self, model: Any, inputs: dict[str, Any], return_outputs: bool = False, num_items_in_batch: Any = None
         ) -> Any:
@@ -233,8 +233,8 @@ def finetune(
     trainer = _answer_only_trainer()(
         model=model,
         args=arguments,
-        train_dataset=train,  # type: ignore[arg-type]
-        eval_dataset=dev or None,  # type: ignore[arg-type]
+        train_dataset=train,
+        eval_dataset=dev or None,
         data_collator=lambda batch: collate(batch, pad_id=int(tokenizer.pad_token_id)),
         callbacks=[_callback(on_step)],
     )

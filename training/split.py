@@ -52,7 +52,7 @@ def cap_unanswerable(examples: Sequence[Example], *, share: float, seed: int = 0
     """The examples with unanswerable ones dropped (a seeded choice) until they are at most ``share`` of the rest.
 
     A split where two in five examples say "Not in the graph" teaches a small model that abstaining is always
-    safe (a CPU run of 60 steps abstained on 87% of answerable test questions); training on a capped share keeps
+    safe (a short CPU run learnt to abstain on most answerable test questions); training on a capped share keeps
     abstention for contexts that lack the answer. The order of the kept examples is unchanged.
     """
     answerable = [e for e in examples if e.answerable]

@@ -20,7 +20,8 @@ __all__ = [
     "Split",
 ]
 
-ExampleKind = Literal["single_hop", "two_hop", "list", "comparison", "unanswerable"]
+ExampleKind = Literal["single_hop", "two_hop", "list", "comparison", "unanswerable", "feedback"]
+"""``feedback``: a user's correction of a logged answer (training/feedback.py), always in the train split."""
 Split = Literal["train", "dev", "test"]
 
 

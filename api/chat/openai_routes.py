@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
 from api.answer_limiter import Ticket
+from api.answer_records import log_answer
 from api.auth import Principal, require_scope
 from api.chat import completions as build
 from api.chat.messages import parse_request, question_of
@@ -138,12 +139,23 @@ async def chat_completions(request: Request, state: State, caller: Reader) -> JS
             f"the model '{chat.model[:100]}' does not exist: use one of {', '.join(_model_ids(retriever))}"
         )
     model = retriever.generator.name
+
+    def record(answer: Answer, ident: str) -> None:  # the completion id is the answer's id in the log
+        log_answer(state, answer, caller, interface="chat", options=options, answer_id=ident)
+
     ticket = state.answers.admit()  # 503 with Retry-After when the server is answering all it can
     await ticket.ready()  # a slot, waited for without a thread (503 after too long a wait)
     if chat.stream:
         include_usage = bool(chat.stream_options and chat.stream_options.include_usage)
         events = _stream(
-            retriever, question, options, model=model, include_usage=include_usage, ticket=ticket, internals=internals
+            retriever,
+            question,
+            options,
+            model=model,
+            include_usage=include_usage,
+            ticket=ticket,
+            internals=internals,
+            record=record,
         )
         weakref.finalize(events, ticket.release)  # a stream dropped before its first event frees its place too
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -151,20 +163,29 @@ async def chat_completions(request: Request, state: State, caller: Reader) -> JS
 
     def whole() -> dict[str, Any]:
         with ticket:
-            return _whole(retriever, question, options, model=model, internals=internals)
+            return _whole(retriever, question, options, model=model, internals=internals, record=record)
 
     return JSONResponse(await run_in_threadpool(whole))
 
 
 def _whole(
-    retriever: Retriever, question: str, options: AnswerOptions, *, model: str, internals: bool
+    retriever: Retriever,
+    question: str,
+    options: AnswerOptions,
+    *,
+    model: str,
+    internals: bool,
+    record: Callable[[Answer, str], None],
 ) -> dict[str, Any]:
-    """The whole ``chat.completion`` for ``question`` (run in a thread: retrieval is blocking work)."""
+    """The whole ``chat.completion`` for ``question`` (run in a thread: retrieval is blocking work), logged under
+    its completion id."""
     answer = answer_question(retriever, question, options)
+    ident = build.completion_id()
+    record(answer, ident)
     sources = build.sources_of(answer, retriever)
     content = answer.text + build.footnote(sources)
     return build.completion(
-        ident=build.completion_id(),
+        ident=ident,
         model=model,
         content=content,
         notes=build.citation_annotations(answer.text, sources),
@@ -186,6 +207,7 @@ def _stream(
     include_usage: bool,
     ticket: Ticket,
     internals: bool,
+    record: Callable[[Answer, str], None],
 ) -> Iterator[str]:
     """Server-sent events of ``chat.completion.chunk`` objects, ending with ``data: [DONE]`` (run in a thread,
     holding ``ticket``'s slot; a client that goes away frees it when the stream is closed)."""
@@ -196,7 +218,15 @@ def _stream(
 
     yield event({"role": "assistant", "content": ""})
     with ticket:  # its slot was taken before the response began
-        yield from _answer_events(retriever, question, options, event, include_usage=include_usage, internals=internals)
+        yield from _answer_events(
+            retriever,
+            question,
+            options,
+            event,
+            include_usage=include_usage,
+            internals=internals,
+            record=lambda answer: record(answer, ident),
+        )
     yield "data: [DONE]\n\n"
 
 
@@ -208,6 +238,7 @@ def _answer_events(
     *,
     include_usage: bool,
     internals: bool,
+    record: Callable[[Answer], None],
 ) -> Iterator[str]:
     """The answer's events: its text as generated, the rest of the final text, sources, annotations, usage."""
     streamed: list[str] = []
@@ -221,6 +252,7 @@ def _answer_events(
                 yield event({"content": piece})
         if answer is None:
             raise RetrievalError("the generator ended without an answer")
+        record(answer)
         text = "".join(streamed)
         if answer.text != text:  # the final text wins (citation marks added, an abstention normalised)
             rest = answer.text[len(text) :] if answer.text.startswith(text) else f"\n\n{answer.text}"

@@ -11,6 +11,7 @@ from api.cli import (
     ask_commands,
     eval_commands,
     exchange_commands,
+    feedback_commands,
     ingest_commands,
     mcp_commands,
     neo4j_commands,
@@ -20,6 +21,7 @@ from api.cli import (
 from kg.errors import TrellisError
 from kg.graph import GraphStore, apply_schema
 from kg.settings import get_settings
+from kg.version import VERSION
 
 __all__ = ["app", "main"]
 
@@ -33,6 +35,8 @@ app = typer.Typer(
 app.add_typer(neo4j_commands.app, name="neo4j")
 app.add_typer(train_commands.app, name="train")
 app.add_typer(eval_commands.app, name="eval")
+app.add_typer(feedback_commands.app, name="feedback")
+eval_commands.app.command("feedback")(feedback_commands.evaluate_feedback)  # `trellis eval feedback`
 ingest_commands.register(app)
 exchange_commands.register(app)
 app.command()(ask_commands.ask)
@@ -42,8 +46,19 @@ console = Console()
 errors = Console(stderr=True)
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        console.print(f"trellis {VERSION}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what Trellis does.")) -> None:
+def _configure(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what Trellis does."),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )

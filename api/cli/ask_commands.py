@@ -3,6 +3,7 @@ generator (extractive, local LM, OpenAI-compatible endpoint, LangChain chat mode
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -52,6 +53,7 @@ def ask(
     """Answer a question from the knowledge graph, citing the chunks, documents and relations it used."""
     from transformers.utils import logging as transformers_logging
 
+    from api.services.answers import AnswerLog
     from api.services.ask import answer_question
     from retrieval import AnswerOptions, Retriever
     from retrieval.drawing import draw_answer
@@ -71,8 +73,10 @@ def ask(
         else:
             with console.status("answering..."):
                 answer = answer_question(retriever, question, options)
+        log = AnswerLog(retriever.store, settings, background=False)  # one answer: written before the exit
+        answer_id = log.record(answer, interface="cli", key_name="local", options=options)
     if as_json:
-        console.print_json(answer.model_dump_json())
+        console.print_json(json.dumps({"id": answer_id, **answer.model_dump(mode="json")}))
     else:
         style = "green" if answer.answerable else "yellow"
         if streamed is None:
@@ -93,5 +97,7 @@ def ask(
             console.print(f"  ({fact.subject}) -[{fact.predicate}]-> ({fact.object})  confidence {fact.confidence:.2f}")
         timings = ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in answer.timings.items())
         console.print(f"[dim]model {answer.model}; {timings}[/dim]")
+        if answer_id is not None:
+            console.print(f"[dim]answer {answer_id} (rate it: rateAnswer, POST /v1/feedback or MCP rate_answer)[/dim]")
     if png is not None:
         console.print(f"subgraph drawn to {draw_answer(answer, png)}")

@@ -7,6 +7,11 @@ graph the settings point at instead (it must hold the corpus the sets refer to).
 ``--set prose`` runs the hand-written questions over real Wikipedia prose (``data/eval/prose``, corpus
 ``data/wikipedia``) on one split (``--split test`` by default; tune on ``dev``), with BM25 and neo4j-graphrag's
 ``HybridRetriever`` beside dense-only, plain hybrid search and Trellis, and reports each question type.
+``--set FILE`` runs a JSONL question file of one's own the same way (``--corpus`` names its documents, or
+``--current-graph``); the file is checked whole before anything starts.
+
+Each run is appended to the evaluation history (``<data_dir>/eval/history.parquet``); ``trellis eval history``
+prints it and draws it over time.
 """
 
 from __future__ import annotations
@@ -26,14 +31,20 @@ __all__ = ["app"]
 app = typer.Typer(help="Evaluate retrieval and answers against baselines.", no_args_is_help=True)
 console = Console()
 
-SetChoice = Literal["multihop", "singlehop", "all", "prose"]
 SplitChoice = Literal["dev", "test", "all"]
 GeneratorChoice = Literal["extractive", "local", "openai", "langchain", "none"]
 
 
 @app.command("retrieval")
 def retrieval_command(
-    which: Annotated[SetChoice, typer.Option("--set", help="Which question set to run.")] = "all",
+    which: Annotated[
+        str,
+        typer.Option(
+            "--set",
+            metavar="SET|FILE",
+            help="A shipped set (multihop, singlehop, all, prose) or a JSONL question file of your own.",
+        ),
+    ] = "all",
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions of each set.")] = None,
     generator: Annotated[
         GeneratorChoice | None,
@@ -44,34 +55,39 @@ def retrieval_command(
         bool, typer.Option("--current-graph", help="Evaluate the current graph instead of a throwaway one.")
     ] = False,
     data: Annotated[Path | None, typer.Option("--data", help="Folder of corpus.jsonl and the sets.")] = None,
+    corpus_option: Annotated[
+        Path | None,
+        typer.Option("--corpus", help="The corpus (file or folder) to ingest into the throwaway graph."),
+    ] = None,
     depth: Annotated[int, typer.Option("--depth", min=10, max=100, help="Passages each system retrieves.")] = 20,
     split: Annotated[
-        SplitChoice, typer.Option("--split", help="The prose set's split: tune on dev, report test.")
+        SplitChoice, typer.Option("--split", help="The split of a set that has them: tune on dev, report test.")
     ] = "test",
+    history: Annotated[
+        bool, typer.Option("--history/--no-history", help="Append the run to the evaluation history.")
+    ] = True,
 ) -> None:
     """Run Trellis beside its baselines (dense-only, full-text or BM25, hybrid without the graph, and for the prose
-    set neo4j-graphrag's HybridRetriever) on the shipped evaluation sets."""
+    set and question files neo4j-graphrag's HybridRetriever) on a question set, and append the run to the history
+    (`trellis eval history`)."""
     from transformers.utils import logging as transformers_logging
 
     from api.cli.progress import StageBars
-    from retrieval.evaluation import DEFAULT_EVAL_DIR, build_systems, evaluate, load_sets
-    from retrieval.evaluation.datasets import SET_NAMES
+    from retrieval.evaluation import build_systems, evaluate
     from retrieval.evaluation.harness import evaluation_retriever
-    from retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
+    from retrieval.evaluation.history import append_run, history_path, record_run, set_digest
+    from retrieval.evaluation.question_sets import choose_set
     from retrieval.evaluation.report import report_table, save_report
-    from retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
+    from retrieval.generators.local_lm import choose_adapter
 
     transformers_logging.disable_progress_bar()
-    folder = data or DEFAULT_EVAL_DIR
-    if which == "prose":
-        corpus = PROSE_CORPUS if data is None else data / "corpus.jsonl"
-        questions = load_prose(folder / "prose" / "questions.jsonl", splits=_splits(split), limit=limit)
-        sets = as_eval_questions(questions, load_articles(corpus))
-        names: tuple[str, ...] = PROSE_SYSTEMS
-    else:
-        corpus = folder / "corpus.jsonl"
-        sets = load_sets(folder, SET_NAMES if which == "all" else (which,), limit=limit)
-        names = SYSTEM_NAMES
+    chosen = choose_set(which, data=data, splits=_splits(split), limit=limit)  # read and checked before any work
+    corpus = corpus_option or chosen.corpus
+    if corpus is None and not current_graph:
+        raise typer.BadParameter(
+            f"{which} is a question file: name the documents it asks about (--corpus FILE) or use --current-graph",
+            param_hint="--corpus",
+        )
     settings = get_settings()
     if generator not in (None, "none"):
         settings = settings.model_copy(update={"generator": generator})
@@ -87,30 +103,67 @@ def retrieval_command(
                 f"ingested {ingested.documents} documents, {ingested.chunks} chunks, {ingested.relations} relations "
                 f"in {ingested.seconds:.0f} s"
             )
-        systems = build_systems(retriever, depth=depth, names=names)
-        total = sum(len(questions) for questions in sets.values()) * len(systems)
+        systems = build_systems(retriever, depth=depth, names=chosen.systems)
+        total = chosen.questions * len(systems)
         columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=console) as progress:
             task = progress.add_task("evaluating", total=total)
             report = evaluate(
                 retriever,
                 systems,
-                sets,
+                chosen.sets,
                 generator=None if generator == "none" else retriever.generator,
                 depth=depth,
                 advance=lambda _system: progress.advance(task),
             )
     if ingested is not None:
         report.corpus = {"documents": ingested.documents, "chunks": ingested.chunks, "source": str(corpus)}
-    if which == "prose":
+    if chosen.split:
         report.corpus["split"] = split
     console.print(report_table(report))
     if json_file is not None:
         console.print(f"report saved to {save_report(report, json_file)}")
+    if history:
+        run = record_run(
+            report,
+            question_set=chosen.name,
+            set_sha256=set_digest(chosen.files),
+            questions=chosen.questions,
+            settings=settings,
+            adapter=choose_adapter(settings)[1] if report.generator and settings.generator == "local" else None,
+            run={
+                "split": split if chosen.split else None,
+                "limit": limit,
+                "corpus": "current graph" if current_graph else str(corpus),
+            },
+        )
+        console.print(f"run appended to the evaluation history {append_run(history_path(settings), run)}")
 
 
 def _splits(split: SplitChoice) -> tuple[Literal["dev", "test"], ...]:
     return ("dev", "test") if split == "all" else (split,)
+
+
+@app.command("history")
+def history_command(
+    png: Annotated[Path | None, typer.Option("--png", help="Also draw the metrics over time to this PNG.")] = None,
+    which: Annotated[str | None, typer.Option("--set", help="Only the runs of this question set.")] = None,
+    system: Annotated[str, typer.Option("--system", help="The system whose metrics are shown.")] = "trellis",
+    last: Annotated[int | None, typer.Option("--last", min=1, help="Only the last N runs.")] = None,
+) -> None:
+    """Print the evaluation history (one row per run and question type) and optionally draw it over time."""
+    from retrieval.evaluation.history import history_path, read_history
+    from retrieval.evaluation.trends import draw_history, history_table
+
+    path = history_path(get_settings())
+    runs = [run for run in read_history(path) if which is None or run.question_set == which]
+    runs = runs[-last:] if last is not None else runs
+    if not runs:
+        console.print(f"no evaluation runs{'' if which is None else f' of {which}'} in {path} yet")
+        return
+    console.print(history_table(runs, system=system))
+    if png is not None:
+        console.print(f"history drawn to {draw_history(runs, png, system=system)}")
 
 
 @app.command("fit-spans")

@@ -51,6 +51,9 @@ def dataset(
     max_examples: Annotated[int, typer.Option(help="At most this many questions.", min=1)] = 1_500,
     min_train: Annotated[int, typer.Option(help="Refuse a dataset with fewer training examples.", min=1)] = 20,
     seed: Annotated[int, typer.Option(help="Seed of the question plan and the split.")] = 0,
+    feedback: Annotated[
+        bool, typer.Option("--feedback", help="Add corrected answers of the answer log; keep down-voted ones out.")
+    ] = False,
 ) -> None:
     """Generate supervised examples from the graph, with query-time contexts, split by entity."""
     from retrieval import Retriever
@@ -59,7 +62,9 @@ def dataset(
 
     settings = get_settings()
     folder = dataset_folder(settings, out)
-    options = DatasetOptions(phrasings=phrasings, max_examples=max_examples, min_train=min_train, seed=seed)
+    options = DatasetOptions(
+        phrasings=phrasings, max_examples=max_examples, min_train=min_train, seed=seed, feedback=feedback
+    )
     with console.status("loading models and indexes..."):
         retriever = Retriever.from_settings(settings)
     with retriever, StageBars(console) as bars:

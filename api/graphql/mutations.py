@@ -1,4 +1,5 @@
-"""The Mutation root: ingest documents (as a background job) and delete one. Every field needs ``write``.
+"""The Mutation root: ingest documents (as a background job) and delete one, which need ``write``; and rate an
+answer, which any key that may ask may do (:mod:`api.graphql.answer_log`).
 
 Ingest takes texts, not server paths (see :mod:`api.services.ingest`); both go through the app's one ingest
 worker (:mod:`api.jobs`). Results are unions: the success type, or an
@@ -11,8 +12,10 @@ import strawberry
 from anyio import to_thread
 
 from api.errors import ApiError
+from api.graphql.answer_log import rate_answer as rate_logged_answer
 from api.graphql.context import TrellisInfo
-from api.graphql.permissions import WriteScope
+from api.graphql.fields import mutation
+from api.graphql.permissions import ReadScope, WriteScope
 from api.graphql.queries import checked_id
 from api.graphql.types.inputs import DocumentInput
 from api.graphql.types.job import IngestJob
@@ -28,9 +31,14 @@ from api.services.ingest import NewDocument
 __all__ = ["Mutation"]
 
 
-@strawberry.type(description="Change the graph: ingest and delete documents.")
+@strawberry.type(description="Change the graph: ingest and delete documents; rate answers.")
 class Mutation:
-    @strawberry.mutation(
+    rate_answer = mutation(
+        permission_classes=[ReadScope],
+        description="Rate a logged answer UP or DOWN, with a correction (DOWN) and a comment (any key that may ask).",
+    )(rate_logged_answer)
+
+    @mutation(
         permission_classes=[WriteScope],
         description="Ingest texts as documents in the background; returns the job to follow.",
     )
@@ -42,7 +50,7 @@ class Mutation:
             return OperationError.from_domain(exc)
         return IngestStarted(job=IngestJob.from_domain(job))
 
-    @strawberry.mutation(
+    @mutation(
         permission_classes=[WriteScope],
         description="Delete a document and exactly the support it gave (chunks, mentions, evidence, orphans).",
     )

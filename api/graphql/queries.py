@@ -11,10 +11,14 @@ from typing import Annotated
 import strawberry
 from pydantic import ValidationError
 
+from api.answer_records import log_answer
 from api.errors import InvalidArgumentError
+from api.graphql.answer_log import LogReader
+from api.graphql.answer_log import answers as answer_log_page
 from api.graphql.busy import limited
 from api.graphql.context import TrellisInfo
 from api.graphql.dataloaders import in_thread
+from api.graphql.fields import field
 from api.graphql.limits import page_size
 from api.graphql.permissions import ReadScope
 from api.graphql.types.answer import Answer
@@ -33,6 +37,7 @@ from api.services.entities import entity_named, entity_page
 from api.services.neighbourhood import MAX_HOPS, MAX_PATH_HOPS, neighbourhood, shortest_path
 from api.services.search import search_passages
 from api.services.status import graph_stats
+from retrieval.types import Answer as DomainAnswer
 from retrieval.types import AnswerOptions
 
 __all__ = ["Query", "answer_options", "checked_id"]
@@ -59,21 +64,30 @@ def answer_options(options: AskOptions | None) -> AnswerOptions:
 
 @strawberry.type(description="Ask, search and explore the knowledge graph.")
 class Query:
-    @strawberry.field(permission_classes=[ReadScope], description="A cited answer from the graph.")
+    @field(permission_classes=[ReadScope], description="A cited answer from the graph.")
     async def ask(self, info: TrellisInfo, question: str, options: AskOptions | None = None) -> Answer:
         chosen = answer_options(options)
-        state = info.context.state
-        found = await limited(info, lambda: answer_question(state.retriever, question, chosen))
-        return Answer.from_domain(found, state.settings, internals=info.context.shows_internals)
+        state, principal = info.context.state, info.context.principal
 
-    @strawberry.field(permission_classes=[ReadScope], description="Passages by hybrid (dense + full-text) search.")
+        def work() -> tuple[DomainAnswer, str | None]:
+            found = answer_question(state.retriever, question, chosen)
+            return found, log_answer(state, found, principal, interface="graphql", options=chosen)
+
+        found, answer_id = await limited(info, work)
+        return Answer.from_domain(found, state.settings, internals=info.context.shows_internals, answer_id=answer_id)
+
+    answers = field(
+        permission_classes=[LogReader], description="Logged answers, newest first, with ratings (write keys only)."
+    )(answer_log_page)
+
+    @field(permission_classes=[ReadScope], description="Passages by hybrid (dense + full-text) search.")
     async def search(self, info: TrellisInfo, text: str, k: int = 6) -> list[SearchHit]:
         k = page_size(k, name="k", most=info.context.settings.api_max_page_size)
         state = info.context.state
         passages = await in_thread(lambda: search_passages(state.retriever, text, k=k))
         return [SearchHit.from_domain(passage) for passage in passages]
 
-    @strawberry.field(permission_classes=[ReadScope], description="An entity by id or by exact name.")
+    @field(permission_classes=[ReadScope], description="An entity by id or by exact name.")
     async def entity(
         self, info: TrellisInfo, id: strawberry.ID | None = None, name: str | None = None
     ) -> Entity | None:
@@ -86,7 +100,7 @@ class Query:
             found = await in_thread(lambda: entity_named(state.store, wanted))
         return None if found is None else Entity.from_domain(found)
 
-    @strawberry.field(permission_classes=[ReadScope], description="Entities in pages ordered by id (Relay style).")
+    @field(permission_classes=[ReadScope], description="Entities in pages ordered by id (Relay style).")
     async def entities(
         self, info: TrellisInfo, filter: EntityFilter | None = None, first: int = 10, after: str | None = None
     ) -> EntityConnection:
@@ -105,7 +119,7 @@ class Query:
         entities = [Entity.from_domain(entity) for entity in page.entities]
         return EntityConnection.from_domain(entities, has_next_page=page.has_next_page, total_count=page.total_count)
 
-    @strawberry.field(permission_classes=[ReadScope], description="The entities within some hops of an entity.")
+    @field(permission_classes=[ReadScope], description="The entities within some hops of an entity.")
     async def neighbors(
         self, info: TrellisInfo, entity_id: strawberry.ID, hops: int = 1, limit: int = 25
     ) -> Neighborhood | None:
@@ -115,7 +129,7 @@ class Query:
         found = await in_thread(lambda: neighbourhood(state.store, center, hops=hops, limit=limit))
         return None if found is None else Neighborhood.from_domain(found)
 
-    @strawberry.field(permission_classes=[ReadScope], description="A shortest path of relations between entities.")
+    @field(permission_classes=[ReadScope], description="A shortest path of relations between entities.")
     async def path(
         self,
         info: TrellisInfo,
@@ -129,7 +143,7 @@ class Query:
         found = await in_thread(lambda: shortest_path(state.store, source, target, max_hops=max_hops))
         return None if found is None else Path.from_domain(found)
 
-    @strawberry.field(permission_classes=[ReadScope], description="Ingested documents, newest first.")
+    @field(permission_classes=[ReadScope], description="Ingested documents, newest first.")
     async def documents(self, info: TrellisInfo, first: int = 20, offset: int = 0) -> list[Document]:
         first = page_size(first, name="first", most=info.context.settings.api_max_page_size)
         if not 0 <= offset <= 1_000_000:
@@ -138,16 +152,16 @@ class Query:
         found = await in_thread(lambda: list_documents(state.store, offset=offset, limit=first))
         return [Document.from_domain(document) for document in found]
 
-    @strawberry.field(permission_classes=[ReadScope], description="A document by id.")
+    @field(permission_classes=[ReadScope], description="A document by id.")
     async def document(self, info: TrellisInfo, id: strawberry.ID) -> Document | None:
         found = await info.context.loaders.documents.load(checked_id(str(id), name="id"))
         return None if found is None else Document.from_domain(found)
 
-    @strawberry.field(permission_classes=[ReadScope], description="An ingest job by id (kept in memory).")
+    @field(permission_classes=[ReadScope], description="An ingest job by id (kept in memory).")
     def job(self, info: TrellisInfo, id: strawberry.ID) -> IngestJob:
         return IngestJob.from_domain(info.context.state.jobs.get(checked_id(str(id), name="id")))
 
-    @strawberry.field(permission_classes=[ReadScope], description="What the graph and vector indexes hold.")
+    @field(permission_classes=[ReadScope], description="What the graph and vector indexes hold.")
     async def stats(self, info: TrellisInfo) -> Stats:
         state = info.context.state
         return Stats.from_domain(await in_thread(lambda: graph_stats(state.retriever)))

@@ -40,7 +40,7 @@ class TrellisGraphQLRouter(GraphQLRouter[Context, None]):
     query, a query that is not a string, a batch, a body that is not JSON) answered as GraphQL-over-HTTP JSON errors
     rather than Strawberry's plain text."""
 
-    async def run(  # type: ignore[override]
+    async def run(
         self, request: Request | WebSocket, context: Context | UnsetType = UNSET, root_value: None = UNSET
     ) -> Any:
         try:
@@ -64,7 +64,7 @@ class TrellisGraphQLRouter(GraphQLRouter[Context, None]):
             raise ConnectionRejectionError(
                 {"message": f"this API key has {limit.per_key} sockets open already; close one first"}
             )
-        return UNSET
+        return UnsetType()  # UNSET itself (a singleton), typed: strawberry declares UNSET as Any; no ack payload
 
 
 def mount_graphql(app: FastAPI, state: AppState) -> None:

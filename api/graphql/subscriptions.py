@@ -11,8 +11,10 @@ from typing import Any
 import strawberry
 
 from api.answer_limiter import Ticket
+from api.answer_records import log_answer
 from api.graphql.busy import ready
 from api.graphql.context import TrellisInfo
+from api.graphql.fields import subscription
 from api.graphql.permissions import ReadScope
 from api.graphql.queries import answer_options, checked_id
 from api.graphql.types.answer import Answer
@@ -70,7 +72,7 @@ async def _from_thread(
 
 @strawberry.type(description="Follow an answer as it is generated, or an ingest job as it runs.")
 class Subscription:
-    @strawberry.subscription(
+    @subscription(
         permission_classes=[ReadScope], description="Pieces of the answer's text as generated, then the whole answer."
     )
     async def ask_stream(
@@ -78,15 +80,17 @@ class Subscription:
     ) -> AsyncGenerator[AskEvent, None]:
         chosen = answer_options(options)
         state = info.context.state
-        internals = info.context.shows_internals
+        internals, principal = info.context.shows_internals, info.context.principal
         ticket = await ready(info)  # no thread starts until a slot is free
         async for item in _from_thread(state, question, chosen, ticket):
             if isinstance(item, DomainAnswer):
-                yield AskEvent(answer=Answer.from_domain(item, state.settings, internals=internals))
+                answer_id = log_answer(state, item, principal, interface="graphql", options=chosen)
+                answer = Answer.from_domain(item, state.settings, internals=internals, answer_id=answer_id)
+                yield AskEvent(answer=answer)
             else:
                 yield AskEvent(token=str(item))
 
-    @strawberry.subscription(
+    @subscription(
         permission_classes=[ReadScope], description="An ingest job's state whenever it changes, until it finishes."
     )
     async def ingest_progress(self, info: TrellisInfo, job_id: strawberry.ID) -> AsyncGenerator[IngestJob, None]:

@@ -53,8 +53,8 @@ class OperationMetrics(SchemaExtension):
 
 _KNOWN_FIELDS = {
     "query": frozenset(
-        {"ask", "search", "entity", "entities", "neighbors", "path", "documents", "document", "stats", "job"}
+        {"ask", "search", "entity", "entities", "neighbors", "path", "documents", "document", "stats", "job", "answers"}
     ),
-    "mutation": frozenset({"ingestDocuments", "deleteDocument"}),
+    "mutation": frozenset({"ingestDocuments", "deleteDocument", "rateAnswer"}),
     "subscription": frozenset({"askStream", "ingestProgress"}),
 }

@@ -1,6 +1,7 @@
 """The Trellis MCP server: curated tools over the graph, served over streamable HTTP at ``/mcp`` or over stdio.
 
-Tools: ``ask`` (a cited answer), ``search`` (passages), ``get_entity``, ``neighbors`` and ``path`` (exploring), and,
+Tools: ``ask`` (a cited answer, with its id in the answer log), ``search`` (passages), ``get_entity``, ``neighbors``
+and ``path`` (exploring), ``rate_answer`` (UP or DOWN on an ``ask`` answer, with a correction), and,
 only when ``TRELLIS_MCP_WRITE_TOOLS=true``, ``ingest`` and ``delete``. Over HTTP the endpoint sits behind the same
 API keys as the rest of the API (read scope; the write tools check the write scope per call). ``trellis mcp`` runs
 the same server over stdio for desktop clients that start it as a subprocess.
@@ -18,10 +19,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import authenticate_headers
 from api.errors import ApiError, error_headers
+from api.mcp.feedback_tools import FeedbackTools
 from api.mcp.tools import GraphTools
 from api.mcp.write_tools import WriteTools
 from api.state import AppState
 from kg.settings import Settings
+from kg.version import VERSION
 
 __all__ = ["McpHttp", "build_mcp", "mcp_http"]
 
@@ -30,7 +33,8 @@ logger = logging.getLogger(__name__)
 INSTRUCTIONS = (
     "Trellis answers from a knowledge graph built from documents. Use `ask` for a question (the answer cites "
     "passages as [n]; 'Not in the graph' means the graph does not hold the answer), `search` for relevant "
-    "passages, and `get_entity`, `neighbors` and `path` to explore entities and the relations between them."
+    "passages, and `get_entity`, `neighbors` and `path` to explore entities and the relations between them. When the "
+    "user says an answer was right or wrong, `rate_answer` with its answer_id (UP, or DOWN and the correction)."
 )
 
 
@@ -38,12 +42,14 @@ def build_mcp(state: AppState, *, stdio: bool = False) -> MCPServer:
     """The MCP server with the read tools, and the write tools when the settings enable them. Over stdio the
     caller is the local user; over HTTP every write needs a key with the write scope."""
     server: MCPServer = MCPServer(
-        "trellis", title="Trellis knowledge graph", instructions=INSTRUCTIONS, version="0.1.0", log_level="WARNING"
+        "trellis", title="Trellis knowledge graph", instructions=INSTRUCTIONS, version=VERSION, log_level="WARNING"
     )
     reads = GraphTools(state, local=stdio)
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     for tool in (reads.ask, reads.search, reads.get_entity, reads.neighbors, reads.path):
         server.add_tool(tool, name=tool.__name__, annotations=read_only)
+    rating = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=False)
+    server.add_tool(FeedbackTools(reads).rate_answer, name="rate_answer", annotations=rating)
     if state.settings.mcp_write_tools:
         writes = WriteTools(state, local=stdio)
         server.add_tool(

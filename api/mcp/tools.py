@@ -16,6 +16,7 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
+from api.answer_records import log_answer
 from api.auth import Principal, authenticate_headers
 from api.browser_link import browser_link
 from api.chat.completions import Source, sources_of
@@ -81,6 +82,7 @@ class AskResult(BaseModel):
     sources: list[Source]
     relations: list[str]
     browser_url: str | None = None
+    answer_id: str | None = Field(default=None, description="Rate the answer with rate_answer and this id.")
 
 
 class PassageView(BaseModel):
@@ -147,7 +149,7 @@ class GraphTools:
         self.state = state
         self.local = local  # stdio: the caller is the local user who started `trellis mcp`
 
-    def _caller(self, ctx: Context) -> Principal | None:
+    def caller(self, ctx: Context) -> Principal | None:
         """Who calls: the local user over stdio (every scope), else the key in the request's headers."""
         if self.local:
             return Principal(scopes=frozenset({"read", "write"}), label="local")
@@ -170,15 +172,16 @@ class GraphTools:
             retriever = self.state.retriever
             options = AnswerOptions(k=_clamp(k, 1, MAX_K), hops=_clamp(hops, 0, MAX_ANSWER_HOPS))
             answer = self.state.answers.run(lambda: answer_question(retriever, question, options))
+            caller = self.caller(ctx)
+            answer_id = log_answer(self.state, answer, caller, interface="mcp", options=options)
             return AskResult(
+                answer_id=answer_id,
                 answer=answer.text,
                 answerable=answer.answerable,
                 model=answer.model,
                 sources=sources_of(answer, retriever),
                 relations=[fact.triple for fact in answer.relations],
-                browser_url=browser_link(
-                    settings, answer.subgraph, internals=shows_internals(settings, self._caller(ctx))
-                ),
+                browser_url=browser_link(settings, answer.subgraph, internals=shows_internals(settings, caller)),
             )
 
     def search(self, text: str, k: int = 5) -> SearchResult:

@@ -13,9 +13,9 @@ command that needs one read does not load the models):
 - :mod:`~api.services.neighbourhood`: an entity's neighbourhood and a shortest path between two;
 - :mod:`~api.services.documents`: documents and their chunks;
 - :mod:`~api.services.status`: counts of the graph and the indexes, and the server;
-- :mod:`~api.services.ingest`: ingest sent texts and delete documents.
-
-Feedback on answers joins as a module of its own.
+- :mod:`~api.services.ingest`: ingest sent texts and delete documents;
+- :mod:`~api.services.answers`: the answer log, every answer an interface gives, written off the request's path;
+- :mod:`~api.services.feedback`: ratings of logged answers (UP or DOWN, a correction, a comment).
 """
 
 __all__: list[str] = []

@@ -1,5 +1,6 @@
 // Remove the documents $ids and exactly the support they gave: their chunks and mentions, their evidence on
-// relations, and relations left with no evidence. Entities are pruned afterwards (prune_entities).
+// relations, and relations left with no evidence. Entities are pruned afterwards (prune_entities). Logged answers
+// stay: an answer that cited a chunk that goes keeps its id in chunk_ids and gains it in gone_chunk_ids.
 UNWIND $ids AS doc_id
 MATCH (d:Document {id: doc_id})
 OPTIONAL MATCH (c:Chunk)-[:PART_OF]->(d)
@@ -13,6 +14,11 @@ CALL (chunks, chunk_ids, doc_id) {
       r.documents = [x IN r.documents WHERE x <> doc_id]
   WITH r WHERE size(r.documents) = 0
   DELETE r
+}
+CALL (chunks) {
+  UNWIND chunks AS c
+  MATCH (a:Answer)-[:CITES]->(c)
+  SET a.gone_chunk_ids = coalesce(a.gone_chunk_ids, []) + c.id
 }
 CALL (chunks) {
   UNWIND chunks AS c

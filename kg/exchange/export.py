@@ -21,8 +21,8 @@ from kg.exchange.parquet_files import write_table
 from kg.exchange.tables import TABLE_NAMES, table
 from kg.exchange.training_data import has_dataset, training_batches, training_files
 from kg.graph.store import GraphStore
-from kg.ingest.lock import index_lock
 from kg.ingest.report import IngestProgress
+from kg.lock import index_lock
 
 __all__ = ["export_graph"]
 

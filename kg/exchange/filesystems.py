@@ -58,7 +58,7 @@ class Location:
 
     def exists(self) -> bool:
         with storage_errors(self):
-            return self.filesystem.get_file_info(self.path).type != pafs.FileType.NotFound
+            return bool(self.filesystem.get_file_info(self.path).type != pafs.FileType.NotFound)  # pyarrow is untyped
 
     def files(self) -> list[str]:
         """Every file under this folder, as paths relative to it, sorted."""

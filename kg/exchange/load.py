@@ -25,8 +25,8 @@ from kg.exchange.training_data import has_dataset, restore_dataset
 from kg.graph.schema import apply_schema
 from kg.graph.store import GraphStore
 from kg.ingest.consistency import rebuild_indexes
-from kg.ingest.lock import index_lock
 from kg.ingest.report import IngestProgress
+from kg.lock import index_lock
 
 __all__ = ["ImportReport", "import_graph", "read_manifest"]
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from kg.errors import ConfigurationError, PortInUseError, ServerNotRunningError, ServerStartError
 from kg.files import private_folder, write_private
 from kg.graph.auth import resolve_password
+from kg.graph.browser_style import style_command
 from kg.graph.distribution import Distribution, ensure_distribution
 from kg.graph.java import JavaRuntime, find_java
 from kg.settings import Settings
@@ -148,6 +149,7 @@ class LocalServer:
             "server.directories.import": str(self.home / "import"),
             "server.directories.plugins": str(distribution.plugins),
             "db.tx_log.rotation.retention_policy": "1 days",
+            "browser.post_connect_cmd": style_command(),  # Trellis's colours and captions on every connection
         }
         text = "# Written by Trellis from its settings (TRELLIS_NEO4J_*); edits are overwritten at start.\n"
         text += "".join(f"{key}={value}\n" for key, value in lines.items())

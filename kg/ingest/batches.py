@@ -1,16 +1,15 @@
-"""The batches of one ingest on their way through its threads: what each carries, and the futures still open.
+"""What one ingest's stages share, and a batch as the stages before resolution leave it.
 
-:class:`PreparedBatch` is a batch once the ingesting thread has chunked and extracted it, its chunk vectors still
-being computed; :class:`IngestRun` keeps what the build and write threads share (the known entities, the vector
-indexes, the report), the batches still in flight, oldest first, and the flag a failure raises so that the batches
-queued behind it are not written.
+:class:`IngestRun` is the state of one ingest that every batch reads and adds to: its report, the vector indexes it
+writes, and the entities known so far (the graph's, read once, then each written batch's). :class:`PreparedBatch`
+is a batch chunked and extracted, its chunk vectors computed or still on their way: what a :data:`Prepare` step
+hands to resolution (:mod:`kg.ingest.overlap` makes them in this process, :mod:`kg.ingest.distributed` from Ray).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,9 +18,19 @@ from kg.ingest.report import IngestReport
 from kg.ingest.resolution import KnownEntity
 from kg.types import Chunk, Document, ExtractionResult
 from kg.vectors import VectorIndex
-from kg.vectors.threads import CoreShare
 
-__all__ = ["IngestRun", "PreparedBatch"]
+__all__ = ["IngestRun", "Prepare", "PreparedBatch"]
+
+
+@dataclass
+class IngestRun:
+    """State shared by one ingest's batches."""
+
+    report: IngestReport
+    chunk_index: VectorIndex
+    entity_index: VectorIndex
+    known: dict[str, KnownEntity] = field(default_factory=dict)
+    known_loaded: bool = False
 
 
 @dataclass
@@ -39,39 +48,7 @@ class PreparedBatch:
         return {document.id for document in self.documents}
 
 
-@dataclass
-class IngestRun:
-    """State shared by one ingest's threads, and its batches in flight."""
-
-    report: IngestReport
-    writes: ThreadPoolExecutor
-    chunk_index: VectorIndex
-    entity_index: VectorIndex
-    known: dict[str, KnownEntity] = field(default_factory=dict)
-    known_loaded: bool = False
-    abort: threading.Event = field(default_factory=threading.Event)
-    cores: CoreShare = field(default_factory=CoreShare)
-    """spaCy (the ingesting thread) takes a core from the build thread's torch while it extracts."""
-    _builds: deque[tuple[set[str], Future[Future[None] | None]]] = field(default_factory=deque)
-    _writes: deque[tuple[set[str], Future[None]]] = field(default_factory=deque)
-
-    def add(self, ids: set[str], build: Future[Future[None] | None]) -> None:
-        """A batch handed to the build thread; its future gives the future of its write."""
-        self._builds.append((ids, build))
-
-    def in_flight(self) -> set[str]:
-        """Ids of the documents of every batch not yet written."""
-        return {i for ids, _ in self._builds for i in ids} | {i for ids, _ in self._writes for i in ids}
-
-    def settle(self, *, builds_ahead: int, drain: bool = False) -> None:
-        """Wait until at most ``builds_ahead`` batches are being built, and, with ``drain``, every write is done.
-
-        Finished writes are collected either way, so a failure is raised here, in the ingesting thread.
-        """
-        while len(self._builds) > builds_ahead:
-            ids, build = self._builds.popleft()
-            write = build.result()
-            if write is not None:
-                self._writes.append((ids, write))
-        while self._writes and (drain or self._writes[0][1].done()):
-            self._writes.popleft()[1].result()
+Prepare = Callable[[list[Document], dict[str, str], IngestRun], PreparedBatch | None]
+"""Turns a batch of new or changed documents into a :class:`PreparedBatch` (chunked, extracted, vectors on their
+way): ``(documents, replaces, run)``. By default :class:`~kg.ingest.overlap.OverlappedIngest` does the work in this
+process; the Ray path (:mod:`kg.ingest.distributed`) hands over what its stages did."""

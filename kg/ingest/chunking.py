@@ -25,14 +25,12 @@ from spacy.language import Language
 
 from kg.errors import ConfigurationError, IngestError, ModelError
 from kg.settings import Settings
-from kg.types import Chunk, Document
+from kg.types import Chunk, Document, chunk_id
 
 __all__ = [
     "Chunker",
     "TokenCounter",
     "chunk_document",
-    "chunk_id",
-    "document_of",
     "embedder_token_counter",
     "new_token_counter",
     "section_headings",
@@ -58,16 +56,6 @@ class _Piece:
     start: int
     end: int
     tokens: int
-
-
-def chunk_id(document_id: str, index: int) -> str:
-    """The id of a document's ``index``-th chunk."""
-    return f"{document_id}:{index:05d}"
-
-
-def document_of(chunk: str) -> str:
-    """The id of the document whose chunk has the id ``chunk`` (the inverse of :func:`chunk_id`)."""
-    return chunk.rsplit(":", 1)[0]
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from kg.graph import GraphStore
 from kg.ingest import journal
-from kg.ingest.lock import index_lock
+from kg.lock import index_lock
 from kg.settings import Settings
 from kg.vectors.index import open_indexes
 from kg.vectors.neo4j_search import Neo4jVectorSearch, Target
@@ -100,7 +100,7 @@ def rebuild_indexes(settings: Settings, store: GraphStore) -> dict[str, int]:
             vectors: list[list[float]] = []
             for page in journal.pages(store, query):
                 ids += [str(row["id"]) for row in page]
-                vectors += [list(row["embedding"]) for row in page]  # type: ignore[call-overload]
+                vectors += [list(row["embedding"]) for row in page]
             matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), index.dimensions)
             index.rebuild(ids, matrix)
             index.save()

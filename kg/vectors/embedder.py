@@ -33,10 +33,9 @@ ONNX_MAX_TEXTS, ONNX_MAX_CHARS = 16, 300
 """With ``embedding_runtime`` auto, a call of at most ``ONNX_MAX_TEXTS`` texts of at most ``ONNX_MAX_CHARS``
 characters each (questions, entity names) runs on ONNX Runtime; others (chunks, bulk) on torch.
 
-Measured with all-MiniLM-L6-v2 on the 2-core machine: ONNX Runtime saves torch's fixed cost per call (one question
-23 -> 12 ms, 16 questions 153 -> 105 ms on one thread; ``benchmarks/embedding.py``) but gains little on 64 chunks
-of 256 tokens, where both are bound by the arithmetic: 1.13x on one thread, and 20% slower on the ingest's two
-(torch 5.5 s, ONNX Runtime 6.7 s)."""
+ONNX Runtime saves torch's fixed cost per call, which is most of a short call's time, but not on batches of long
+chunks, where both are bound by the arithmetic and torch uses the ingest's threads better (``benchmarks/embedding.py``;
+figures in ``docs/benchmarks.md``)."""
 
 ProgressCallback = Callable[[int, int], None]
 """Called after each batch with (texts embedded so far, texts in all)."""
@@ -241,7 +240,8 @@ class Embedder:
 
     def embed_one(self, text: str) -> np.ndarray:
         """Embed one text: a ``(dimensions,)`` float32 unit vector."""
-        return self.embed([text])[0]
+        vector: np.ndarray = self.embed([text])[0]
+        return vector
 
 
 def _small(texts: Sequence[str]) -> bool:

@@ -7,7 +7,7 @@ piled up, IVF outgrew its training), the index rebuilds itself from its own stor
 chunk's embedding too, so :meth:`VectorIndex.rebuild` can recreate the index from the graph at any time.
 
 When FAISS has GPU support and GPUs are present (and ``settings.device`` is not ``cpu``), searches run on a
-copy of the index spread over all GPUs; the CPU index stays the one that is changed and saved.
+copy of the index sharded over all GPUs (:func:`to_gpu`); the CPU index stays the one that is changed and saved.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from kg.vectors.ids import IdMap
 from kg.vectors.storage import corrupt_error, read_snapshot, snapshot_exists, write_snapshot
 from kg.vectors.threads import apply_faiss_threads
 
-__all__ = ["SearchHit", "VectorIndex", "gpu_count", "open_indexes", "to_gpu"]
+__all__ = ["SearchHit", "VectorIndex", "gpu_count", "gpu_options", "open_indexes", "to_gpu"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +49,27 @@ def gpu_count() -> int:
 
 
 def to_gpu(index: faiss.Index) -> faiss.Index | None:
-    """A copy of ``index`` spread over all GPUs, to search on; None without GPUs or when it cannot move."""
-    if gpu_count() == 0:
+    """A copy of ``index`` spread over all GPUs, to search on; None without GPUs or when it cannot move.
+
+    With several GPUs the copy is *sharded*: each GPU holds its share of the vectors and a search runs on all of
+    them at once, the results merged (faiss ``IndexShards``), so the index that fits grows with the GPUs' memory.
+    """
+    gpus = gpu_count()
+    if gpus == 0:
         return None
     try:
-        return faiss.index_cpu_to_all_gpus(index)
+        return faiss.index_cpu_to_all_gpus(index, co=gpu_options(gpus))
     except (RuntimeError, AttributeError) as exc:
         logger.warning("searching on the CPU: FAISS could not move the %s to the GPUs: %s", type(index).__name__, exc)
         return None
+
+
+def gpu_options(gpus: int) -> Any:
+    """FAISS's cloner options for ``gpus`` GPUs: shards over several (each GPU its own part of the ids, in
+    order), one whole copy on one."""
+    options = faiss.GpuMultipleClonerOptions()
+    options.shard = gpus > 1
+    return options
 
 
 class VectorIndex:

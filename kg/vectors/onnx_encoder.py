@@ -7,12 +7,11 @@ on probe texts before it is used (cosine >= :data:`MIN_COSINE`); one that disagr
 tokenised by the model's own ``preprocess`` (the same truncation and padding as torch), and the vectors are
 L2-normalised here, as ``encode(normalize_embeddings=True)`` does.
 
-Measured on this 2-core AVX2 machine (all-MiniLM-L6-v2, one thread): one question 23 -> 12 ms, 16 questions
-153 -> 105 ms, vectors within cosine 0.9999998 of torch's; no faster on long texts (see
-:data:`kg.vectors.embedder.ONNX_MAX_TEXTS`). ONNX Runtime's ``run`` releases the GIL for the
-whole forward pass, where torch's Python modules hold it between operations, so an API embeds beside its other
-requests. One session is kept per thread count (``torch.get_num_threads()`` of the calling thread), so the
-thread limits of :mod:`kg.vectors.threads` apply unchanged.
+It pays for short calls (a question, a few entity names), where torch's fixed cost per call dominates, and not for
+long texts (see :data:`kg.vectors.embedder.ONNX_MAX_TEXTS`; figures in ``docs/benchmarks.md``). ONNX Runtime's
+``run`` releases the GIL for the whole forward pass, where torch's Python modules hold it between operations, so an
+API embeds beside its other requests. One session is kept per thread count (``torch.get_num_threads()`` of the
+calling thread), so the thread limits of :mod:`kg.vectors.threads` apply unchanged.
 """
 
 from __future__ import annotations
@@ -186,7 +185,8 @@ def _exported_module(model: SentenceTransformer, names: list[str]) -> Any:
             self.model = model
 
         def forward(self, *tensors: torch.Tensor) -> torch.Tensor:
-            return self.model(dict(zip(names, tensors, strict=True)))["sentence_embedding"]
+            embedding: torch.Tensor = self.model(dict(zip(names, tensors, strict=True)))["sentence_embedding"]
+            return embedding
 
     return Exported()
 

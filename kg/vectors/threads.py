@@ -2,9 +2,8 @@
 
 A server answering many requests at once gains nothing from splitting one small operation over every core: the
 requests already keep the cores busy, and OpenMP workers that spin-wait for their share burn the CPU that the
-other requests (and Neo4j, on the same machine) need: measured on a busy 2-core machine, a one-text embedding
-with two threads cost several times its single-thread CPU time, and a one-query FAISS search over 1,753 vectors
-tens of times.
+other requests (and Neo4j, on the same machine) need: on a busy machine a one-text embedding or a one-query FAISS
+search costs many times its single-thread CPU time when split over all the cores.
 
 torch keeps one setting per process. FAISS's OpenMP keeps one per thread, so :func:`apply_faiss_threads` sets it
 in the calling thread before each search (a cheap check once it is set).

@@ -1,5 +1,6 @@
 """Retrieval evaluation: passage recall@k, MRR and answer EM/F1 of Trellis against dense-only, full-text-only and
-hybrid (no graph) baselines, on the shipped multi-hop (GeoNames) and single-hop (Wikipedia) sets."""
+hybrid (no graph) baselines, on the shipped multi-hop (GeoNames), single-hop and prose (Wikipedia) sets or a question
+file of one's own (``question_sets``); every run is kept in a Parquet history (``history``, drawn by ``trends``)."""
 
 from retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, load_questions, load_sets
 from retrieval.evaluation.metrics import (

@@ -84,7 +84,7 @@ class PeerHybridSystem:
             raise _missing("neo4j-graphrag", error) from error
         embed = retriever.embedder.embed
 
-        class TrellisEmbedder(PeerEmbedder):  # type: ignore[misc]
+        class TrellisEmbedder(PeerEmbedder):
             def embed_query(self, text: str) -> list[float]:
                 return [float(x) for x in embed([text])[0]]
 

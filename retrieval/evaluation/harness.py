@@ -20,6 +20,7 @@ from kg.ingest.report import IngestProgress, IngestReport
 from kg.settings import Settings
 from kg.vectors import Embedder
 from retrieval.answer import Retriever
+from retrieval.errors import EvaluationDataError
 from retrieval.generators import Generator, make_generator
 
 __all__ = ["evaluation_retriever", "generator_from", "ingest_corpus"]
@@ -51,7 +52,7 @@ def ingest_corpus(
 def evaluation_retriever(
     settings: Settings,
     *,
-    corpus: Path,
+    corpus: Path | None,
     extra: Sequence[Path] = (),
     current_graph: bool = False,
     progress: IngestProgress | None = None,
@@ -59,11 +60,13 @@ def evaluation_retriever(
     pagecache: str = "1g",
 ) -> Iterator[tuple[Retriever, IngestReport | None]]:
     """A retriever over the evaluation corpus (and ``extra``) in a throwaway Neo4j, or over the current graph, and
-    the ingest report (None for the current graph)."""
+    the ingest report (None for the current graph). Only the current graph goes without a corpus."""
     if current_graph:
         with Retriever.from_settings(settings) as retriever:  # the generator the settings name
             yield retriever, None
         return
+    if corpus is None:
+        raise EvaluationDataError("a throwaway graph needs a corpus to ingest")
     with throwaway_server(settings, heap=heap, pagecache=pagecache, prefix="trellis-eval-") as (own, store):
         embedder = Embedder(own)
         report = ingest_corpus(own, store, corpus, extra=extra, embedder=embedder, progress=progress)

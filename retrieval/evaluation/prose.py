@@ -22,10 +22,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion
+from retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, Split, read_lines
 from retrieval.pages import plain_title
 
 __all__ = [
@@ -45,7 +45,6 @@ PROSE_QUESTIONS = DEFAULT_EVAL_DIR / "prose" / "questions.jsonl"
 PROSE_CORPUS = DEFAULT_EVAL_DIR.parent / "wikipedia" / "wikipedia.jsonl"
 QuestionType = Literal["single", "bridge", "comparison", "absent"]
 PROSE_TYPES: tuple[QuestionType, ...] = ("single", "bridge", "comparison", "absent")
-Split = Literal["dev", "test"]
 
 
 class EvidenceQuote(BaseModel):
@@ -95,16 +94,7 @@ def load_prose(
     if not path.is_file():
         raise EvaluationDataError(f"no prose question set at {path}")
     wanted = set(splits)
-    questions: list[ProseQuestion] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            question = ProseQuestion.model_validate(json.loads(line))
-        except (json.JSONDecodeError, ValidationError) as error:
-            raise EvaluationDataError(f"{path}:{number}: not a prose question ({error})") from error
-        if question.split in wanted:
-            questions.append(question)
+    questions = [q for _, q in read_lines(path, ProseQuestion, what="a prose question") if q.split in wanted]
     if limit is None:
         return questions
     by_type: dict[str, list[ProseQuestion]] = {}

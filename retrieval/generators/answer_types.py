@@ -183,7 +183,7 @@ def asked_noun(question: str) -> str | None:
     the capital of Alberta?" -> "capital"), None when it names none or asks for a date or a number: an answer
     that carries it ("Chiron the Centaur", "Battle of Shiloh") or stands beside it ("capital Edmonton") says what
     it is."""
-    words = _WORD.findall(question.lower())
+    words: list[str] = _WORD.findall(question.lower())
     for position, word in enumerate(words):
         if word not in _QUESTION_WORDS:
             continue

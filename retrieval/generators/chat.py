@@ -4,6 +4,8 @@ LangChain chat model answers from the context, with the same prompt as the local
 ``settings.generator == "openai"`` talks to ``settings.openai_base_url`` (default: OpenAI) with
 ``settings.openai_model`` through langchain-openai; ``"langchain"`` builds ``init_chat_model(settings.chat_model)``
 (e.g. ``"anthropic:claude-3-5-haiku-latest"``, the provider's package and credentials installed as it documents).
+Trellis cannot ask a remote model its window: ``settings.llm_context_window`` says it, and the context is then fitted
+to it as to the local model's.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from kg.settings import Settings
 from retrieval.errors import ChatModelError
 from retrieval.generators.base import Generation
 from retrieval.generators.grounding import ground
-from retrieval.generators.prompts import chat_messages
+from retrieval.generators.prompts import chat_messages, context_room
 from retrieval.types import Context, LinkedEntity
 
 if TYPE_CHECKING:
@@ -80,11 +82,15 @@ class ChatModelGenerator:
             chat_model, label = build_chat_model(settings)
         self.chat_model = chat_model
         self.name = label or f"langchain:{type(chat_model).__name__}"
+        if settings.llm_context_window is not None:
+            self.context_tokens = context_room(settings.llm_context_window, settings.llm_max_new_tokens)
+            """The most context tokens a prompt carries in the model's window (the retriever fits its context to it);
+            unset when the window is unknown, and then the request's tokenBudget alone bounds the context."""
 
     def stream(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Iterator[str]:
         """The answer's text in pieces as the chat model sends them."""
         try:
-            for chunk in self.chat_model.stream(chat_messages(question, context)):  # type: ignore[arg-type]
+            for chunk in self.chat_model.stream(chat_messages(question, context)):
                 if piece := _text(chunk):
                     yield piece
         except Exception as exc:  # network, HTTP and provider errors all mean: this model could not answer

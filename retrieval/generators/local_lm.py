@@ -21,7 +21,7 @@ from retrieval.generators.base import Generation
 from retrieval.generators.decoding import answer_processors
 from retrieval.generators.grounding import ground
 from retrieval.generators.promoted import read_promoted
-from retrieval.generators.prompts import chat_messages
+from retrieval.generators.prompts import chat_messages, context_room
 from retrieval.models import load_causal_lm, model_name
 from retrieval.types import Context, LinkedEntity
 
@@ -45,8 +45,6 @@ def choose_adapter(settings: Settings) -> tuple[Path | None, str | None]:
 
 
 _DEFAULT_WINDOW = 2048  # a model whose configuration names no window
-_PROMPT_RESERVE = 384  # tokens of the instructions and the question around the context, with the tokenizers' drift
-_MIN_CONTEXT = 64
 
 
 class LocalLMGenerator:
@@ -77,7 +75,7 @@ class LocalLMGenerator:
             self.name = model_name(settings) + (f"+lora:{run}" if run else "")
             logger.info("local generator %s ready", self.name)
         self.window = int(getattr(self.model.config, "max_position_embeddings", 0) or _DEFAULT_WINDOW)
-        self.context_tokens = max(_MIN_CONTEXT, self.window - self.max_new_tokens - _PROMPT_RESERVE)
+        self.context_tokens = context_room(self.window, self.max_new_tokens)
         """The most context tokens a prompt can carry in the model's window (the retriever fits its context to it)."""
 
     def _inputs(self, question: str, context: Context) -> dict[str, Any]:
@@ -103,7 +101,7 @@ class LocalLMGenerator:
                 return stop.is_set()
 
         streamer = TextIteratorStreamer(
-            self.tokenizer,  # type: ignore[arg-type]
+            self.tokenizer,
             skip_prompt=True,
             skip_special_tokens=True,
             timeout=_STREAM_TIMEOUT_S,

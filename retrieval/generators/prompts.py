@@ -13,7 +13,16 @@ from retrieval.context import MATCHING
 from retrieval.generators.base import NOT_IN_GRAPH
 from retrieval.types import Context
 
-__all__ = ["SYSTEM_PROMPT", "chat_messages", "is_abstention", "parse_citations", "user_prompt"]
+__all__ = [
+    "MIN_CONTEXT",
+    "PROMPT_RESERVE",
+    "SYSTEM_PROMPT",
+    "chat_messages",
+    "context_room",
+    "is_abstention",
+    "parse_citations",
+    "user_prompt",
+]
 
 SYSTEM_PROMPT = (
     "Answer the question using only the numbered context. "
@@ -22,6 +31,11 @@ SYSTEM_PROMPT = (
 )
 """The system message: what the model may use, how to cite, and how to abstain."""
 
+PROMPT_RESERVE = 384
+"""Tokens of the instructions and the question around the context, with the drift between the embedder's tokenizer
+(which counts the context) and the model's."""
+MIN_CONTEXT = 64
+"""The least context a prompt carries, however small the window."""
 _MARK = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _ABSTAIN = "not in the graph"
 _LIST_MARK = re.compile(r"^(?:\d+[.)]|[-*•])\s+")
@@ -37,6 +51,12 @@ def user_prompt(question: str, context: Context) -> str:
     if context.matching and context.unnamed:
         matching += f" (not named in the question: {'; '.join(context.unnamed)})"
     return f"Context:\n{body}\n\nQuestion: {' '.join(question.split())}\n{matching}"
+
+
+def context_room(window: int, max_new_tokens: int) -> int:
+    """The most context tokens a prompt can carry in a model's ``window``, its answer's ``max_new_tokens`` kept free
+    (the instructions, the question and the drift between tokenizers take :data:`PROMPT_RESERVE`)."""
+    return max(MIN_CONTEXT, window - max_new_tokens - PROMPT_RESERVE)
 
 
 def chat_messages(question: str, context: Context) -> list[dict[str, str]]:

@@ -1,4 +1,5 @@
-"""Neo4j Browser, served by the test server, in headless Chromium: log in, run a saved query, take a screenshot."""
+"""Neo4j Browser, served by the test server, in headless Chromium: log in (Trellis's style applied on connecting), run
+a saved query, take a screenshot."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ def test_browser_logs_in_and_runs_a_saved_query(neo4j_settings: Settings, empty_
         page.locator("[data-testid=password]").fill(resolve_password(neo4j_settings))
         page.locator("[data-testid=connect]").click()
         page.get_by_text("You are connected as user").first.wait_for(timeout=60_000)
+        # the server's post-connect command applied Trellis's style (no file dragged): its frame shows the rules
+        styled = page.locator("[data-testid=frame]", has_text="node.Person").first
+        styled.wait_for(timeout=30_000)
+        style_shown = styled.inner_text()
 
         page.locator(".monaco-editor").first.click()
         page.keyboard.type(re.sub(r"\s+", " ", query).rstrip(";"))
@@ -41,6 +46,7 @@ def test_browser_logs_in_and_runs_a_saved_query(neo4j_settings: Settings, empty_
         path = screenshot_path("neo4j-browser-saved-query.png")
         page.screenshot(path=str(path))
         table = result.inner_text()
+    assert "#F79767" in style_shown and "relationship.RELATED_TO" in style_shown, style_shown
     assert "UNWIND labels(n)" in table
     assert re.search(r'"Document"\s+3', table), table
     assert path.stat().st_size > 10_000

@@ -1,15 +1,18 @@
 """Settings from the environment and ``.env``: a ``.env`` cannot set what runs programs, turns auth off or sends
-data elsewhere; API keys are long and scoped, and a bad one is reported without repeating it."""
+data elsewhere; API keys are long and scoped, and a bad one is reported without repeating it. Under the tests'
+isolation (tests/conftest.py) neither a developer's ``.env`` nor their shell's variables reach Settings."""
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
 
 from kg.errors import ConfigurationError
 from kg.settings import ENVIRONMENT_ONLY, Settings, get_settings
+from tests.support import MACHINE_VARIABLES, SHELL_PREFIXES
 
 HOSTILE_DOTENV = """\
 TRELLIS_MAVEN_COMMAND=/tmp/evil-mvn
@@ -21,8 +24,29 @@ TRELLIS_CHUNK_MAX_TOKENS=150
 """
 
 
+def test_a_developers_dotenv_and_shell_do_not_reach_the_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("TRELLIS_API_AUTH_DISABLED=true\nTRELLIS_CHUNK_MAX_TOKENS=150\nNEO4J_USER=someone\n")
+    monkeypatch.chdir(tmp_path)
+    for settings in (Settings(), get_settings()):
+        assert (settings.api_auth_disabled, settings.neo4j_user) == (False, "neo4j")
+        assert settings.chunk_max_tokens == Settings.model_fields["chunk_max_tokens"].default != 150
+    assert not [name for name in os.environ if name.startswith(SHELL_PREFIXES) and name not in MACHINE_VARIABLES]
+
+
+def test_an_explicit_env_file_is_read_and_none_reads_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dotenv: None
+) -> None:
+    (tmp_path / ".env").write_text("TRELLIS_CHUNK_MAX_TOKENS=150\n")
+    (tmp_path / "other.env").write_text("TRELLIS_CHUNK_MAX_TOKENS=120\nTRELLIS_API_AUTH_DISABLED=true\n")
+    monkeypatch.chdir(tmp_path)
+    assert Settings().chunk_max_tokens == 150
+    assert Settings(_env_file=None).chunk_max_tokens == Settings.model_fields["chunk_max_tokens"].default
+    named = Settings(_env_file=tmp_path / "other.env")
+    assert (named.chunk_max_tokens, named.api_auth_disabled) == (120, False), "still refused from a named file"
+
+
 def test_a_dotenv_cannot_set_the_environment_only_settings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, dotenv: None
 ) -> None:
     (tmp_path / ".env").write_text(HOSTILE_DOTENV)
     monkeypatch.chdir(tmp_path)

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from kg.graph import GraphStore
-from kg.ingest.lock import index_lock
 from kg.ingest.pipeline import IngestPipeline
+from kg.lock import index_lock
 from kg.settings import Settings
 from kg.vectors import Embedder
 from retrieval import Retriever

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
 import pytest
 
 from kg.graph import GraphStore
-from kg.ingest.lock import index_generation, index_lock
+from kg.lock import index_generation, index_lock
 from retrieval import AnswerOptions, Retriever
 from retrieval.errors import SnapshotTooLargeError
 from retrieval.expansion import GraphExpander
 from retrieval.linking import EntityLinker
 from retrieval.neighbourhood import LiveAdjacency
 from retrieval.search import PassageSearch
-from retrieval.snapshot import GraphSnapshot
+from retrieval.snapshot import GraphSnapshot, collector_paused
 from retrieval.types import LinkedEntity
 
 QUESTIONS = [
@@ -190,3 +191,33 @@ def test_a_hub_counts_every_mention_relationship_as_neo4j_does(store: GraphStore
         assert {m["chunk_id"] for m in expected["mentions"]} >= {"hubtest-doc:00000", "hubtest-doc:00001"}
     finally:
         store.run_text("MATCH (c:Chunk) WHERE c.id STARTS WITH 'hubtest-doc' DETACH DELETE c", write=True)
+
+
+def test_no_collection_runs_while_a_snapshot_is_read_and_the_collector_is_restored(retriever: Retriever) -> None:
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        store = retriever.store
+        rows = [store.query(name, limit=100_000, evidence=5) for name in ("snapshot_relations",)]
+        gc.collect()
+        collections.clear()
+        GraphSnapshot([], rows[0], store.query("snapshot_mentions", limit=100_000))  # built as before: collected
+        assert len(collections) > 1, "the corpus is too small to trigger collections: the test proves nothing"
+        collections.clear()
+        snapshot = GraphSnapshot.load(store, limit=1_000_000)
+        assert collections in ([], [0]) and gc.isenabled() and len(snapshot) > 0  # one young one, on resuming
+        with pytest.raises(RuntimeError), collector_paused():
+            raise RuntimeError("a failed read")
+        assert gc.isenabled()
+        gc.disable()  # a caller that paused the collector itself finds it paused still
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(seen)

@@ -18,6 +18,9 @@ __all__ = ["Answer"]
 
 @strawberry.type(description="An answer with its citations, the facts and subgraph it used, its model and timings.")
 class Answer:
+    id: strawberry.ID | None = strawberry.field(
+        description="The answer's id in the answer log, to rate it with rateAnswer; null when the log is off."
+    )
     question: str
     text: str
     answerable: bool = strawberry.field(description="False when the graph does not hold the answer.")
@@ -36,9 +39,13 @@ class Answer:
     )
 
     @classmethod
-    def from_domain(cls, answer: DomainAnswer, settings: Settings, *, internals: bool) -> Answer:
-        """The answer as GraphQL shows it; the Browser link only when ``internals`` (api/disclosure.py)."""
+    def from_domain(
+        cls, answer: DomainAnswer, settings: Settings, *, internals: bool, answer_id: str | None = None
+    ) -> Answer:
+        """The answer as GraphQL shows it, with its log id; the Browser link only when ``internals``
+        (api/disclosure.py)."""
         return cls(
+            id=None if answer_id is None else strawberry.ID(answer_id),
             question=answer.question,
             text=answer.text,
             answerable=answer.answerable,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.graphql.context import TrellisInfo
+from api.graphql.fields import field
 from retrieval.types import Passage
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ class Chunk:
     index: int | None
     text: str
 
-    @strawberry.field(description="The document the chunk belongs to.")
+    @field(description="The document the chunk belongs to.")
     async def document(
         self, info: TrellisInfo
     ) -> Annotated[Document, strawberry.lazy("api.graphql.types.document")] | None:

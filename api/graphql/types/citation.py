@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.graphql.context import TrellisInfo
+from api.graphql.fields import field
 from api.graphql.types.chunk import Chunk
 from api.graphql.types.document import Document
 from api.graphql.types.relation import Relation
@@ -23,12 +24,12 @@ class Citation:
     section: str | None = strawberry.field(description="The section of the document the chunk is in.")
     relation: Relation | None = strawberry.field(description="A relation of the answer that this chunk supports.")
 
-    @strawberry.field(description="The cited chunk.")
+    @field(description="The cited chunk.")
     async def chunk(self, info: TrellisInfo) -> Chunk | None:
         passage = await info.context.loaders.chunks.load(self.chunk_id)
         return None if passage is None else Chunk.from_domain(passage)
 
-    @strawberry.field(description="The cited document.")
+    @field(description="The cited document.")
     async def document(self, info: TrellisInfo) -> Document | None:
         if self.document_id is None:
             return None

@@ -6,6 +6,7 @@ import strawberry
 
 from api.disclosure import public_source
 from api.graphql.context import TrellisInfo
+from api.graphql.fields import field
 from api.graphql.limits import page_size
 from api.graphql.types.chunk import Chunk
 from api.services.types import StoredDocument
@@ -22,13 +23,11 @@ class Document:
     ingested_at: str | None
     chunk_count: int
 
-    @strawberry.field(
-        description="Where it came from: its path, or in production and for read keys only the file's name."
-    )
+    @field(description="Where it came from: its path, or in production and for read keys only the file's name.")
     def source(self, info: TrellisInfo) -> str | None:
         return self.stored_source if info.context.shows_internals else public_source(self.stored_source)
 
-    @strawberry.field(description="Its chunks in reading order (at most 100).")
+    @field(description="Its chunks in reading order (at most 100).")
     async def chunks(self, info: TrellisInfo, first: int = 10) -> list[Chunk]:
         from api.graphql.dataloaders import CHUNKS_PER_DOCUMENT
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from api.graphql.context import TrellisInfo
+from api.graphql.fields import field
 from api.graphql.limits import page_size
 from api.services.types import GraphEntity
 from retrieval.types import LinkedEntity
@@ -24,7 +25,7 @@ class Entity:
     type: str | None
     aliases: list[str]
 
-    @strawberry.field(description="Its relations to other entities, most confident first (at most 50).")
+    @field(description="Its relations to other entities, most confident first (at most 50).")
     async def relations(
         self, info: TrellisInfo, first: int = 10
     ) -> list[Annotated[Relation, strawberry.lazy("api.graphql.types.relation")]]:

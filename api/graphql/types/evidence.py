@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.graphql.context import TrellisInfo
+from api.graphql.fields import field
 from api.graphql.types.chunk import Chunk
 from retrieval.types import Evidence as DomainEvidence
 
@@ -16,7 +17,7 @@ class Evidence:
     chunk_id: str
     document_id: str | None
 
-    @strawberry.field(description="The supporting chunk.")
+    @field(description="The supporting chunk.")
     async def chunk(self, info: TrellisInfo) -> Chunk | None:
         passage = await info.context.loaders.chunks.load(self.chunk_id)
         return None if passage is None else Chunk.from_domain(passage)

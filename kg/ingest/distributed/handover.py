@@ -3,13 +3,14 @@
 :meth:`Handover.documents` turns the stream of rows into the loaded documents (and load failures) that
 :meth:`~kg.ingest.pipeline.IngestPipeline.ingest_documents` batches, skips when unchanged, resolves and writes as it
 does in one process; :meth:`Handover.prepare` is its ``prepare`` step: what the stages did to a batch's new or
-changed documents, as the :class:`~kg.ingest.batches.PreparedBatch` the pipeline's own ``_prepare`` would make.
+changed documents, as the :class:`~kg.ingest.batches.PreparedBatch` that :class:`~kg.ingest.overlap.OverlappedIngest`
+would make.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,12 +78,9 @@ class Handover:
             self._count += 1
             yield work.document
 
-    def prepare(
-        self, documents: list[Document], replaces: dict[str, str], builds: ThreadPoolExecutor, run: IngestRun
-    ) -> PreparedBatch | None:
+    def prepare(self, documents: list[Document], replaces: dict[str, str], run: IngestRun) -> PreparedBatch | None:
         """The batch's new or changed documents as the stages left them; a failure at any stage is reported as
         one process reports it, and the document left out."""
-        del builds  # the vectors are computed already
         report = run.report
         arrived = [self._arrived.pop(id(document)) for document in documents]
         last = max(item.order for item in arrived)

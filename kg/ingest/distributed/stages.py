@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from kg.errors import GraphError, TrellisError
 from kg.ingest.chunking import Chunker
 from kg.ingest.distributed.cluster import RayCluster
 from kg.ingest.distributed.work import Batch, DocumentWork, StageConfig, decoded, encoded
 from kg.ingest.loaders import LoadFailure
-from kg.ingest.steps import chunk_or_failure, embed_chunks, extract_isolating, extractor_from
+from kg.ingest.steps import chunk_or_failure, each_alone, embed_chunks, extract_isolating, extractor_from
 from kg.types import Chunk, Document
 from kg.vectors import Embedder
 
@@ -126,17 +125,15 @@ class EmbedStage:
         return encoded(works, vectors)
 
     def _embedded(self, work: DocumentWork) -> bytes:
+        assert work.document is not None
         began = perf_counter()
-        try:
-            found = embed_chunks(self.embedder, work.chunks)
-        except GraphError:
-            raise
-        except TrellisError as exc:  # the model failed on this document's chunks
-            assert work.document is not None
-            work.fail("embed", LoadFailure(source=work.document.source, reason=str(exc)))
+        failures: list[LoadFailure] = []
+        embedded = each_alone(lambda _: embed_chunks(self.embedder, work.chunks), [work.document], failures)
+        work.seconds["embed"] = perf_counter() - began
+        if failures:  # the model failed on this document's chunks
+            work.fail("embed", failures[0])
             return b""
-        finally:
-            work.seconds["embed"] = perf_counter() - began
+        found = embedded[work.document.id]
         work.dimensions = int(found.shape[1]) if found.size else 0
         return np.ascontiguousarray(found, dtype=np.float32).tobytes()
 

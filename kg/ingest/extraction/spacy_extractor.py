@@ -128,7 +128,7 @@ def _proper_nouns(doc: Doc, named: dict[int, Span]) -> list[Span]:
     for token in [*doc, None]:
         inside = token is not None and token.pos_ == "PROPN" and token.i not in named
         if inside and start is None:
-            start = token.i  # type: ignore[union-attr]
+            start = token.i
         elif not inside and start is not None:
             end = len(doc) if token is None else token.i
             runs.append(Span(doc, start, end, label=PROPER_NOUN))

@@ -54,10 +54,6 @@ class LoadFailure(BaseModel):
         """The failure a :class:`LoaderError` reports."""
         return cls(source=error.source, reason=error.reason, line=line)
 
-    def to_error(self) -> LoaderError:
-        """The same failure as an exception, for callers that stop at the first one."""
-        return LoaderError(self.location, self.reason)
-
 
 def sha256_text(text: str) -> str:
     """The hex SHA-256 of ``text`` encoded as UTF-8."""

@@ -118,7 +118,8 @@ class NameVectors:
         matrix = np.asarray(self._embed(texts), dtype=np.float32)
         if matrix.ndim != 2 or len(matrix) != len(texts):
             raise ModelError(f"the embedder returned shape {matrix.shape} for {len(texts)} texts; expected (n, d)")
-        return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        unit: np.ndarray = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        return unit
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ ASK = """
 query Ask($q: String!) {
   ask(question: $q, options: {k: 4}) {
     text answerable model
-    citations { number chunkId chunk { id text } document { id title } relation { triple } }
+    citations { number chunkId chunk { id text document { id } } document { id title } relation { triple } }
     facts { triple subject { name } predicate object { name } evidence { chunkId } }
     subgraph { nodes { id kind name } edges { source target type } }
     timings { stage seconds }
@@ -28,8 +28,9 @@ def test_ask_returns_a_cited_answer_with_its_subgraph_and_browser_link(api_url: 
     answer = data(api_url, ASK, {"q": "What is the capital of Albania?"}, key=WRITE_KEY)["ask"]  # the operator
     assert answer["answerable"] and "Tirana" in answer["text"]
     assert answer["citations"] and all(c["chunk"]["text"] for c in answer["citations"])
-    for citation in answer["citations"]:  # a chunk id is its document's id and the chunk's place: "doc-...:3"
-        assert citation["document"]["id"] == citation["chunk"]["id"].rsplit(":", 1)[0]
+    for citation in answer["citations"]:  # the cited document is the one the cited chunk belongs to
+        assert citation["chunk"]["id"] == citation["chunkId"]
+        assert citation["document"]["id"] == citation["chunk"]["document"]["id"]
         assert citation["document"]["title"]
     assert any("Tirana" in fact["triple"] for fact in answer["facts"])
     assert answer["subgraph"]["nodes"] and {t["stage"] for t in answer["timings"]} >= {"search", "generate", "total"}

@@ -49,7 +49,7 @@ def test_the_tools_are_listed_with_schemas(api_url: str, retriever: Retriever) -
         return (await client.list_tools()).tools
 
     tools = {tool.name: tool for tool in _over_http(api_url, READ_KEY, work)}
-    assert set(tools) == READ_TOOLS | {"ingest", "delete"}  # the test app enables the write tools
+    assert set(tools) == READ_TOOLS | {"rate_answer", "ingest", "delete"}  # the test app enables the write tools
     assert tools["ask"].input_schema["required"] == ["question"]
     assert set(tools["path"].input_schema["properties"]) == {"source", "target", "max_hops"}
     assert all(tools[name].annotations and tools[name].annotations.read_only_hint for name in READ_TOOLS)
@@ -166,7 +166,7 @@ def test_trellis_mcp_serves_the_tools_over_stdio(retrieval_settings: Settings, r
             return names, await client.call_tool("get_entity", {"entity": "Tirana"})
 
     names, tirana = asyncio.run(run())
-    assert names == READ_TOOLS  # write tools only with --write or TRELLIS_MCP_WRITE_TOOLS
+    assert names == READ_TOOLS | {"rate_answer"}  # write tools only with --write or TRELLIS_MCP_WRITE_TOOLS
     entity = _structured(tirana)
     assert entity["entity"]["name"] == "Tirana"
     assert any(r["type"] == "CAPITAL_OF" for r in entity["relations"])

@@ -11,14 +11,12 @@ from kg.ingest.chunking import (
     Chunker,
     TokenCounter,
     chunk_document,
-    chunk_id,
-    document_of,
     embedder_token_counter,
     section_headings,
     sentence_spans,
 )
 from kg.settings import Settings
-from kg.types import Chunk, Document
+from kg.types import Chunk, Document, chunk_id, document_of
 
 ALBANIA = """\
 Albania is a country in Southeastern Europe. It is located on the Adriatic and Ionian Seas within the \

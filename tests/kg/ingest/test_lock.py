@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest.lock import index_generation, index_lock
+from kg.lock import index_generation, index_lock
 from kg.settings import Settings
 
 

@@ -10,6 +10,7 @@ from kg.graph import GraphStore
 from kg.graph.fingerprint import graph_fingerprint
 from kg.ingest.consistency import check_indexes, rebuild_indexes
 from kg.ingest.extraction import SpacyExtractor
+from kg.ingest.loaders import load_paths
 from kg.ingest.pipeline import IngestPipeline
 from kg.settings import Settings
 from kg.types import Chunk, EntityMention, ExtractionResult, Relation
@@ -58,6 +59,24 @@ def test_delete_then_reingest_restores_the_graph_exactly(
     again = pipeline.ingest([sample_subset])
     assert (again.documents, again.skipped) == (1, 5)
     assert graph_fingerprint(pipeline.store) == before
+    assert _indexes_agree(ingest_settings, pipeline.store)
+
+
+def test_the_story_in_turn_builds_what_the_overlapped_ingest_builds(
+    make_pipeline: Make, sample_subset: Path, ingest_settings: Settings
+) -> None:
+    """``ingest_batch`` run stage after stage and the three threads of :mod:`kg.ingest.overlap` run the same
+    stages: the same graph, the same report, FAISS agreeing with Neo4j."""
+    pipeline = make_pipeline()
+    overlapped = pipeline.ingest([sample_subset])
+    before = graph_fingerprint(pipeline.store)
+    pipeline.delete([row["id"] for row in pipeline.store.query("list_documents", skip=0, limit=100)])
+
+    loaded = load_paths([sample_subset], exclude=ingest_settings.ingest_exclude)
+    in_turn = pipeline.ingest_documents(loaded, overlap=False)
+    assert graph_fingerprint(pipeline.store) == before
+    fields = ("documents", "skipped", "chunks", "entities", "relations", "tokens", "failures")
+    assert in_turn.model_dump(include=set(fields)) == overlapped.model_dump(include=set(fields))
     assert _indexes_agree(ingest_settings, pipeline.store)
 
 

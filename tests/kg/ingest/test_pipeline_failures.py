@@ -13,6 +13,7 @@ from kg.graph import GraphStore, LocalServer, apply_schema
 from kg.graph.auth import resolve_password
 from kg.ingest.consistency import check_indexes
 from kg.ingest.extraction import SpacyExtractor
+from kg.ingest.loaders import load_paths
 from kg.ingest.pipeline import IngestPipeline
 from kg.settings import Settings
 from kg.types import Chunk, ExtractionResult
@@ -123,11 +124,13 @@ def test_llm_extraction_needs_a_model(ingest_settings: Settings, empty_graph: Gr
         IngestPipeline(unknown, store=empty_graph, embedder=embedder)
 
 
+@pytest.mark.parametrize("overlap", [True, False], ids=["overlapped", "in-turn"])
 def test_a_document_failing_in_extraction_is_reported_while_other_batches_land(
-    make_pipeline: Make, tmp_path: Path, ingest_settings: Settings, extractor: SpacyExtractor
+    make_pipeline: Make, tmp_path: Path, ingest_settings: Settings, extractor: SpacyExtractor, overlap: bool
 ) -> None:
-    """Batches of two flow through the ingesting, build and write threads; the one document spaCy fails on (here,
-    a stand-in extractor that raises for it) is reported, its batch-mate and every other batch still land."""
+    """Batches of two flow through the ingesting, build and write threads (or each stage in turn); the one document
+    spaCy fails on (here, a stand-in extractor that raises for it) is reported, its batch-mate and every other batch
+    still land."""
 
     class FailsOnLuanda:
         def extract(self, chunks: Sequence[Chunk]) -> list[ExtractionResult]:
@@ -143,7 +146,7 @@ def test_a_document_failing_in_extraction_is_reported_while_other_batches_land(
         (corpus / f"{i}.txt").write_text(f"{city} is the capital of {country}.")
     settings = ingest_settings.model_copy(update={"ingest_batch_documents": 2})
     pipeline = make_pipeline(settings, extractor=FailsOnLuanda())
-    report = pipeline.ingest([corpus])
+    report = pipeline.ingest_documents(load_paths([corpus]), overlap=overlap)
 
     assert (report.documents, report.failed) == (4, 1)
     assert report.failures[0].location.endswith("1.txt") and "choked" in report.failures[0].reason

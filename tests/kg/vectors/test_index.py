@@ -15,7 +15,7 @@ from kg.settings import Settings
 from kg.vectors import VectorIndex, gpu_count, hash_id
 from kg.vectors.backends import TOMBSTONE_FRACTION
 from kg.vectors.ids import IdMap
-from kg.vectors.index import to_gpu
+from kg.vectors.index import gpu_options, to_gpu
 
 DIM = 16
 KINDS = ["flat", "hnsw", "ivf"]
@@ -352,3 +352,9 @@ def test_gpu_search_matches_cpu(tmp_path: Path, kind: str) -> None:
     assert top_ids(gpu, vectors) == top_ids(cpu, vectors)
     if kind == "flat":
         assert top_ids(gpu, vectors, 5) == top_ids(cpu, vectors, 5)
+
+
+@pytest.mark.skipif(gpu_count() == 0, reason="needs FAISS with GPU support (faiss-gpu) and a visible GPU")
+def test_several_gpus_shard_the_index_and_one_holds_it_whole() -> None:
+    assert gpu_options(2).shard and gpu_options(4).shard
+    assert not gpu_options(1).shard

@@ -1,4 +1,5 @@
-"""The shipped evaluation sets are well formed: every supporting document exists, every answer is in its support."""
+"""The shipped evaluation sets are well formed: every supporting document exists, every answer is in its support;
+and a question file of one's own is read by type and split, or refused with the line and what is wrong."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from retrieval.errors import EvaluationDataError
 from retrieval.evaluation import DEFAULT_EVAL_DIR, load_questions, load_sets
+from retrieval.evaluation.datasets import load_question_file
 from retrieval.evaluation.metrics import normalize_answer
 from tests.support import REPO
 
@@ -72,3 +74,63 @@ def test_load_sets_limits_and_a_bad_file_is_named(tmp_path: Path) -> None:
         load_questions(bad)
     with pytest.raises(EvaluationDataError, match="build_eval_sets"):
         load_questions(tmp_path / "missing.jsonl")
+
+
+def _write(path: Path, *lines: dict[str, object] | str) -> Path:
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+GOLD = [
+    {"id": "g1", "question": "Capital of A?", "answers": ["X"], "supporting": ["doc-a"], "type": "capital"},
+    {"id": "g2", "question": "Who led B?", "answers": ["Y"], "quotes": ["led by Y"], "type": "leader", "split": "dev"},
+    {"id": "g3", "question": "Capital of C?", "answers": ["Z"], "supporting": ["doc-c"], "kind": "capital"},
+    {"id": "g4", "question": "Who won the cup?", "answers": [], "split": "test"},
+]
+
+
+def test_a_question_file_groups_by_type_and_keeps_the_split_asked(tmp_path: Path) -> None:
+    path = _write(tmp_path / "gold.jsonl", *GOLD, "")
+    every = load_question_file(path, splits=("dev", "test"))
+    assert {kind: [q.id for q in questions] for kind, questions in every.items()} == {
+        "capital": ["g1", "g3"],  # `type` and `kind` name the same field
+        "leader": ["g2"],
+        "gold": ["g4"],  # untyped questions go under the file's name
+    }
+    assert every["leader"][0].quotes == ["led by Y"] and every["gold"][0].answers == []
+    test = load_question_file(path, splits=("test",), limit=1)
+    assert {kind: [q.id for q in questions] for kind, questions in test.items()} == {"capital": ["g1"], "gold": ["g4"]}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('{"id": "q", "question": "Why?", "answers": ["x"], "supporting": ["d"]', "not valid JSON"),
+        ({"id": "q", "answers": ["x"], "supporting": ["d"]}, "question: Field required"),
+        ({"id": "q", "question": "Why?", "answer": ["x"], "supporting": ["d"]}, "answer: Extra inputs"),
+        ({"id": "q", "question": "Why?", "answers": "x", "supporting": ["d"]}, "answers: Input should be a valid list"),
+        ({"id": "q", "question": "Why?", "answers": ["x"]}, "needs supporting document ids or evidence quotes"),
+        ({"id": "q", "question": "Why?", "answers": [], "split": "train"}, "split: Input should be 'dev' or 'test'"),
+        ('["a list"]', "the line: Input should be a valid dictionary"),
+        ({"id": "g1", "question": "Again?", "answers": []}, "duplicate id 'g1' (first on line 1)"),
+    ],
+)
+def test_a_malformed_question_file_names_the_line_and_the_problem(
+    tmp_path: Path, line: dict[str, object] | str, expected: str
+) -> None:
+    path = _write(tmp_path / "gold.jsonl", GOLD[0], "", line, GOLD[2])
+    with pytest.raises(EvaluationDataError) as raised:
+        load_question_file(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:3: ") and expected in message, message
+    assert "\n" not in message, "one line"
+
+
+def test_an_empty_or_missing_question_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(EvaluationDataError, match="no question set at"):
+        load_question_file(tmp_path / "missing.jsonl")
+    with pytest.raises(EvaluationDataError, match=r"holds no question$"):
+        load_question_file(_write(tmp_path / "empty.jsonl", ""))
+    only_dev = _write(tmp_path / "dev.jsonl", GOLD[1])
+    with pytest.raises(EvaluationDataError, match="holds no question of the test split"):
+        load_question_file(only_dev, splits=("test",))

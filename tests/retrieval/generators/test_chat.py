@@ -12,6 +12,7 @@ from kg.settings import Settings
 from retrieval import Answer, AnswerOptions, Retriever
 from retrieval.errors import ChatModelError
 from retrieval.generators import ChatModelGenerator, StreamingGenerator, make_generator
+from retrieval.generators.prompts import PROMPT_RESERVE
 from tests.retrieval.generators.conftest import answering_with
 from tests.retrieval.generators.contexts import BALKANS, context
 from tests.support import free_port, outcome_within, silent_endpoint
@@ -76,3 +77,19 @@ def test_a_silent_langchain_model_times_out_instead_of_holding_the_answer(monkey
         generator = make_generator(Settings(generator="langchain", chat_model="openai:m", llm_timeout_s=1.0))
         failure = outcome_within(lambda: generator.generate(QUESTION, context(QUESTION)), 60)
     assert isinstance(failure, ChatModelError) and "Timeout" in str(failure), failure
+
+
+def test_the_context_fits_the_window_the_settings_give_a_remote_model(retriever: Retriever) -> None:
+    unknown = make_generator(Settings(generator="openai", openai_base_url="http://127.0.0.1:9/v1", openai_model="m"))
+    assert not hasattr(unknown, "context_tokens")  # the request's tokenBudget alone bounds the context
+    settings = Settings(
+        generator="openai", openai_base_url="http://127.0.0.1:9/v1", openai_model="m", llm_context_window=1024
+    )
+    generator = make_generator(settings)
+    room = 1024 - settings.llm_max_new_tokens - PROMPT_RESERVE
+    assert getattr(generator, "context_tokens", None) == room
+    with answering_with(retriever, generator):  # the retriever fits the context before the model is called
+        _, fitted, _ = retriever._context(QUESTION, AnswerOptions(k=8, token_budget=4096))
+    with answering_with(retriever, unknown):
+        _, budgeted, _ = retriever._context(QUESTION, AnswerOptions(k=8, token_budget=4096))
+    assert fitted.tokens <= room < budgeted.tokens

@@ -2,7 +2,10 @@
 can check in a few microseconds (the retriever reads its indexes and graph snapshot again when it moves).
 
 With the neo4j vector backend the readers may run on other machines, with index folders of their own, so their
-generation is read from the graph itself instead (one small query: ``graph_generation``)."""
+generation is read from the graph itself instead (one small query: ``graph_generation``).
+
+Writers (ingest, delete, rebuild, import) take the lock; readers (the retriever, the API) only check the generation,
+so this lives beside the settings, below both."""
 
 from __future__ import annotations
 
@@ -12,10 +15,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from kg.files import private_folder
-from kg.graph import GraphStore
 from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from kg.graph import GraphStore
 
 __all__ = ["index_generation", "index_lock"]
 

@@ -1,0 +1,44 @@
+"""``--set``: a shipped set by name with its corpus and systems, or a question file of one's own with none."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import EvaluationDataError
+from retrieval.evaluation import DEFAULT_EVAL_DIR
+from retrieval.evaluation.prose import PROSE_CORPUS, PROSE_QUESTIONS
+from retrieval.evaluation.question_sets import choose_set
+from retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
+
+
+def test_the_shipped_sets_by_name() -> None:
+    both = choose_set("all", limit=2)
+    assert (both.name, list(both.sets), both.questions) == ("all", ["multihop", "singlehop"], 4)
+    assert both.files == (DEFAULT_EVAL_DIR / "multihop.jsonl", DEFAULT_EVAL_DIR / "singlehop.jsonl")
+    assert (both.corpus, both.systems, both.split) == (DEFAULT_EVAL_DIR / "corpus.jsonl", SYSTEM_NAMES, False)
+    assert list(choose_set("singlehop", limit=1).sets) == ["singlehop"]
+    prose = choose_set("prose", splits=("dev",), limit=1)
+    assert (prose.files, prose.corpus, prose.systems, prose.split) == (
+        (PROSE_QUESTIONS,),
+        PROSE_CORPUS,
+        PROSE_SYSTEMS,
+        True,
+    )
+    assert list(prose.sets) == ["single", "bridge", "comparison", "absent"] and prose.questions == 4
+
+
+def test_a_question_file_has_no_corpus_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "team-gold.jsonl"
+    lines = [
+        {"id": "a", "question": "Who?", "answers": ["X"], "supporting": ["d1"], "split": "test"},
+        {"id": "b", "question": "Where?", "answers": ["Y"], "supporting": ["d2"], "split": "dev"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    chosen = choose_set(str(path), splits=("test",))
+    assert (chosen.name, chosen.files, chosen.corpus, chosen.systems) == ("team-gold", (path,), None, PROSE_SYSTEMS)
+    assert chosen.split and [q.id for q in chosen.sets["team-gold"]] == ["a"]
+    with pytest.raises(EvaluationDataError, match="no question set at"):
+        choose_set(str(tmp_path / "missing.jsonl"))
