@@ -296,8 +296,8 @@ class Retriever:
 
 def _freeze_long_lived() -> None:
     """Move every object alive now (the models, the indexes, the graph snapshot: a few million at 10k chunks) out of
-    the cyclic garbage collector's reach. A full collection would otherwise walk them all, a pause of 10-20 ms that
-    falls inside a question now and then (p50 at 10k chunks: 40 ms without, 33 ms with). Freed objects are still
+    the cyclic garbage collector's reach. A full collection would otherwise walk them all, a pause that falls inside
+    a question now and then (figures in docs/benchmarks.md). Freed objects are still
     freed by reference counting; :meth:`Retriever.close`, or the interpreter's exit, unfreezes them (frozen objects
     of native extensions would otherwise be reported as leaked at exit)."""
     gc.collect()

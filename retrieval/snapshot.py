@@ -8,9 +8,10 @@ past the bound (counted first, ``snapshot_sizes``) gets no snapshot and the expa
 Adjacency`).
 
 Reading one makes about half a million objects at the prose corpus's size. Made with the cyclic garbage collector
-running, they trigger full collections that walk every object of the process while holding the GIL: pauses of
-0.3-0.5 s that stall a server's event loop. So the collector is paused while a snapshot is read and built (its rows
-and tuples hold no cycles; reference counting still frees what dies), and the retriever freezes the result.
+running, they trigger full collections that walk every object of the process while holding the GIL: pauses long
+enough to stall a server's event loop (figures in docs/RELIABILITY.md). So the collector is paused while a snapshot
+is read and built (its rows and tuples hold no cycles; reference counting still frees what dies), and the retriever
+freezes the result.
 
 A snapshot is immutable. The retriever notes the generation it was read at (:func:`kg.lock.index_generation`,
 stamped by every ingest, delete and rebuild) and reads a new one when the stamp moves.
