@@ -24,7 +24,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import NoReturn, TypeVar
 
-from api.errors import ServerBusyError
+from trellis.api.errors import ServerBusyError
 
 __all__ = ["AnswerLimiter", "Ticket"]
 

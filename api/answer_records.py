@@ -4,11 +4,11 @@ ratings counter of ``/metrics``). The work itself is the service layer's (:mod:`
 
 from __future__ import annotations
 
-from api.auth import Principal
-from api.services.answers import Interface
-from api.services.feedback import StoredFeedback, checked_rating, rate_answer
-from api.state import AppState
-from retrieval.types import Answer, AnswerOptions
+from trellis.api.auth import Principal
+from trellis.api.services.answers import Interface
+from trellis.api.services.feedback import StoredFeedback, checked_rating, rate_answer
+from trellis.api.state import AppState
+from trellis.retrieval.types import Answer, AnswerOptions
 
 __all__ = ["key_name", "log_answer", "rate"]
 

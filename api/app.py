@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.routing import Route
 
-from api.chat import router as chat_router
-from api.chat.feedback_routes import router as chat_feedback_router
-from api.errors import ApiError, error_headers
-from api.graphql import mount_graphql
-from api.health import router as health_router
-from api.loop_lag import GcPauses, LoopLagMonitor
-from api.mcp import mcp_http
-from api.middleware import RequestMiddleware
-from api.origin_guard import OriginGuard, allowed_hosts
-from api.sockets import SocketLimitMiddleware
-from api.state import AppState
-from kg.errors import ConfigurationError
-from kg.settings import Settings
-from kg.version import VERSION
-from retrieval import Retriever
+from trellis.api.chat import router as chat_router
+from trellis.api.chat.feedback_routes import router as chat_feedback_router
+from trellis.api.errors import ApiError, error_headers
+from trellis.api.graphql import mount_graphql
+from trellis.api.health import router as health_router
+from trellis.api.loop_lag import GcPauses, LoopLagMonitor
+from trellis.api.mcp import McpHttp, mcp_http
+from trellis.api.middleware import RequestMiddleware
+from trellis.api.origin_guard import OriginGuard, allowed_hosts
+from trellis.api.sockets import SocketLimitMiddleware
+from trellis.api.state import AppState
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.settings import Settings
+from trellis.kg.version import VERSION
+from trellis.retrieval import Retriever
 
 __all__ = ["create_app"]
 
@@ -48,6 +48,23 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
     _check_auth_settings(settings)
     state = AppState(settings, retriever=retriever)
     mcp = mcp_http(state)  # the MCP server's streamable HTTP endpoint (api/mcp), its sessions run with the app
+    hidden = settings.api_production  # no /docs, /redoc or /openapi.json to map the API for a stranger
+    app = FastAPI(
+        title="Trellis",
+        version=VERSION,
+        lifespan=_lifespan(state, mcp),
+        docs_url=None if hidden else "/docs",
+        redoc_url=None if hidden else "/redoc",
+        openapi_url=None if hidden else "/openapi.json",
+    )
+    app.state.trellis = state
+    _add_middleware(app, state)
+    _add_routes(app, state, mcp)
+    return app
+
+
+def _lifespan(state: AppState, mcp: McpHttp) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the loop-lag watch, GC pause timing and MCP sessions run with it; the state closes after."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,16 +78,12 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
             watching.cancel()
             state.close()
 
-    hidden = settings.api_production  # no /docs, /redoc or /openapi.json to map the API for a stranger
-    app = FastAPI(
-        title="Trellis",
-        version=VERSION,
-        lifespan=lifespan,
-        docs_url=None if hidden else "/docs",
-        redoc_url=None if hidden else "/redoc",
-        openapi_url=None if hidden else "/openapi.json",
-    )
-    app.state.trellis = state
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, state: AppState) -> None:
+    """The middleware, in the order added: socket limit, origin guard, request metrics and limits, CORS if set."""
+    settings = state.settings
     app.add_middleware(SocketLimitMiddleware, limit=state.sockets)
     app.add_middleware(OriginGuard, origins=settings.api_cors_origins, hosts=allowed_hosts(settings))
     app.add_middleware(RequestMiddleware, metrics=state.metrics, max_body_bytes=settings.api_max_request_bytes)
@@ -81,6 +94,10 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
+
+
+def _add_routes(app: FastAPI, state: AppState, mcp: McpHttp) -> None:
+    """The error handler and every door: health, GraphQL, OpenAI-compatible chat and its feedback, MCP."""
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -95,5 +112,3 @@ def create_app(settings: Settings, *, retriever: Retriever | None = None) -> Fas
     app.include_router(chat_router, prefix="/v1")  # OpenAI-compatible chat for chat clients (api/chat)
     app.include_router(chat_feedback_router, prefix="/v1")  # ratings of chat answers by completion id
     app.router.routes.append(Route("/mcp", mcp, include_in_schema=False))  # MCP, streamable HTTP (api/mcp)
-
-    return app

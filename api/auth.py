@@ -15,8 +15,8 @@ from typing import Literal
 
 from fastapi import Request
 
-from api.errors import AuthenticationError, PermissionDeniedError
-from kg.settings import Settings
+from trellis.api.errors import AuthenticationError, PermissionDeniedError
+from trellis.kg.settings import Settings
 
 __all__ = ["Principal", "Scope", "authenticate", "authenticate_headers", "require_scope"]
 
@@ -66,7 +66,7 @@ def authenticate_headers(headers: Mapping[str, str], settings: Settings) -> Prin
 
 def authenticate(request: Request) -> Principal:
     """The caller of an HTTP request (FastAPI dependency)."""
-    from api.state import get_state
+    from trellis.api.state import get_state
 
     return authenticate_headers({k.lower(): v for k, v in request.headers.items()}, get_state(request).settings)
 

@@ -11,9 +11,9 @@ import json
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from kg.graph import load_query
-from kg.settings import Settings
-from retrieval.types import Subgraph
+from trellis.kg.graph import load_query
+from trellis.kg.settings import Settings
+from trellis.retrieval.types import Subgraph
 
 __all__ = ["MAX_LINK_IDS", "browser_link", "subgraph_query"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import PureWindowsPath
 from urllib.parse import urlsplit
 
-from api.auth import Principal
-from kg.settings import Settings
+from trellis.api.auth import Principal
+from trellis.kg.settings import Settings
 
 __all__ = ["public_source", "shows_internals"]
 

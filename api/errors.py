@@ -14,8 +14,8 @@ TrellisError (kg.errors)
 
 from __future__ import annotations
 
-from kg.errors import GraphError, ModelError, TrellisError, VectorIndexError
-from retrieval.errors import EmptyQuestionError, QuestionTooLongError
+from trellis.kg.errors import GraphError, ModelError, TrellisError, VectorIndexError
+from trellis.retrieval.errors import EmptyQuestionError, QuestionTooLongError
 
 __all__ = [
     "ApiError",

@@ -13,8 +13,8 @@ from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.state import AppState, get_state
-from kg.errors import TrellisError
+from trellis.api.state import AppState, get_state
+from trellis.kg.errors import TrellisError
 
 __all__ = ["router"]
 

@@ -16,17 +16,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from api.errors import NotFoundError, ServerBusyError
-from api.services.ingest import Ingestion, NewDocument, validate_documents
-from api.services.types import IngestOutcome
+from trellis.api.errors import NotFoundError, ServerBusyError
+from trellis.api.services.ingest import Ingestion, NewDocument, validate_documents
+from trellis.api.services.types import IngestOutcome
 
 if TYPE_CHECKING:
-    from api.state import AppState
-    from kg.ingest.writer import Removal
+    from trellis.api.metrics import Metrics
+    from trellis.kg.ingest.writer import Removal
+    from trellis.kg.settings import Settings
+    from trellis.retrieval import Retriever
 
-__all__ = ["IngestJob", "IngestJobs", "JobStatus"]
+__all__ = ["IngestJob", "IngestJobs", "JobStatus", "JobsHost"]
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ class IngestJob:
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
-    # IngestProgress (kg.ingest.report): the pipeline reports its stages here.
+    # Progress (trellis.kg.progress): the pipeline reports its stages here.
     def stage_started(self, name: str, total: int) -> None:
         self.stage, self.done, self.total = name, 0, total
         self.version += 1
@@ -78,7 +80,7 @@ class IngestJob:
 
 
 class _Progress:
-    """Adapts a job to the pipeline's IngestProgress protocol."""
+    """Adapts a job to the pipeline's Progress protocol."""
 
     def __init__(self, job: IngestJob) -> None:
         self.job = job
@@ -90,10 +92,20 @@ class _Progress:
         self.job.advance(name, amount)
 
 
+class JobsHost(Protocol):
+    """What the jobs use of the app's state (:class:`~trellis.api.state.AppState`)."""
+
+    settings: Settings
+    metrics: Metrics
+
+    @property
+    def retriever(self) -> Retriever: ...
+
+
 class IngestJobs:
     """The app's ingest jobs and the one worker that runs them (and deletions)."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: JobsHost) -> None:
         self.state = state
         self._jobs: OrderedDict[str, IngestJob] = OrderedDict()
         self._lock = threading.Lock()

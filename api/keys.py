@@ -12,8 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
-from kg.files import PRIVATE_FILE, private_folder
-from kg.settings import Settings
+from trellis.kg.files import PRIVATE_FILE, private_folder
+from trellis.kg.settings import Settings
 
 __all__ = ["local_key_file", "with_local_key"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.history import latest_runs, read_history
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.history import latest_runs, read_history
 
 __all__ = ["EvalHistoryCollector", "Metrics"]
 
@@ -36,48 +36,10 @@ class Metrics:
         self.registry = CollectorRegistry()
         if eval_history is not None:
             self.registry.register(EvalHistoryCollector(eval_history))
-        self.requests = Counter(
-            "trellis_http_requests", "HTTP requests served.", ["method", "route", "status"], registry=self.registry
-        )
-        self.request_seconds = Histogram(
-            "trellis_http_request_seconds",
-            "Time to serve an HTTP request.",
-            ["method", "route"],
-            buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.operations = Counter(
-            "trellis_graphql_operations",
-            "GraphQL operations by type, first root field and outcome (ok, error).",
-            ["type", "field", "outcome"],
-            registry=self.registry,
-        )
-        self.operation_seconds = Histogram(
-            "trellis_graphql_operation_seconds",
-            "Time to execute a GraphQL operation.",
-            ["type", "field"],
-            buckets=_LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.ingest_jobs = Counter(
-            "trellis_ingest_jobs", "Ingest jobs by outcome (succeeded, failed).", ["outcome"], registry=self.registry
-        )
-        self.ingest_documents = Counter(
-            "trellis_ingest_documents",
-            "Documents seen by ingest jobs, by result (written, skipped, failed, deleted).",
-            ["result"],
-            registry=self.registry,
-        )
-        self.ingest_chunks = Counter("trellis_ingest_chunks", "Chunks written by ingest jobs.", registry=self.registry)
-        self.loop_lag_seconds = Histogram(
-            "trellis_event_loop_lag_seconds",
-            "How late the event loop woke a task (the time callbacks held it).",
-            buckets=_LAG_BUCKETS,
-            registry=self.registry,
-        )
-        self.loop_lag_max_seconds = Gauge(
-            "trellis_event_loop_lag_max_seconds", "The event loop's worst lag since start.", registry=self.registry
-        )
+        self.requests, self.request_seconds = _http_metrics(self.registry)
+        self.operations, self.operation_seconds = _graphql_metrics(self.registry)
+        self.ingest_jobs, self.ingest_documents, self.ingest_chunks = _ingest_metrics(self.registry)
+        self.loop_lag_seconds, self.loop_lag_max_seconds = _loop_lag_metrics(self.registry)
         self.answer_ratings = Counter(
             "trellis_answer_ratings",
             "Ratings of logged answers by the rated answer's model and the rating (up, down).",
@@ -91,6 +53,64 @@ class Metrics:
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type."""
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+def _http_metrics(registry: CollectorRegistry) -> tuple[Counter, Histogram]:
+    """The HTTP request counter and latency histogram, registered in ``registry``."""
+    requests = Counter(
+        "trellis_http_requests", "HTTP requests served.", ["method", "route", "status"], registry=registry
+    )
+    seconds = Histogram(
+        "trellis_http_request_seconds",
+        "Time to serve an HTTP request.",
+        ["method", "route"],
+        buckets=_LATENCY_BUCKETS,
+        registry=registry,
+    )
+    return requests, seconds
+
+
+def _graphql_metrics(registry: CollectorRegistry) -> tuple[Counter, Histogram]:
+    """The GraphQL operation counter and latency histogram, registered in ``registry``."""
+    operations = Counter(
+        "trellis_graphql_operations",
+        "GraphQL operations by type, first root field and outcome (ok, error).",
+        ["type", "field", "outcome"],
+        registry=registry,
+    )
+    seconds = Histogram(
+        "trellis_graphql_operation_seconds",
+        "Time to execute a GraphQL operation.",
+        ["type", "field"],
+        buckets=_LATENCY_BUCKETS,
+        registry=registry,
+    )
+    return operations, seconds
+
+
+def _ingest_metrics(registry: CollectorRegistry) -> tuple[Counter, Counter, Counter]:
+    """The ingest job, document and chunk counters, registered in ``registry``."""
+    jobs = Counter("trellis_ingest_jobs", "Ingest jobs by outcome (succeeded, failed).", ["outcome"], registry=registry)
+    documents = Counter(
+        "trellis_ingest_documents",
+        "Documents seen by ingest jobs, by result (written, skipped, failed, deleted).",
+        ["result"],
+        registry=registry,
+    )
+    chunks = Counter("trellis_ingest_chunks", "Chunks written by ingest jobs.", registry=registry)
+    return jobs, documents, chunks
+
+
+def _loop_lag_metrics(registry: CollectorRegistry) -> tuple[Histogram, Gauge]:
+    """The event loop's lag histogram and worst-lag gauge, registered in ``registry``."""
+    lag = Histogram(
+        "trellis_event_loop_lag_seconds",
+        "How late the event loop woke a task (the time callbacks held it).",
+        buckets=_LAG_BUCKETS,
+        registry=registry,
+    )
+    worst = Gauge("trellis_event_loop_lag_max_seconds", "The event loop's worst lag since start.", registry=registry)
+    return lag, worst
 
 
 class EvalHistoryCollector:

@@ -13,8 +13,8 @@ from time import perf_counter
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.logs import request_id
-from api.metrics import Metrics
+from trellis.api.logs import request_id
+from trellis.api.metrics import Metrics
 
 __all__ = ["RequestMiddleware"]
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg.settings import Settings
+from trellis.kg.settings import Settings
 
 __all__ = ["OriginGuard", "allowed_hosts"]
 

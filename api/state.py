@@ -7,16 +7,16 @@ import threading
 
 from fastapi import Request
 
-from api.answer_limiter import AnswerLimiter
-from api.jobs import IngestJobs
-from api.metrics import Metrics
-from api.services.answers import AnswerLog
-from api.sockets import SocketLimit
-from kg.graph import GraphStore
-from kg.ingest.consistency import repair_pending
-from kg.settings import Settings
-from retrieval import Retriever
-from retrieval.evaluation.history import history_path
+from trellis.api.answer_limiter import AnswerLimiter
+from trellis.api.jobs import IngestJobs
+from trellis.api.metrics import Metrics
+from trellis.api.services.answers import AnswerLog
+from trellis.api.sockets import SocketLimit
+from trellis.kg.graph import GraphStore
+from trellis.kg.ingest.consistency import repair_pending
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
+from trellis.retrieval.evaluation.history import history_path
 
 __all__ = ["AppState", "get_state"]
 

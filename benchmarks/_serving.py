@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
 
 __all__ = ["KEY", "QUESTIONS", "REPO", "cli_env", "percentile", "start_api"]
 
@@ -82,7 +82,7 @@ def start_api(settings: Settings, port: int, log: Path, **overrides: str) -> sub
     )
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "trellis.api.cli", "serve", "--port", str(port)],
             env=env,
             cwd=REPO,
             stdout=output,

@@ -35,24 +35,20 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-# This file's name is the package's: with its folder on sys.path, `import api` would import this file.
+import aiohttp
+from _common import free_port, throwaway_server
+from _serving import KEY, QUESTIONS, REPO, percentile, start_api
+from rich.console import Console
+from rich.table import Table
+
+from trellis.api.cli.progress import StageBars
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+from trellis.kg.vectors.threads import limit_compute_threads
+from trellis.retrieval import AnswerOptions, Retriever
+from trellis.retrieval.search import PassageSearch
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import aiohttp  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from api.cli.progress import StageBars  # noqa: E402
-from kg.ingest.pipeline import IngestPipeline  # noqa: E402
-from kg.settings import Settings  # noqa: E402
-from kg.vectors.threads import limit_compute_threads  # noqa: E402
-from retrieval import AnswerOptions, Retriever  # noqa: E402
-from retrieval.search import PassageSearch  # noqa: E402
-
-sys.path.append(str(_HERE))
-from _common import free_port, throwaway_server  # noqa: E402
-from _serving import KEY, QUESTIONS, REPO, percentile, start_api  # noqa: E402
 
 SEARCH = "query($q: String!) { search(text: $q, k: 6) { score chunk { id } } }"
 ASK = "query($q: String!) { ask(question: $q) { text citations { number } } }"

@@ -23,10 +23,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from kg.failpoints import POINTS
-from kg.graph import GraphStore
-from kg.graph.fingerprint import graph_fingerprint
-from kg.settings import Settings, get_settings
+from trellis.kg.failpoints import POINTS
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.settings import Settings, get_settings
 
 sys.path.append(str(Path(__file__).resolve().parent))
 from _common import throwaway_server
@@ -49,7 +49,7 @@ def _env(settings: Settings, data_dir: Path, batch: int, point: str | None = Non
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "api.cli", *args]
+    command = [sys.executable, "-m", "trellis.api.cli", *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO, timeout=900, check=False)
 
 

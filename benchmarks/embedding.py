@@ -13,19 +13,17 @@ import argparse
 import json
 import os
 import statistics
-import sys
 from pathlib import Path
 from time import perf_counter
 
+from rich.console import Console
+from rich.table import Table
+
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder
+from trellis.kg.vectors.threads import limit_compute_threads
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from kg.settings import Settings  # noqa: E402
-from kg.vectors import Embedder  # noqa: E402
-from kg.vectors.threads import limit_compute_threads  # noqa: E402
 
 REPO = _HERE.parent
 

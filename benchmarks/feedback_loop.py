@@ -20,24 +20,21 @@ import os
 import sys
 from pathlib import Path
 
+from _common import cpu_model, throwaway_server
+from rich.console import Console
+
+from trellis.api.services.answers import AnswerLog
+from trellis.api.services.feedback import checked_rating, rate_answer
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
+from trellis.training.dataset import DatasetBuilder, DatasetOptions
+from trellis.training.feedback import _matches, evaluate_rated, rated_answers
+from trellis.training.finetune import FinetuneConfig, finetune
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 sys.path.append(str(_HERE.parent))  # the question set lives with the test of the same loop
-
-from rich.console import Console  # noqa: E402
-
-from api.services.answers import AnswerLog  # noqa: E402
-from api.services.feedback import checked_rating, rate_answer  # noqa: E402
-from kg.ingest.pipeline import IngestPipeline  # noqa: E402
-from kg.settings import Settings  # noqa: E402
-from retrieval import Retriever  # noqa: E402
 from tests.training.loop_questions import QUESTIONS  # noqa: E402
-from training.dataset import DatasetBuilder, DatasetOptions  # noqa: E402
-from training.feedback import _matches, evaluate_rated, rated_answers  # noqa: E402
-from training.finetune import FinetuneConfig, finetune  # noqa: E402
-
-sys.path.append(str(_HERE))
-from _common import cpu_model, throwaway_server  # noqa: E402
 
 REPO = _HERE.parent
 DISPUTED = "Where was Albert Einstein born?"

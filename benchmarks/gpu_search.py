@@ -20,20 +20,16 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-# This folder holds retrieval.py: with it on sys.path, `import retrieval` would import that file.
+import faiss
+import numpy as np
+from _common import cpu_model
+from rich.console import Console
+from rich.table import Table
+
+from trellis.kg.vectors.index import gpu_count, to_gpu
+from trellis.retrieval.evaluation.metrics import percentile
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import faiss  # noqa: E402
-import numpy as np  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from kg.vectors.index import gpu_count, to_gpu  # noqa: E402
-from retrieval.evaluation.metrics import percentile  # noqa: E402
-
-sys.path.append(str(_HERE))
-from _common import cpu_model  # noqa: E402
 
 
 def unit_vectors(count: int, dimensions: int, *, seed: int) -> np.ndarray:

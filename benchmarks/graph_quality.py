@@ -15,20 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from rich.console import Console
+from rich.table import Table
+
+from trellis.kg.ingest.extraction.relations import CO_OCCURS_WITH
+from trellis.kg.ingest.extraction.schema import RELATED_TO, load_schema
+from trellis.kg.settings import get_settings
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = (
-    [str(_HERE.parent)] + [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE] + [str(_HERE)]
-)
-
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from kg.ingest.extraction.relations import CO_OCCURS_WITH  # noqa: E402
-from kg.ingest.extraction.schema import RELATED_TO, load_schema  # noqa: E402
-from kg.settings import get_settings  # noqa: E402
 
 LABELLED = _HERE.parent / "tests" / "data" / "relations_labelled.jsonl"
 _WRONG = "WRONG"
@@ -40,7 +36,7 @@ def _share(part: int, whole: int) -> str:
 
 
 def labelled_scores(path: Path, console: Console, *, errors: bool) -> None:
-    from kg.vectors import Embedder
+    from trellis.kg.vectors import Embedder
 
     schema = load_schema()
     embed = Embedder(get_settings()).embed
@@ -69,7 +65,7 @@ def labelled_scores(path: Path, console: Console, *, errors: bool) -> None:
 
 
 def graph_scores(console: Console) -> None:
-    from kg.graph import GraphStore
+    from trellis.kg.graph import GraphStore
 
     with GraphStore(get_settings()) as store:
         types = {row["type"]: row["relations"] for row in store.query("quality_relation_types")}

@@ -31,7 +31,6 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -41,26 +40,22 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-# benchmarks/api.py and benchmarks/retrieval.py bear the packages' names: the repository comes first on sys.path
-# and this folder last, so `import api` finds the package and `_common` is still found.
+from _common import throwaway_server
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from trellis.api.cli.progress import StageBars
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.ingest.report import IngestReport
+from trellis.kg.ingest.writer import GraphWriter, Removal
+from trellis.kg.progress import QuietProgress
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, DocumentGraph, EntityRecord
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = (
-    [str(_HERE.parent)] + [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE] + [str(_HERE)]
-)
-
-from _common import throwaway_server  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from api.cli.progress import StageBars  # noqa: E402
-from kg.graph import GraphStore  # noqa: E402
-from kg.graph.auth import resolve_password  # noqa: E402
-from kg.ingest.pipeline import IngestPipeline  # noqa: E402
-from kg.ingest.report import IngestReport  # noqa: E402
-from kg.ingest.writer import GraphWriter, Removal  # noqa: E402
-from kg.settings import Settings  # noqa: E402
-from kg.types import Chunk, DocumentGraph, EntityRecord  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 WIKIPEDIA = "wikipedia.jsonl"
@@ -149,16 +144,6 @@ def stage_corpus(sample: Path, limit: int | None, folder: Path) -> Path:
         else:
             shutil.copy2(entry, corpus / entry.name)
     return corpus
-
-
-class _Quiet:
-    """An ``IngestProgress`` that draws nothing (the re-ingest runs under a status line)."""
-
-    def stage(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, name: str, amount: int = 1) -> None:
-        pass
 
 
 # --- progress -------------------------------------------------------------------------------------------------
@@ -454,7 +439,7 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
                 first = pipeline.ingest([corpus])
             console.rule("2. re-ingest of the unchanged corpus")
             with console.status("re-ingesting ..."):
-                pipeline.progress = _Quiet()
+                pipeline.progress = QuietProgress()
                 again = pipeline.ingest([corpus])
             if again.documents or again.skipped != first.documents:
                 console.print(f"[yellow]re-ingest wrote {again.documents} documents, skipped {again.skipped}[/yellow]")

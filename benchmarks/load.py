@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -30,20 +29,17 @@ from time import perf_counter
 from typing import Any
 
 # This folder holds api.py and retrieval.py, named like the packages: keep it off the import path until they load.
+import aiohttp
+from _common import free_port, throwaway_server
+from _serving import KEY, QUESTIONS, REPO, percentile, start_api
+from rich.console import Console
+from rich.table import Table
+
+from trellis.api.cli.progress import StageBars
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import aiohttp  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from api.cli.progress import StageBars  # noqa: E402
-from kg.ingest.pipeline import IngestPipeline  # noqa: E402
-from kg.settings import Settings  # noqa: E402
-
-sys.path.append(str(_HERE))
-from _common import free_port, throwaway_server  # noqa: E402
-from _serving import KEY, QUESTIONS, REPO, percentile, start_api  # noqa: E402
 
 SEARCH = "query($q: String!) { search(text: $q, k: 6) { score } }"
 ASK = "query($q: String!) { ask(question: $q) { text } }"

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import zlib
 from collections.abc import Sequence
@@ -32,24 +31,20 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-# This folder holds retrieval.py: with it on sys.path, `import retrieval` would import that file.
+import numpy as np
+from _common import NoEntities, cpu_model, throwaway_server
+from _padding import padding_file
+from rich.console import Console
+from rich.table import Table
+
+from trellis.kg.exchange import export_graph, import_graph, open_location
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.ingest.consistency import check_indexes
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import get_settings
+from trellis.kg.vectors import Embedder
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import numpy as np  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from kg.exchange import export_graph, import_graph, open_location  # noqa: E402
-from kg.graph.fingerprint import graph_fingerprint  # noqa: E402
-from kg.ingest.consistency import check_indexes  # noqa: E402
-from kg.ingest.pipeline import IngestPipeline  # noqa: E402
-from kg.settings import get_settings  # noqa: E402
-from kg.vectors import Embedder  # noqa: E402
-
-sys.path.append(str(_HERE))  # the helpers, now that `retrieval` is the package's
-from _common import NoEntities, cpu_model, throwaway_server  # noqa: E402
-from _padding import padding_file  # noqa: E402
 
 EVAL_CORPUS = _HERE.parent / "data" / "eval" / "corpus.jsonl"
 

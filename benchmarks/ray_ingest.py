@@ -22,31 +22,27 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from time import perf_counter
 from typing import Any
 
+from _common import cpu_model, throwaway_server
+from ingest import SAMPLE, WIKIPEDIA, stage_corpus, warm_up, warm_up_server
+from rich.console import Console
+from rich.table import Table
+
+from trellis.api.cli.progress import StageBars
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.ingest.distributed import RayIngest, ray_session
+from trellis.kg.ingest.distributed.handover import StageTotals
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.ingest.report import IngestReport
+from trellis.kg.settings import Settings
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = (
-    [str(_HERE.parent)] + [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE] + [str(_HERE)]
-)
-
-from _common import cpu_model, throwaway_server  # noqa: E402
-from ingest import SAMPLE, WIKIPEDIA, stage_corpus, warm_up, warm_up_server  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from api.cli.progress import StageBars  # noqa: E402
-from kg.graph import GraphStore  # noqa: E402
-from kg.graph.fingerprint import graph_fingerprint  # noqa: E402
-from kg.ingest.distributed import RayIngest, ray_session  # noqa: E402
-from kg.ingest.distributed.handover import StageTotals  # noqa: E402
-from kg.ingest.pipeline import IngestPipeline  # noqa: E402
-from kg.ingest.report import IngestReport  # noqa: E402
-from kg.settings import Settings  # noqa: E402
 
 TARGET = 1.15  # Ray's seconds at most this many times one process's
 RAY_STAGES = ("load", "chunk", "extract", "embed")

@@ -11,22 +11,16 @@ rules (short forms, acronyms), (c) plus embedding near-duplicates at each ``--si
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-# benchmarks/api.py and benchmarks/retrieval.py bear the packages' names: the repository comes first on sys.path
-# and this folder last, so `import api` finds the package and `_common` is still found.
+from rich.console import Console
+from rich.table import Table
+
+from trellis.kg.ingest.resolution import EmbedFunction, EntityResolver, PairScores, evaluate_pairs
+from trellis.kg.settings import get_settings
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = (
-    [str(_HERE.parent)] + [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE] + [str(_HERE)]
-)
-
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from kg.ingest.resolution import EmbedFunction, EntityResolver, PairScores, evaluate_pairs  # noqa: E402
-from kg.settings import get_settings  # noqa: E402
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "entity_pairs.jsonl"
 

@@ -24,31 +24,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from contextlib import ExitStack
 from pathlib import Path
 from time import perf_counter
 
-# This file's name is the package's: with its folder on sys.path, `import retrieval` would import this file.
+from _padding import padding_file
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from trellis.api.cli.progress import StageBars
+from trellis.kg.settings import get_settings
+from trellis.kg.vectors.threads import limit_compute_threads
+from trellis.retrieval import AnswerOptions, Retriever
+from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR, build_systems, evaluate, load_sets
+from trellis.retrieval.evaluation.datasets import SET_NAMES
+from trellis.retrieval.evaluation.harness import evaluation_retriever
+from trellis.retrieval.evaluation.metrics import percentile
+from trellis.retrieval.evaluation.report import report_table, save_report
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-from rich.console import Console  # noqa: E402
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from api.cli.progress import StageBars  # noqa: E402
-from kg.settings import get_settings  # noqa: E402
-from kg.vectors.threads import limit_compute_threads  # noqa: E402
-from retrieval import AnswerOptions, Retriever  # noqa: E402
-from retrieval.evaluation import DEFAULT_EVAL_DIR, build_systems, evaluate, load_sets  # noqa: E402
-from retrieval.evaluation.datasets import SET_NAMES  # noqa: E402
-from retrieval.evaluation.harness import evaluation_retriever  # noqa: E402
-from retrieval.evaluation.metrics import percentile  # noqa: E402
-from retrieval.evaluation.report import report_table, save_report  # noqa: E402
-
-sys.path.append(str(_HERE))  # the padding helper, now that `retrieval` is the package's
-from _padding import padding_file  # noqa: E402
 
 RECALL_TARGET = 0.10  # Trellis multi-hop recall@5 minus dense-only
 LATENCY_P50_MS, LATENCY_P95_MS, DENSE_RATIO = 50.0, 150.0, 3.0

@@ -22,32 +22,27 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-# This folder holds retrieval.py: with it on sys.path, `import retrieval` would import that file.
+import numpy as np
+from _common import NoEntities, cpu_model, throwaway_server
+from _padding import padding_file
+from rich.console import Console
+from rich.table import Table
+
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import get_settings
+from trellis.kg.vectors import Embedder, Neo4jVectorSearch, VectorIndex, VectorSearch
+from trellis.kg.vectors.neo4j_search import OVERSAMPLE
+from trellis.kg.vectors.threads import limit_compute_threads
+from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR, load_sets
+from trellis.retrieval.evaluation.metrics import percentile
+from trellis.retrieval.search import PassageSearch
+
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
-
-import numpy as np  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from kg.ingest.pipeline import IngestPipeline  # noqa: E402
-from kg.settings import get_settings  # noqa: E402
-from kg.vectors import Embedder, Neo4jVectorSearch, VectorIndex, VectorSearch  # noqa: E402
-from kg.vectors.neo4j_search import OVERSAMPLE  # noqa: E402
-from kg.vectors.threads import limit_compute_threads  # noqa: E402
-from retrieval.evaluation import DEFAULT_EVAL_DIR, load_sets  # noqa: E402
-from retrieval.evaluation.metrics import percentile  # noqa: E402
-from retrieval.search import PassageSearch  # noqa: E402
-
-sys.path.append(str(_HERE))  # the helpers, now that `retrieval` is the package's
-from _common import NoEntities, cpu_model, throwaway_server  # noqa: E402
-from _padding import padding_file  # noqa: E402
 
 RECALL_TARGET, LATENCY_RATIO = 0.98, 3.0
 

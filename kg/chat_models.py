@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ConfigurationError
-from kg.settings import Settings
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -25,11 +25,15 @@ MAX_RETRIES = 1
 def langchain_chat_model(spec: str, *, settings: Settings, **options: Any) -> BaseChatModel:
     """``init_chat_model(spec)`` with ``settings.llm_timeout_s`` per call and :data:`MAX_RETRIES`; a spec that
     cannot be built is a :class:`ConfigurationError` naming it."""
-    from langchain.chat_models import init_chat_model  # only needed for the optional chat models
-
     try:
+        from langchain.chat_models import init_chat_model  # the [langchain] extra: only the optional chat models
+
         return init_chat_model(  # configurable_fields=None picks the overload that builds a model now
             spec, configurable_fields=None, timeout=settings.llm_timeout_s, max_retries=MAX_RETRIES, **options
         )
+    except ModuleNotFoundError as exc:
+        raise ConfigurationError(
+            f"chat model {spec!r} needs LangChain ({exc.name} is missing): pip install 'trellis[langchain]'"
+        ) from exc
     except (ImportError, ValueError) as exc:
         raise ConfigurationError(f"chat model {spec!r} cannot be built: {exc}") from exc

@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kg.settings import Settings
+from trellis.kg.settings import Settings
 
 __all__ = ["POINTS", "failpoint", "pause_marker"]
 

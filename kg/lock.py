@@ -17,11 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from kg.files import private_folder
-from kg.settings import Settings
+from trellis.kg.files import private_folder
+from trellis.kg.settings import Settings
 
 if TYPE_CHECKING:
-    from kg.graph import GraphStore
+    from trellis.kg.graph import GraphStore
 
 __all__ = ["index_generation", "index_lock"]
 

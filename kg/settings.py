@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, DotEnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-from kg.errors import ConfigurationError
+from trellis.kg.errors import ConfigurationError
 
 __all__ = ["ENVIRONMENT_ONLY", "MIN_API_KEY_CHARS", "Settings", "get_settings"]
 

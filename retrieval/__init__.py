@@ -3,10 +3,10 @@
 ``answer(question)`` is the entry point; ``build_context`` is the one context format, shared with training.
 """
 
-from retrieval.answer import Retriever, answer, retrieve
-from retrieval.context import build_context
-from retrieval.errors import EmptyQuestionError, QuestionTooLongError, RetrievalError
-from retrieval.generators import (
+from trellis.retrieval.answer import Retriever, answer, retrieve
+from trellis.retrieval.context import build_context
+from trellis.retrieval.errors import EmptyQuestionError, QuestionTooLongError, RetrievalError
+from trellis.retrieval.generators import (
     NOT_IN_GRAPH,
     ExtractiveGenerator,
     Generation,
@@ -14,7 +14,7 @@ from retrieval.generators import (
     StreamingGenerator,
     make_generator,
 )
-from retrieval.types import (
+from trellis.retrieval.types import (
     Answer,
     AnswerOptions,
     Citation,

@@ -18,16 +18,16 @@ from functools import lru_cache
 from time import perf_counter
 from typing import Self
 
-from kg.graph import GraphStore
-from kg.ingest.extraction import load_pipeline
-from kg.lock import index_generation
-from kg.settings import Settings, get_settings
-from kg.vectors import Embedder, open_vector_search
-from retrieval.bridging import BridgeSearch
-from retrieval.context import build_context
-from retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
-from retrieval.expansion import GraphExpander
-from retrieval.generators import (
+from trellis.kg.graph import GraphStore
+from trellis.kg.ingest.extraction import load_pipeline
+from trellis.kg.lock import index_generation
+from trellis.kg.settings import Settings, get_settings
+from trellis.kg.vectors import Embedder, open_vector_search
+from trellis.retrieval.bridging import BridgeSearch
+from trellis.retrieval.context import build_context
+from trellis.retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
+from trellis.retrieval.expansion import GraphExpander
+from trellis.retrieval.generators import (
     AnswerabilityGate,
     ExtractiveGenerator,
     Generation,
@@ -35,14 +35,14 @@ from retrieval.generators import (
     StreamingGenerator,
     make_generator,
 )
-from retrieval.linking import EntityLinker
-from retrieval.overlap import link_beside_search
-from retrieval.pages import PageIndex
-from retrieval.search import PassageSearch
-from retrieval.snapshot import GraphSnapshot
-from retrieval.stages import QuestionStages, timed
-from retrieval.subgraph import used_subgraph
-from retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Retrieval
+from trellis.retrieval.linking import EntityLinker
+from trellis.retrieval.overlap import link_beside_search
+from trellis.retrieval.pages import PageIndex
+from trellis.retrieval.search import PassageSearch
+from trellis.retrieval.snapshot import GraphSnapshot
+from trellis.retrieval.stages import QuestionStages, timed
+from trellis.retrieval.subgraph import used_subgraph
+from trellis.retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Retrieval
 
 __all__ = ["Retriever", "answer", "clean_question", "retrieve"]
 

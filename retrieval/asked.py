@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Set
 from dataclasses import dataclass
 
-from retrieval.ranking import content_words, stem
-from retrieval.ranking import words as word_list
-from retrieval.types import Fact
+from trellis.retrieval.ranking import content_words, stem
+from trellis.retrieval.ranking import words as word_list
+from trellis.retrieval.types import Fact
 
 __all__ = ["QuestionWords", "asks_about", "unnamed_ends"]
 

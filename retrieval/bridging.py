@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from retrieval.pages import PageIndex
-from retrieval.ranking import content_words
-from retrieval.search import PassageSearch, fetch_document_passages
-from retrieval.sentences import best_sentence, sentences
-from retrieval.types import Passage
+from trellis.retrieval.pages import PageIndex
+from trellis.retrieval.ranking import content_words
+from trellis.retrieval.search import PassageSearch, fetch_document_passages
+from trellis.retrieval.sentences import best_sentence, sentences
+from trellis.retrieval.types import Passage
 
 __all__ = ["Bridge", "BridgeSearch", "Lead", "asked_part", "scored"]
 

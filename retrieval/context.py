@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from retrieval.asked import QuestionWords, asks_about, unnamed_ends
-from retrieval.types import Citation, Context, Fact, Passage
+from trellis.retrieval.asked import QuestionWords, asks_about, unnamed_ends
+from trellis.retrieval.types import Citation, Context, Fact, Passage
 
 __all__ = ["MATCHING", "CountTokens", "build_context", "render_context"]
 
@@ -121,21 +121,9 @@ def build_context(
     the budget (a tokenizer that does join across lines), the choice is made again counting whole texts.
     """
     words = QuestionWords.of(question)
-    flags = [asks_about(words, fact) for fact in facts]
-    asked = [fact for fact, flag in zip(facts, flags, strict=True) if flag]
-    ordered = [*asked, *(fact for fact, flag in zip(facts, flags, strict=True) if not flag)]
-    lines: dict[str, int] = {}
-
-    def by_lines(text: str) -> int:
-        total = 0
-        for line in text.split("\n"):
-            if (count := lines.get(line)) is None:
-                count = lines[line] = count_tokens(line)
-            total += count
-        return total
-
-    for measure in (by_lines, count_tokens):  # the second only when the first overshot
-        chosen_passages, chosen_facts, matching = _choose(ordered, len(asked), passages, token_budget, measure)
+    ordered, asked = _asked_first(words, facts)
+    for measure in (_by_lines(count_tokens), count_tokens):  # the second only when the first overshot
+        chosen_passages, chosen_facts, matching = _choose(ordered, asked, passages, token_budget, measure)
         text, citations = render_context(chosen_passages, chosen_facts, matching=matching)
         tokens = count_tokens(text) if text else 0
         if tokens <= token_budget:
@@ -151,6 +139,28 @@ def build_context(
         unnamed=unnamed,
         tokens=tokens,
     )
+
+
+def _asked_first(words: QuestionWords, facts: Sequence[Fact]) -> tuple[list[Fact], int]:
+    """The facts the question asks about, then the others, each in the order given; and how many are asked."""
+    flags = [asks_about(words, fact) for fact in facts]
+    asked = [fact for fact, flag in zip(facts, flags, strict=True) if flag]
+    return [*asked, *(fact for fact, flag in zip(facts, flags, strict=True) if not flag)], len(asked)
+
+
+def _by_lines(count_tokens: CountTokens) -> CountTokens:
+    """A measure of a text as the sum of its lines' counts, ``count_tokens`` called once per distinct line."""
+    lines: dict[str, int] = {}
+
+    def by_lines(text: str) -> int:
+        total = 0
+        for line in text.split("\n"):
+            if (count := lines.get(line)) is None:
+                count = lines[line] = count_tokens(line)
+            total += count
+        return total
+
+    return by_lines
 
 
 def _choose(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from retrieval.types import Answer
+from trellis.retrieval.types import Answer
 
 __all__ = ["draw_answer"]
 

@@ -14,7 +14,7 @@ TrellisError (kg.errors)
 
 from __future__ import annotations
 
-from kg.errors import TrellisError
+from trellis.kg.errors import TrellisError
 
 __all__ = [
     "AdapterError",

@@ -24,11 +24,11 @@ from itertools import combinations, pairwise
 import igraph as ig
 from pydantic import TypeAdapter
 
-from kg.graph import GraphStore, Record
-from kg.types import document_of
-from retrieval.neighbourhood import Adjacency, LiveAdjacency
-from retrieval.snapshot import GraphSnapshot
-from retrieval.types import Fact, GraphEdge, GraphPath, LinkedEntity, Passage
+from trellis.kg.graph import GraphStore, Record
+from trellis.kg.types import document_of
+from trellis.retrieval.neighbourhood import Adjacency, LiveAdjacency
+from trellis.retrieval.snapshot import GraphSnapshot
+from trellis.retrieval.types import Fact, GraphEdge, GraphPath, LinkedEntity, Passage
 
 __all__ = ["MENTIONS", "SAME_NAME", "TOP_PASSAGES", "Expansion", "GraphExpander"]
 

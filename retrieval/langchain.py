@@ -10,8 +10,8 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
-from retrieval.answer import Retriever
-from retrieval.types import Answer, AnswerOptions
+from trellis.retrieval.answer import Retriever
+from trellis.retrieval.types import Answer, AnswerOptions
 
 __all__ = ["TrellisRetriever", "answer_chain"]
 

@@ -19,10 +19,10 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.graph import GraphStore, Record
-from kg.vectors import VectorSearch
-from retrieval.lucene import terms_query
-from retrieval.types import LinkedEntity
+from trellis.kg.graph import GraphStore, Record
+from trellis.kg.vectors import VectorSearch
+from trellis.retrieval.lucene import terms_query
+from trellis.retrieval.types import LinkedEntity
 
 __all__ = ["EntityLinker", "find_mentions"]
 

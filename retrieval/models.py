@@ -19,9 +19,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.files import exclusive_lock
-from kg.settings import Settings
-from retrieval.errors import AdapterError, LanguageModelNotFoundError
+from trellis.kg.files import exclusive_lock
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import resolve_device
+from trellis.retrieval.errors import AdapterError, LanguageModelNotFoundError
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
@@ -31,7 +32,6 @@ __all__ = [
     "PACKAGED_MODEL_NAME",
     "ensure_checkpoint",
     "load_causal_lm",
-    "model_device",
     "model_name",
     "packaged_gguf",
 ]
@@ -66,15 +66,6 @@ def model_name(settings: Settings) -> str:
         return PACKAGED_MODEL_NAME
     name = Path(settings.llm_model).name
     return _slug(name.removesuffix(".gguf"))
-
-
-def model_device(settings: Settings) -> str:
-    """The device to run the model on: the setting, else CUDA when present, else the CPU."""
-    if settings.device:
-        return settings.device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def _convert(gguf: Path, target: Path) -> None:
@@ -166,7 +157,7 @@ def load_causal_lm(
         adapter = Path(adapter).expanduser()
         _check_adapter(adapter)  # before the (slower) model load
     source = ensure_checkpoint(settings)
-    device = model_device(settings)
+    device = resolve_device(settings.device)
     dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(source))

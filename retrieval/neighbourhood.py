@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kg.graph import GraphStore, Record
+from trellis.kg.graph import GraphStore, Record
 
 __all__ = ["Adjacency", "LiveAdjacency"]
 
@@ -135,10 +135,25 @@ class Adjacency:
         seeds = list(dict.fromkeys([*linked, *(e for _chunk, e in pairs)]))
         bounds = (per_entity, per_type, hub)
         first = self._hop(seeds, bounds, limit)
-        ends = (e for index in first for e in (self._relations[index].subject_id, self._relations[index].object_id))
-        reached = [e for e in dict.fromkeys(ends) if e not in set(seeds)][:frontier]
-        second = self._hop(reached, bounds, limit)
+        second = self._hop(self._reached(first, seeds, frontier=frontier), bounds, limit)
         relations = list(dict.fromkeys([*first, *second]))
+        near = self._near(linked, relations, mentioned=mentioned)
+        self._read_mentions(near, per_mention)
+        return {
+            "chunk_entities": chunk_entities,
+            "facts": [self._record(index, evidence) for index in relations],
+            "first_hop": len(first),
+            "mentions": self._mentions(near, per_mention),
+        }
+
+    def _reached(self, first: Sequence[int], seeds: Sequence[str], *, frontier: int) -> list[str]:
+        """The first ``frontier`` entities that the relations ``first`` reach past ``seeds``, in the order reached."""
+        ends = (e for index in first for e in (self._relations[index].subject_id, self._relations[index].object_id))
+        known = set(seeds)
+        return [e for e in dict.fromkeys(ends) if e not in known][:frontier]
+
+    def _near(self, linked: Sequence[str], relations: Sequence[int], *, mentioned: int) -> list[str]:
+        """The first ``mentioned`` of the ``linked`` entities and the ends of ``relations`` one step from them."""
         near = list(linked)
         wanted = set(linked)
         for index in relations:
@@ -147,19 +162,15 @@ class Adjacency:
                 near.append(relation.object_id)
             elif relation.object_id in wanted:
                 near.append(relation.subject_id)
-        near = list(dict.fromkeys(near))[:mentioned]
-        self._read_mentions(near, per_mention)
-        mentions = [
+        return list(dict.fromkeys(near))[:mentioned]
+
+    def _mentions(self, near: Sequence[str], per_mention: int) -> list[Record]:
+        """The first ``per_mention`` chunks (by id) that mention each of ``near``, with their documents."""
+        return [
             {"entity_id": e, "chunk_id": chunk, "document_id": self._documents[chunk]}
             for e in near
             for chunk in self._entity_chunks.get(e, ())[:per_mention]
         ]
-        return {
-            "chunk_entities": chunk_entities,
-            "facts": [self._record(index, evidence) for index in relations],
-            "first_hop": len(first),
-            "mentions": mentions,
-        }
 
     def expansion(
         self, ids: Sequence[str], *, per_entity: int, per_type: int, hub: int, limit: int, evidence: int

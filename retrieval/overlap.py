@@ -18,11 +18,11 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 
-from kg.graph import Record
-from retrieval.bridging import Bridge
-from retrieval.expansion import TOP_PASSAGES
-from retrieval.stages import Found, QuestionStages
-from retrieval.types import Passage
+from trellis.kg.graph import Record
+from trellis.retrieval.bridging import Bridge
+from trellis.retrieval.expansion import TOP_PASSAGES
+from trellis.retrieval.stages import Found, QuestionStages
+from trellis.retrieval.types import Passage
 
 __all__ = ["in_turn", "link_beside_search"]
 

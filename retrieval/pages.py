@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kg.graph import GraphStore
+from trellis.kg.graph import GraphStore
 
 __all__ = ["PageIndex", "plain_title"]
 

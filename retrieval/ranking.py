@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from retrieval.types import Fact, Passage
+from trellis.retrieval.types import Fact, Passage
 
 __all__ = [
     "EXCLUDED_PREDICATES",

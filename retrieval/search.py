@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from kg.graph import GraphStore
-from kg.vectors import VectorSearch
-from retrieval.lucene import terms_query
-from retrieval.types import Passage
+from trellis.kg.graph import GraphStore
+from trellis.kg.vectors import VectorSearch
+from trellis.retrieval.lucene import terms_query
+from trellis.retrieval.types import Passage
 
 __all__ = ["RRF_K", "PassageSearch", "fetch_document_passages", "fetch_passages", "reciprocal_rank_fusion"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from retrieval.ranking import content_words
-from retrieval.types import Passage
+from trellis.retrieval.ranking import content_words
+from trellis.retrieval.types import Passage
 
 __all__ = ["best_sentence", "rerank_by_sentence", "sentences"]
 

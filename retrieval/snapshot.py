@@ -26,9 +26,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from time import perf_counter
 
-from kg.graph import GraphStore, Record
-from retrieval.errors import SnapshotTooLargeError
-from retrieval.neighbourhood import Adjacency
+from trellis.kg.graph import GraphStore, Record
+from trellis.retrieval.errors import SnapshotTooLargeError
+from trellis.retrieval.neighbourhood import Adjacency
 
 __all__ = ["GraphSnapshot", "collector_paused"]
 

@@ -13,14 +13,14 @@ from time import perf_counter
 
 import numpy as np
 
-from kg.graph import GraphStore, Record
-from retrieval.bridging import Bridge, BridgeSearch, scored
-from retrieval.expansion import Expansion, GraphExpander
-from retrieval.linking import EntityLinker
-from retrieval.ranking import EXCLUDED_PREDICATES, diversify, evidence_scores, rank_facts, rank_passages
-from retrieval.search import PassageSearch, fetch_passages
-from retrieval.sentences import rerank_by_sentence
-from retrieval.types import AnswerOptions, Fact, LinkedEntity, Passage
+from trellis.kg.graph import GraphStore, Record
+from trellis.retrieval.bridging import Bridge, BridgeSearch, scored
+from trellis.retrieval.expansion import Expansion, GraphExpander
+from trellis.retrieval.linking import EntityLinker
+from trellis.retrieval.ranking import EXCLUDED_PREDICATES, diversify, evidence_scores, rank_facts, rank_passages
+from trellis.retrieval.search import PassageSearch, fetch_passages
+from trellis.retrieval.sentences import rerank_by_sentence
+from trellis.retrieval.types import AnswerOptions, Fact, LinkedEntity, Passage
 
 __all__ = ["DIVERSITY", "HEAD", "SENTENCE_WEIGHT", "Found", "QuestionStages", "timed"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from retrieval.expansion import MENTIONS, Expansion
-from retrieval.types import Fact, GraphEdge, GraphNode, LinkedEntity, Passage, Subgraph
+from trellis.retrieval.expansion import MENTIONS, Expansion
+from trellis.retrieval.types import Fact, GraphEdge, GraphNode, LinkedEntity, Passage, Subgraph
 
 __all__ = ["used_subgraph"]
 

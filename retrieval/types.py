@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 __all__ = [
     "Answer",
@@ -50,10 +50,15 @@ class Passage(BaseModel):
 
 
 class Evidence(BaseModel):
-    """A chunk that supports a relation, and its document."""
+    """A chunk that supports a relation, and its document (a bare chunk id reads as one with no document)."""
 
     chunk_id: str
     document_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_chunk_id(cls, value: object) -> object:
+        return {"chunk_id": value} if isinstance(value, str) else value
 
 
 class Fact(BaseModel):
@@ -76,6 +81,11 @@ class Fact(BaseModel):
     def triple(self) -> str:
         """The fact as the context shows it: ``(Subject) -[PREDICATE]-> (Object)``."""
         return f"({self.subject}) -[{self.predicate}]-> ({self.object})"
+
+    @property
+    def chunk_ids(self) -> list[str]:
+        """The ids of the chunks that support it."""
+        return [evidence.chunk_id for evidence in self.evidence]
 
 
 class GraphNode(BaseModel):

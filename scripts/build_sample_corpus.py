@@ -24,7 +24,7 @@ from urllib.parse import quote
 import gensim
 from gensim.corpora.wikicorpus import extract_pages, filter_wiki
 
-from kg.ingest.loaders import clean_text
+from trellis.kg.ingest.loaders import clean_text
 
 DUMP = (
     Path(gensim.__file__).parent

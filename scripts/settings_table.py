@@ -27,8 +27,8 @@ from typing import Literal, Union, get_args, get_origin
 from pydantic import AliasChoices, SecretStr
 from pydantic.fields import FieldInfo
 
-from kg import settings as settings_module
-from kg.settings import ENVIRONMENT_ONLY, MIN_API_KEY_CHARS, Settings
+from trellis.kg import settings as settings_module
+from trellis.kg.settings import ENVIRONMENT_ONLY, MIN_API_KEY_CHARS, Settings
 
 __all__ = ["DESCRIPTIONS", "MAIN_SETTINGS", "configuration_page", "readme_table", "readme_with_table", "sections"]
 
@@ -116,7 +116,7 @@ file in the current folder; the environment wins over `.env`. An existing Neo4j 
 *environment only* (the programs Trellis runs, auth, where the graph and model calls go): a `.env` that tries is
 ignored for them, with a warning. A bad value stops the program with one line naming the variable.
 
-Library code takes a `Settings` object (`kg.settings.Settings`, or `get_settings()` for the process's own) and never
+Library code takes a `Settings` object (`trellis.kg.settings.Settings`, or `get_settings()` for the process's own) and never
 reads the environment itself. Lists and the API keys are JSON: `TRELLIS_API_KEYS='{"a-long-secret": "read"}'`.
 """
 

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 import pytest
 from pydantic import SecretStr
 
-from kg.graph import GraphStore, LocalServer, apply_schema
-from kg.settings import Settings, get_settings
 from tests.support import MACHINE_VARIABLES, REPO, SHELL_PREFIXES, ensure_retrieval_corpus, free_port
+from trellis.kg.graph import GraphStore, LocalServer, apply_schema
+from trellis.kg.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from kg.vectors import Embedder
-    from retrieval import Retriever
+    from trellis.kg.vectors import Embedder
+    from trellis.retrieval import Retriever
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -124,7 +124,7 @@ ARTICLES = {"Albania": 5_000, "Alain Connes": 2_000}
 @pytest.fixture(scope="session")
 def retrieval_settings(neo4j_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The test server's settings with vector indexes of their own."""
-    from kg.graph.auth import resolve_password
+    from trellis.kg.graph.auth import resolve_password
 
     return neo4j_settings.model_copy(
         update={
@@ -150,7 +150,7 @@ def retrieval_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def retrieval_embedder(retrieval_settings: Settings) -> Embedder:
-    from kg.vectors import Embedder
+    from trellis.kg.vectors import Embedder
 
     return Embedder(retrieval_settings)
 
@@ -159,9 +159,9 @@ def retrieval_embedder(retrieval_settings: Settings) -> Embedder:
 def session_retriever(
     retrieval_settings: Settings, store: GraphStore, retrieval_embedder: Embedder, retrieval_corpus: Path
 ) -> Retriever:
-    from kg.ingest.extraction import SpacyExtractor
-    from kg.ingest.pipeline import IngestPipeline
-    from retrieval import Retriever
+    from trellis.kg.ingest.extraction import SpacyExtractor
+    from trellis.kg.ingest.pipeline import IngestPipeline
+    from trellis.retrieval import Retriever
 
     store.execute("delete_everything")
     pipeline = IngestPipeline(retrieval_settings, store=store, embedder=retrieval_embedder, extractor=SpacyExtractor())

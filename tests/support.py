@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.settings import Settings
+from trellis.kg.settings import Settings
 
 if TYPE_CHECKING:
-    from retrieval import Retriever
+    from trellis.retrieval import Retriever
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -82,7 +82,7 @@ def settings_env(settings: Settings, **overrides: str) -> dict[str, str]:
 def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the real `trellis` command line in a subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", "trellis.api.cli", *args],
         env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
     )  # fmt: skip
 
@@ -90,8 +90,8 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess
 def ensure_retrieval_corpus(retriever: Retriever, corpus: Path) -> Retriever:
     """``retriever``, its corpus ingested again first if another test emptied the graph or left another one (the
     graph's chunks must be the retriever's own index's)."""
-    from kg.ingest.pipeline import IngestPipeline
-    from kg.lock import index_lock
+    from trellis.kg.ingest.pipeline import IngestPipeline
+    from trellis.kg.lock import index_lock
 
     (counts,) = retriever.store.query("graph_counts")
     if counts["chunks"] != len(retriever.chunk_index) or not retriever.store.query(

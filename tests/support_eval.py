@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from retrieval.evaluation.runner import EvaluationReport, QuestionResult, summarise
+from trellis.retrieval.evaluation.runner import EvaluationReport, QuestionResult, summarise
 
 
 def _result(set_name: str, system: str, number: int, *, found: bool, answer: str | None) -> QuestionResult:

@@ -44,13 +44,12 @@ def _sources() -> list[Path]:
 
 
 def _imported_packages(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+    """The card's packages that ``path`` imports (``trellis.kg.types`` -> ``kg``)."""
+    names = {
+        module.split(".")[1]
+        for _, module in _imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module.startswith("trellis.") and module.count(".")
+    }
     return names & set(PACKAGES)
 
 
@@ -79,12 +78,12 @@ def _named_query_uses(tree: ast.AST) -> list[str]:
     """Where a module imports the named-query loader or calls the store's query and write methods."""
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kg.graph"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("trellis.kg.graph"):
             loaded = {alias.name for alias in node.names} & QUERY_LOADER
-            if loaded or node.module == "kg.graph.queries":
+            if loaded or node.module == "trellis.kg.graph.queries":
                 found.append(f"{node.lineno}: imports {', '.join(sorted(loaded)) or node.module}")
-        elif isinstance(node, ast.Import) and any(alias.name == "kg.graph.queries" for alias in node.names):
-            found.append(f"{node.lineno}: imports kg.graph.queries")
+        elif isinstance(node, ast.Import) and any(alias.name == "trellis.kg.graph.queries" for alias in node.names):
+            found.append(f"{node.lineno}: imports trellis.kg.graph.queries")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in STORE_CALLS:
             found.append(f"{node.lineno}: calls .{node.func.attr}()")
     return found
@@ -97,7 +96,7 @@ def test_interfaces_go_through_the_service_layer(path: Path) -> None:
 
 
 def test_the_service_check_catches_a_named_query() -> None:
-    source = "from kg.graph import load_query\nrows = store.query('list_documents', skip=0, limit=5)\n"
+    source = "from trellis.kg.graph import load_query\nrows = store.query('list_documents', skip=0, limit=5)\n"
     assert _named_query_uses(ast.parse(source)) == ["1: imports load_query", "2: calls .query()"]
     assert {path.stem for path in (REPO / "api" / "services").glob("*.py")} - {"__init__"} == set(SERVICES)
 
@@ -107,12 +106,48 @@ def test_no_module_is_a_thousand_line_file() -> None:
     assert not long, "split these modules: " + ", ".join(long)
 
 
+OUR_PACKAGES = (*PACKAGES, "cypher")
+"""Installed as ``trellis.kg``, ``trellis.api`` ... (setup.py): never imported by their bare folder names."""
+
+
+@pytest.mark.parametrize("folder", [*OUR_PACKAGES, "tests", "benchmarks", "scripts"])
+def test_the_packages_are_imported_under_the_trellis_name(folder: str) -> None:
+    bare = [
+        f"{path.relative_to(REPO)}:{line}: {module}"
+        for path in (REPO / folder).rglob("*.py")
+        for line, module in _imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+        if module.split(".")[0] in OUR_PACKAGES
+    ]
+    assert not bare, "import trellis.<package>, which is what the wheel installs: " + ", ".join(bare)
+
+
+LONGEST_FUNCTION = 50
+"""Lines from ``def`` to the function's last line, signature and docstring included."""
+
+
+def test_no_function_is_longer_than_a_screen() -> None:
+    long = [
+        f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({length})"
+        for path in _sources()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (length := (node.end_lineno or node.lineno) - node.lineno + 1) > LONGEST_FUNCTION
+    ]
+    assert not long, "tell these as a story of named steps: " + ", ".join(long)
+
+
 def test_no_top_level_folder_shadows_the_driver() -> None:
     assert not (REPO / "neo4j").exists()
 
 
 @pytest.mark.parametrize(
-    "module", ["kg.errors", "kg.settings", "kg.types", *(f"api.services.{name}" for name in SERVICES)]
+    "module",
+    [
+        "trellis.kg.errors",
+        "trellis.kg.settings",
+        "trellis.kg.types",
+        *(f"trellis.api.services.{name}" for name in SERVICES),
+    ],
 )
 def test_public_names_are_deliberate(module: str) -> None:
     """Modules' ``__all__`` sorted and real (packages' are pinned name by name in tests/test_public_names.py)."""
@@ -124,7 +159,7 @@ def test_public_names_are_deliberate(module: str) -> None:
 
 
 def test_every_error_names_its_purpose() -> None:
-    errors = importlib.import_module("kg.errors")
+    errors = importlib.import_module("trellis.kg.errors")
     for name in errors.__all__:
         error = getattr(errors, name)
         assert issubclass(error, errors.TrellisError)
@@ -135,8 +170,8 @@ def test_every_error_names_its_purpose() -> None:
 # What retrieval may import of ingestion: the spaCy pipeline and labels ingest reads documents with, so questions are
 # read alike; the evaluation harness also builds the graphs it evaluates. Storage (locks, generations, chunk ids,
 # indexes) comes from kg's own modules (kg.lock, kg.types, kg.vectors), never from the ingest pipeline's.
-RETRIEVAL_MAY_USE_OF_INGEST = ("kg.ingest.extraction",)
-EVALUATION_MAY_USE_OF_INGEST = ("kg.ingest.pipeline", "kg.ingest.report")
+RETRIEVAL_MAY_USE_OF_INGEST = ("trellis.kg.ingest.extraction",)
+EVALUATION_MAY_USE_OF_INGEST = ("trellis.kg.ingest.pipeline", "trellis.kg.ingest.report")
 
 
 def _imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
@@ -159,14 +194,15 @@ def test_retrieval_uses_no_ingest_internals(path: Path) -> None:
     offenders = [
         f"{line}: {module}"
         for line, module in _imported_modules(ast.parse(path.read_text(encoding="utf-8")))
-        if module.startswith("kg.ingest") and not any(module == a or module.startswith(a + ".") for a in allowed)
+        if module.startswith("trellis.kg.ingest")
+        and not any(module == a or module.startswith(a + ".") for a in allowed)
     ]
     assert not offenders, "import storage helpers from kg's own modules: " + ", ".join(offenders)
 
 
 def _module_name(path: Path) -> str:
     parts = path.relative_to(REPO).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    return ".".join(("trellis", *(parts[:-1] if parts[-1] == "__init__" else parts)))
 
 
 def _module_imports(path: Path, modules: set[str]) -> set[str]:
@@ -182,9 +218,9 @@ def _module_imports(path: Path, modules: set[str]) -> set[str]:
     return found & modules
 
 
-def test_no_import_cycles_below_the_api() -> None:
-    """kg, retrieval and training form no cycle of module imports (each module can be read before its users)."""
-    paths = {_module_name(p): p for package in ("kg", "retrieval", "training") for p in (REPO / package).rglob("*.py")}
+def test_no_import_cycles() -> None:
+    """No cycle of module imports, package inits included (each module can be read before its users)."""
+    paths = {_module_name(p): p for package in PACKAGES for p in (REPO / package).rglob("*.py")}
     imports = {name: _module_imports(path, set(paths)) - {name} for name, path in paths.items()}
     done: set[str] = set()
 

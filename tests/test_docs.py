@@ -11,8 +11,8 @@ from types import ModuleType
 
 import pytest
 
-from kg.settings import Settings
 from tests.support import REPO
+from trellis.kg.settings import Settings
 
 GENERATOR = REPO / "scripts" / "settings_table.py"
 README = REPO / "README.md"

@@ -16,15 +16,15 @@ from tests.support import REPO
 PACKAGES = ("kg", "retrieval", "training", "api")
 
 PUBLIC_NAMES: dict[str, list[str]] = {
-    "api": [],
-    "api.chat": ["router"],
-    "api.cli": ["app", "main"],
-    "api.graphql": ["SCHEMA_FILE", "build_schema", "mount_graphql", "schema_sdl"],
-    "api.graphql.types": [],
-    "api.mcp": ["McpHttp", "build_mcp", "mcp_http"],
-    "api.services": [],
-    "kg": ["Settings", "TrellisError", "get_settings"],
-    "kg.exchange": [
+    "trellis.api": [],
+    "trellis.api.chat": ["router"],
+    "trellis.api.cli": [],
+    "trellis.api.graphql": ["SCHEMA_FILE", "build_schema", "mount_graphql", "schema_sdl"],
+    "trellis.api.graphql.types": [],
+    "trellis.api.mcp": ["McpHttp", "build_mcp", "mcp_http"],
+    "trellis.api.services": [],
+    "trellis.kg": ["Settings", "TrellisError", "get_settings"],
+    "trellis.kg.exchange": [
         "TABLE_NAMES",
         "ExportManifest",
         "ImportReport",
@@ -36,7 +36,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "read_manifest",
         "table",
     ],
-    "kg.graph": [
+    "trellis.kg.graph": [
         "GraphStore",
         "LocalServer",
         "Record",
@@ -47,9 +47,9 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "query_names",
         "schema_statements",
     ],
-    "kg.ingest": [],
-    "kg.ingest.distributed": ["RayCluster", "RayIngest", "StagePlan", "ray_session", "require_ray"],
-    "kg.ingest.extraction": [
+    "trellis.kg.ingest": [],
+    "trellis.kg.ingest.distributed": ["RayCluster", "RayIngest", "StagePlan", "ray_session", "require_ray"],
+    "trellis.kg.ingest.extraction": [
         "CO_OCCURS_WITH",
         "SPACY_LABELS",
         "Extractor",
@@ -59,7 +59,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "load_pipeline",
         "normalise_predicate",
     ],
-    "kg.ingest.loaders": [
+    "trellis.kg.ingest.loaders": [
         "SUPPORTED_EXTENSIONS",
         "LoadFailure",
         "LoadResult",
@@ -72,7 +72,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "sha256_text",
         "unwrap_lines",
     ],
-    "kg.ingest.resolution": [
+    "trellis.kg.ingest.resolution": [
         "EmbedFunction",
         "EntityResolver",
         "EntityStatus",
@@ -90,7 +90,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "load_pairs",
         "name_key",
     ],
-    "kg.vectors": [
+    "trellis.kg.vectors": [
         "Embedder",
         "Neo4jVectorSearch",
         "SearchHit",
@@ -102,7 +102,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "open_vector_search",
         "resolve_device",
     ],
-    "retrieval": [
+    "trellis.retrieval": [
         "NOT_IN_GRAPH",
         "Answer",
         "AnswerOptions",
@@ -130,7 +130,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "make_generator",
         "retrieve",
     ],
-    "retrieval.evaluation": [
+    "trellis.retrieval.evaluation": [
         "DEFAULT_EVAL_DIR",
         "SYSTEM_NAMES",
         "EvalQuestion",
@@ -149,7 +149,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "reciprocal_rank",
         "token_f1",
     ],
-    "retrieval.generators": [
+    "trellis.retrieval.generators": [
         "NOT_IN_GRAPH",
         "AnswerabilityGate",
         "ChatModelGenerator",
@@ -160,7 +160,7 @@ PUBLIC_NAMES: dict[str, list[str]] = {
         "StreamingGenerator",
         "make_generator",
     ],
-    "training": [
+    "trellis.training": [
         "BaseModelNotFoundError",
         "CorruptAdapterError",
         "DatasetBuilder",
@@ -187,7 +187,11 @@ PUBLIC_NAMES: dict[str, list[str]] = {
 
 
 def _packages() -> set[str]:
-    return {".".join(init.parent.relative_to(REPO).parts) for p in PACKAGES for init in (REPO / p).rglob("__init__.py")}
+    return {
+        ".".join(("trellis", *init.parent.relative_to(REPO).parts))
+        for p in PACKAGES
+        for init in (REPO / p).rglob("__init__.py")
+    }
 
 
 def test_every_package_is_pinned() -> None:

@@ -4,8 +4,8 @@
 ``evaluate`` scores base against fine-tuned; ``promote`` makes a run the local generator's model.
 """
 
-from training.dataset import DatasetBuilder, DatasetOptions
-from training.errors import (
+from trellis.training.dataset import DatasetBuilder, DatasetOptions
+from trellis.training.errors import (
     BaseModelNotFoundError,
     CorruptAdapterError,
     DatasetNotFoundError,
@@ -14,10 +14,10 @@ from training.errors import (
     TooFewExamplesError,
     TrainingError,
 )
-from training.evaluate import EvalConfig, evaluate
-from training.finetune import FinetuneConfig, finetune
-from training.registry import list_runs, promote, read_run
-from training.types import DatasetStats, EvalMetrics, EvalReport, Example, RunMetadata
+from trellis.training.evaluate import EvalConfig, evaluate
+from trellis.training.finetune import FinetuneConfig, finetune
+from trellis.training.registry import list_runs, promote, read_run
+from trellis.training.types import DatasetStats, EvalMetrics, EvalReport, Example, RunMetadata
 
 __all__ = [
     "BaseModelNotFoundError",

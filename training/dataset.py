@@ -20,48 +20,32 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from kg.graph import GraphStore
-from retrieval.answer import Retriever
-from retrieval.context import build_context
-from retrieval.generators.base import NOT_IN_GRAPH
-from retrieval.types import AnswerOptions, Context
-from training.errors import EmptyGraphError, TooFewExamplesError
-from training.feedback import gold_examples, keep_out_down_voted, rated_answers, with_gold
-from training.paraphrase import Paraphrase, accept_paraphrase
-from training.prompts import join_names, predicate_words, target_text
-from training.questions import QuestionPlan, plan_questions
-from training.spans import written
-from training.split import split_by_entity
-from training.stats import dataset_stats
-from training.storage import DatasetManifest, write_dataset
-from training.types import DatasetStats, Example, GraphRelation, QuestionSpec
+from trellis.kg.graph import GraphStore
+from trellis.kg.progress import Progress, QuietProgress
+from trellis.retrieval.answer import Retriever
+from trellis.retrieval.context import build_context
+from trellis.retrieval.generators.base import NOT_IN_GRAPH
+from trellis.retrieval.types import AnswerOptions, Context, Fact
+from trellis.training.errors import EmptyGraphError, TooFewExamplesError
+from trellis.training.feedback import gold_examples, keep_out_down_voted, rated_answers, with_gold
+from trellis.training.paraphrase import Paraphrase, accept_paraphrase
+from trellis.training.prompts import join_names, predicate_words, target_text
+from trellis.training.questions import QuestionPlan, plan_questions
+from trellis.training.spans import written
+from trellis.training.split import split_by_entity
+from trellis.training.stats import dataset_stats
+from trellis.training.storage import DatasetManifest, write_dataset
+from trellis.training.types import DatasetStats, Example, QuestionSpec
 
-__all__ = ["DEFAULT_OPTIONS", "DatasetBuilder", "DatasetOptions", "Progress"]
+__all__ = ["DEFAULT_OPTIONS", "DatasetBuilder", "DatasetOptions"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = AnswerOptions(k=4, max_facts=8, token_budget=384)
 """Retrieval options of training contexts: the query-time defaults with a context short enough to train on CPU."""
-
-
-class Progress(Protocol):
-    """Where a long job reports its stages (the CLI draws rich bars)."""
-
-    def stage(self, name: str, total: int) -> None: ...
-
-    def advance(self, name: str, amount: int = 1) -> None: ...
-
-
-class _Quiet:
-    def stage(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, name: str, amount: int = 1) -> None:
-        pass
 
 
 class DatasetOptions(BaseModel):
@@ -85,7 +69,7 @@ def _example_id(spec: QuestionSpec) -> str:
     return hashlib.sha256(f"{spec.kind}|{spec.anchor}|{spec.question}".encode()).hexdigest()[:16]
 
 
-def _answering(spec: QuestionSpec, entity_id: str) -> GraphRelation:
+def _answering(spec: QuestionSpec, entity_id: str) -> Fact:
     """The relation whose evidence states the answer ``entity_id`` (the last hop of a chain that ends there)."""
     return next(r for r in reversed(spec.relations) if entity_id in (r.subject_id, r.object_id))
 
@@ -114,16 +98,16 @@ class DatasetBuilder:
         self.store: GraphStore = retriever.store
         self.options = options or DatasetOptions()
         self.paraphrase = paraphrase
-        self.progress: Progress = progress or _Quiet()
+        self.progress: Progress = progress or QuietProgress()
 
-    def relations(self) -> list[GraphRelation]:
+    def relations(self) -> list[Fact]:
         """The typed relations of the graph with evidence (the excluded predicates left out)."""
         rows = self.store.query(
             "training_relations", exclude=self.options.exclude_predicates, limit=self.options.max_relations
         )
-        return [GraphRelation.model_validate(row) for row in rows]
+        return [Fact.model_validate(row) for row in rows]
 
-    def plan(self, relations: Sequence[GraphRelation]) -> list[QuestionSpec]:
+    def plan(self, relations: Sequence[Fact]) -> list[QuestionSpec]:
         """The questions to ask, at most ``max_examples`` of them, answerable and not, in a seeded order."""
         entities = self.store.query("training_entities", limit=self.options.max_relations * 2)
         plan = QuestionPlan(phrasings=self.options.phrasings, max_unanswerable_share=self.options.unanswerable_share)
@@ -136,7 +120,7 @@ class DatasetBuilder:
         pairs = [
             {"chunk": chunk, "entity": entity_id}
             for entity_id in spec.answer_ids
-            for chunk in _answering(spec, entity_id).evidence
+            for chunk in _answering(spec, entity_id).chunk_ids
         ]
         rows = self.store.query("training_surfaces", pairs=pairs) if pairs else []
         return {(row["chunk_id"], row["entity_id"]): list(row["surfaces"]) for row in rows}
@@ -147,7 +131,7 @@ class DatasetBuilder:
         shown = {passage.chunk_id: " ".join(passage.text.split()) for passage in context.passages}  # as displayed
         cited: dict[int, str] = {}  # relation position -> the chunk it is cited by
         for position, relation in enumerate(spec.relations):
-            chunk = next((chunk for chunk in relation.evidence if chunk in shown), None)
+            chunk = next((chunk for chunk in relation.chunk_ids if chunk in shown), None)
             if chunk is None:
                 return "evidence_not_in_context"
             cited[position] = chunk
@@ -158,7 +142,7 @@ class DatasetBuilder:
             name = relation.subject if entity_id == relation.subject_id else relation.object
             read = [
                 (chunk, span)
-                for chunk in relation.evidence
+                for chunk in relation.chunk_ids
                 if chunk in shown and (span := written(shown[chunk], [*surfaces.get((chunk, entity_id), []), name]))
             ]
             if not read:
@@ -170,7 +154,7 @@ class DatasetBuilder:
 
     def example(self, spec: QuestionSpec, names: dict[str, str]) -> Example | str:
         """The example for one question, or the reason it was dropped."""
-        from retrieval.generators.prompts import chat_messages  # the one prompt of query time
+        from trellis.retrieval.generators.prompts import chat_messages  # the one prompt of query time
 
         options = self.options.retrieval
         found = self.retriever.retrieve(spec.question, options=options)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from training.types import Example
+from trellis.training.types import Example
 
 __all__ = ["IGNORE", "EncodedExample", "collate", "encode_example", "fitted_prompt_ids", "prompt_ids"]
 

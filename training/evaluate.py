@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
@@ -20,16 +21,17 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from kg.graph import GraphStore
-from kg.settings import Settings
-from retrieval.generators.decoding import answer_processors
-from training.encoding import fitted_prompt_ids
-from training.errors import CorruptAdapterError, TooFewExamplesError
-from training.finetune import FinetuneConfig, resolve_base_model
-from training.metrics import cited_triples, exact_match, short_answer, token_f1
-from training.registry import read_run, write_json
-from training.storage import data_hash, read_split
-from training.types import EvalMetrics, EvalReport, Example, Split
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import resolve_device
+from trellis.retrieval.generators.decoding import answer_processors
+from trellis.training.encoding import fitted_prompt_ids
+from trellis.training.errors import CorruptAdapterError, TooFewExamplesError
+from trellis.training.finetune import FinetuneConfig, resolve_base_model
+from trellis.training.metrics import cited_triples, exact_match, short_answer, token_f1
+from trellis.training.registry import read_run, write_json
+from trellis.training.storage import data_hash, read_split
+from trellis.training.types import EvalMetrics, EvalReport, Example, Split
 
 __all__ = ["EvalConfig", "evaluate", "relations_in_graph", "score"]
 
@@ -53,7 +55,7 @@ class EvalConfig(BaseModel):
 
 
 def _is_abstention(text: str) -> bool:
-    from retrieval.generators.prompts import is_abstention
+    from trellis.retrieval.generators.prompts import is_abstention
 
     return bool(is_abstention(text))
 
@@ -144,16 +146,26 @@ def _generate(
     return outputs
 
 
-def _load(settings: Settings, run: str | None) -> tuple[Any, Any, str, str | None]:
+@dataclass(frozen=True)
+class _Loaded:
     """The model (with the run's adapter, unmerged, when a run is given), its tokenizer, and the two names."""
+
+    model: Any
+    tokenizer: Any
+    base_name: str
+    tuned_name: str | None
+
+
+def _load(settings: Settings, run: str | None) -> _Loaded:
+    """The base model of ``run`` (else of the settings), with the run's adapter, in eval mode on the GPU if any."""
     import torch
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     metadata = read_run(settings, run) if run else None
     folder = metadata.base_model_path if metadata else resolve_base_model(settings, FinetuneConfig())
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    dtype = torch.bfloat16 if device == "cuda" else torch.float32
+    device = resolve_device(settings.device)
+    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -167,7 +179,7 @@ def _load(settings: Settings, run: str | None) -> tuple[Any, Any, str, str | Non
         tuned_name = f"{metadata.base_model}+lora:{metadata.run}"
     model.to(device)
     model.eval()
-    return model, tokenizer, folder.name, tuned_name
+    return _Loaded(model=model, tokenizer=tokenizer, base_name=folder.name, tuned_name=tuned_name)
 
 
 def _base_cache(
@@ -224,32 +236,22 @@ def evaluate(
     if not examples:
         raise TooFewExamplesError(f"the {config.split} split of {dataset} is empty: build a bigger dataset")
     store.verify()  # the cited relations are checked in Neo4j: fail now, not after minutes of generation
-    model, tokenizer, base_name, tuned_name = _load(settings, run)
+    loaded = _load(settings, run)
     rows: list[dict[str, str]] = [
         {"id": e.id, "kind": e.kind, "question": e.question, "gold": e.target} for e in examples
     ]
     metrics = []
-    total(len(examples) * (2 if tuned_name else 1))
-    for name, switch in ((base_name, True), (tuned_name, False)):
+    total(len(examples) * (2 if loaded.tuned_name else 1))
+    for name, base in ((loaded.base_name, True), (loaded.tuned_name, False)):
         if name is None:
             continue
         began = perf_counter()
-        cache = _base_cache(settings, dataset, examples, config, base_name) if switch else None
-        predictions = _cached(cache, len(examples))
-        if predictions is not None:
-            for _ in predictions:
-                tick()
-        else:
-            context = model.disable_adapter() if switch and tuned_name else nullcontext()
-            with context:
-                predictions = _generate(model, tokenizer, examples, config=config, tick=tick)
-            if cache is not None:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                write_json(cache, json.dumps(predictions))
+        cache = _base_cache(settings, dataset, examples, config, loaded.base_name) if base else None
+        predictions = _answers(loaded, examples, base=base, cache=cache, config=config, tick=tick)
         result = score(name, examples, predictions, store)
         metrics.append(result.model_copy(update={"seconds": round(perf_counter() - began, 1)}))
         for row, prediction in zip(rows, predictions, strict=True):
-            row["tuned" if not switch else "base"] = prediction
+            row["base" if base else "tuned"] = prediction
     return EvalReport(
         split=config.split,
         examples=len(examples),
@@ -258,3 +260,27 @@ def evaluate(
         created_at=datetime.now(UTC),
         predictions=rows,
     )
+
+
+def _answers(
+    loaded: _Loaded,
+    examples: Sequence[Example],
+    *,
+    base: bool,
+    cache: Path | None,
+    config: EvalConfig,
+    tick: Callable[[], None],
+) -> list[str]:
+    """The base (adapter off) or tuned model's answers: read from ``cache`` when kept there, else generated and kept."""
+    predictions = _cached(cache, len(examples))
+    if predictions is not None:
+        for _ in predictions:
+            tick()
+        return predictions
+    context = loaded.model.disable_adapter() if base and loaded.tuned_name else nullcontext()
+    with context:
+        predictions = _generate(loaded.model, loaded.tokenizer, examples, config=config, tick=tick)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_json(cache, json.dumps(predictions))
+    return predictions

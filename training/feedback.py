@@ -20,20 +20,21 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kg.graph import GraphStore
-from retrieval.answer import Retriever
-from retrieval.context import build_context
-from retrieval.generators.base import NOT_IN_GRAPH
-from retrieval.types import AnswerOptions, Context
-from training.metrics import exact_match, normalise, short_answer
-from training.prompts import target_text
-from training.spans import written
-from training.types import Example, ExampleKind
+from trellis.kg.graph import GraphStore
+from trellis.retrieval.answer import Retriever
+from trellis.retrieval.context import build_context
+from trellis.retrieval.generators.base import NOT_IN_GRAPH
+from trellis.retrieval.types import AnswerOptions, Context, Retrieval
+from trellis.training.metrics import exact_match, normalise, short_answer
+from trellis.training.prompts import target_text
+from trellis.training.spans import written
+from trellis.training.types import Example, ExampleKind
 
 __all__ = [
     "FEEDBACK_PREDICATE",
@@ -97,8 +98,6 @@ def gold_examples(
     retriever: Retriever, rated: Sequence[RatedAnswer], *, options: AnswerOptions
 ) -> tuple[list[Example], Counter[str]]:
     """A training example for each corrected answer (module docstring), and why the others were dropped."""
-    from retrieval.generators.prompts import chat_messages  # the one prompt of query time
-
     dropped: Counter[str] = Counter()
     examples: dict[str, Example] = {}
     for answer in rated:
@@ -115,37 +114,59 @@ def gold_examples(
             token_budget=options.token_budget,
             count_tokens=retriever.embedder.count_tokens,
         )
-        kind: ExampleKind
-        if _is_abstention(answer.correction):
-            kind, span, numbers, target = "unanswerable", "", [], NOT_IN_GRAPH
-        else:
-            held = _holding(context, answer.correction) or _holding(context, short_answer(answer.correction))
-            if not held:
-                dropped["feedback_correction_not_in_context"] += 1
-                continue
-            kind, span, numbers = "feedback", held[0][1], [held[0][0]]
-            target = target_text(span, numbers)
-        if not _cited_chunks_exist(retriever.store, context, numbers):
+        target = _gold_target(context, answer.correction)
+        if target is None:
+            dropped["feedback_correction_not_in_context"] += 1
+            continue
+        if not _cited_chunks_exist(retriever.store, context, target.citations):
             dropped["feedback_citation_not_in_graph"] += 1
             continue
         key = normalise(found.question)
         if key in examples:
             dropped["feedback_duplicate_question"] += 1  # the latest rated correction of a question wins
-        examples[key] = Example(
-            id="fb-" + hashlib.sha256(f"feedback|{answer.id}".encode()).hexdigest()[:13],
-            kind=kind,
-            split="train",
-            predicate=FEEDBACK_PREDICATE,
-            question=found.question,
-            answer=span,
-            target=target,
-            messages=chat_messages(found.question, context),
-            context=context.text,
-            citations=numbers,
-            anchor=f"answer:{answer.id}",
-            entities=sorted({entity.id for entity in found.entities}),
-        )
+        examples[key] = _gold_example(answer, found, context=context, target=target)
     return list(examples.values()), dropped
+
+
+@dataclass(frozen=True)
+class _GoldTarget:
+    """What a gold example teaches: its kind, the answer as the context writes it, its citations and target text."""
+
+    kind: ExampleKind
+    answer: str
+    citations: list[int]
+    text: str
+
+
+def _gold_target(context: Context, correction: str) -> _GoldTarget | None:
+    """The target of a correction: the abstention, or the first passage that holds it (None: no passage does)."""
+    if _is_abstention(correction):
+        return _GoldTarget(kind="unanswerable", answer="", citations=[], text=NOT_IN_GRAPH)
+    held = _holding(context, correction) or _holding(context, short_answer(correction))
+    if not held:
+        return None
+    number, span = held[0]
+    return _GoldTarget(kind="feedback", answer=span, citations=[number], text=target_text(span, [number]))
+
+
+def _gold_example(answer: RatedAnswer, found: Retrieval, *, context: Context, target: _GoldTarget) -> Example:
+    """The training example of a corrected answer, asked as ``found`` asked it, over ``context``."""
+    from trellis.retrieval.generators.prompts import chat_messages  # the one prompt of query time
+
+    return Example(
+        id="fb-" + hashlib.sha256(f"feedback|{answer.id}".encode()).hexdigest()[:13],
+        kind=target.kind,
+        split="train",
+        predicate=FEEDBACK_PREDICATE,
+        question=found.question,
+        answer=target.answer,
+        target=target.text,
+        messages=chat_messages(found.question, context),
+        context=context.text,
+        citations=target.citations,
+        anchor=f"answer:{answer.id}",
+        entities=sorted({entity.id for entity in found.entities}),
+    )
 
 
 def _cited_chunks_exist(store: GraphStore, context: Context, numbers: Sequence[int]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
@@ -17,15 +18,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from kg.errors import TrellisError
-from kg.settings import Settings
-from training.curves import plot_losses
-from training.encoding import IGNORE, EncodedExample, collate, encode_example
-from training.errors import BaseModelNotFoundError, RunNotFoundError, TooFewExamplesError
-from training.registry import new_run_id, run_folder, write_metadata
-from training.split import cap_unanswerable
-from training.storage import data_hash, read_manifest, read_split
-from training.types import RunMetadata
+from trellis.kg.errors import TrellisError
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import resolve_device
+from trellis.training.curves import plot_losses
+from trellis.training.encoding import IGNORE, EncodedExample, collate, encode_example
+from trellis.training.errors import BaseModelNotFoundError, RunNotFoundError, TooFewExamplesError
+from trellis.training.registry import new_run_id, run_folder, write_metadata
+from trellis.training.split import cap_unanswerable
+from trellis.training.storage import data_hash, read_manifest, read_split
+from trellis.training.types import Example, RunMetadata
 
 __all__ = ["FinetuneConfig", "StepReport", "finetune", "resolve_base_model"]
 
@@ -64,7 +66,7 @@ class FinetuneConfig(BaseModel):
 def resolve_base_model(settings: Settings, config: FinetuneConfig) -> Path:
     """The base model folder: the config's, else the settings' (converted from GGUF once); refuses a missing one."""
     if config.base_model is None:
-        from retrieval.models import ensure_checkpoint
+        from trellis.retrieval.models import ensure_checkpoint
 
         try:
             folder = ensure_checkpoint(settings)
@@ -154,12 +156,12 @@ def _top_layers(model: Any, count: int | None) -> list[int] | None:
     return list(range(total - count, total))
 
 
-def _device() -> tuple[str, bool]:
+def _device(settings: Settings) -> tuple[str, bool]:
+    """The device to train on (the setting, else CUDA when present, else the CPU) and whether it trains in bf16."""
     import torch
 
-    if torch.cuda.is_available():
-        return "cuda", torch.cuda.is_bf16_supported()
-    return "cpu", False
+    device = resolve_device(settings.device)
+    return device, device.startswith("cuda") and torch.cuda.is_bf16_supported()
 
 
 def finetune(
@@ -171,18 +173,10 @@ def finetune(
     on_step: StepReport | None = None,
 ) -> RunMetadata:
     """Fine-tune the base model with LoRA on ``dataset``'s train split; ``run`` names a run to resume."""
-    from peft import LoraConfig, get_peft_model
-    from transformers import TrainingArguments, set_seed
+    from transformers import set_seed
 
     config = config or FinetuneConfig()
-    read_manifest(dataset)  # a clear error when the folder holds no dataset
-    train_examples, dev_examples = read_split(dataset, "train"), read_split(dataset, "dev")
-    train_examples = cap_unanswerable(train_examples, share=config.unanswerable_share, seed=config.seed)
-    if len(train_examples) < config.min_examples:
-        raise TooFewExamplesError(
-            f"{len(train_examples)} training examples in {dataset}, at least {config.min_examples} are needed: "
-            "build a bigger dataset with `trellis train dataset`"
-        )
+    train_examples, dev_examples = _training_examples(dataset, config)
     base_folder = resolve_base_model(settings, config)
     model, tokenizer = _load_base(base_folder)
     set_seed(config.seed)
@@ -190,14 +184,70 @@ def finetune(
     dev = _encode(tokenizer, dev_examples[: config.eval_examples], config.max_length)
     if len(train) < config.min_examples:
         raise TooFewExamplesError(f"only {len(train)} examples fit in {config.max_length} tokens: raise --max-length")
+    target = _open_run(settings, run, dataset=dataset, base=base_folder)
+    model = _with_lora(model, config)
+    trainer = _trainer(model, tokenizer, run=target, config=config, train=train, dev=dev, on_step=on_step)
+    trained = _train(trainer, resuming=target.resuming, examples={"train": len(train), "dev": len(dev)})
+    return _save(settings, model, run=target, config=config, trained=trained)
 
+
+@dataclass(frozen=True)
+class _Run:
+    """One training run: its id, registry folder and whether it resumes, its dataset and base model, its device."""
+
+    id: str
+    folder: Path
+    resuming: bool
+    dataset: Path
+    base: Path
+    device: str
+    bf16: bool
+
+
+@dataclass(frozen=True)
+class _Trained:
+    """What training gave: the logged losses, the seconds it took, and how many examples each split had."""
+
+    losses: list[dict[str, float]]
+    seconds: float
+    examples: dict[str, int]
+
+
+def _training_examples(dataset: Path, config: FinetuneConfig) -> tuple[list[Example], list[Example]]:
+    """The train split (unanswerable examples capped) and the dev split; refuses too few to train on."""
+    read_manifest(dataset)  # a clear error when the folder holds no dataset
+    train, dev = read_split(dataset, "train"), read_split(dataset, "dev")
+    train = cap_unanswerable(train, share=config.unanswerable_share, seed=config.seed)
+    if len(train) < config.min_examples:
+        raise TooFewExamplesError(
+            f"{len(train)} training examples in {dataset}, at least {config.min_examples} are needed: "
+            "build a bigger dataset with `trellis train dataset`"
+        )
+    return train, dev
+
+
+def _open_run(settings: Settings, run: str | None, *, dataset: Path, base: Path) -> _Run:
+    """The run to train: ``run`` resumed from its checkpoints (refused when it has none), else a new one."""
     if run is not None and not (run_folder(settings, run) / "checkpoints").is_dir():
         raise RunNotFoundError(f"run {run!r} has no checkpoints to resume from: start a new run without --resume")
-    resuming = run is not None
-    run = run or new_run_id()
-    folder = run_folder(settings, run)
-    device, bf16 = _device()
-    model = get_peft_model(
+    run_id = run or new_run_id()
+    device, bf16 = _device(settings)
+    return _Run(
+        id=run_id,
+        folder=run_folder(settings, run_id),
+        resuming=run is not None,
+        dataset=dataset,
+        base=base,
+        device=device,
+        bf16=bf16,
+    )
+
+
+def _with_lora(model: Any, config: FinetuneConfig) -> Any:
+    """``model`` wrapped in LoRA adapters on the config's modules of its top ``lora_layers`` layers."""
+    from peft import LoraConfig, get_peft_model
+
+    return get_peft_model(
         model,
         LoraConfig(
             task_type="CAUSAL_LM",
@@ -208,8 +258,14 @@ def finetune(
             layers_to_transform=_top_layers(model, config.lora_layers),
         ),
     )
-    arguments = TrainingArguments(
-        output_dir=str(folder / "checkpoints"),
+
+
+def _training_arguments(config: FinetuneConfig, run: _Run) -> Any:
+    """The Trainer's arguments: a cosine schedule, checkpoints in the run's folder, no evaluation while training."""
+    from transformers import TrainingArguments
+
+    return TrainingArguments(
+        output_dir=str(run.folder / "checkpoints"),
         max_steps=config.max_steps,
         per_device_train_batch_size=config.batch_size,
         per_device_eval_batch_size=config.batch_size,
@@ -222,22 +278,40 @@ def finetune(
         save_total_limit=2,
         eval_strategy="no",
         prediction_loss_only=True,
-        bf16=bf16,
-        use_cpu=device == "cpu",
+        bf16=run.bf16,
+        use_cpu=run.device == "cpu",
         report_to=[],
         disable_tqdm=True,
         dataloader_num_workers=0,
         remove_unused_columns=False,
         seed=config.seed,
     )
-    trainer = _answer_only_trainer()(
+
+
+def _trainer(
+    model: Any,
+    tokenizer: Any,
+    *,
+    run: _Run,
+    config: FinetuneConfig,
+    train: list[EncodedExample],
+    dev: list[EncodedExample],
+    on_step: StepReport | None,
+) -> Any:
+    """The answer-only Trainer of the LoRA-wrapped ``model`` on the encoded examples, reporting to ``on_step``."""
+    return _answer_only_trainer()(
         model=model,
-        args=arguments,
+        args=_training_arguments(config, run),
         train_dataset=train,
         eval_dataset=dev or None,
         data_collator=lambda batch: collate(batch, pad_id=int(tokenizer.pad_token_id)),
         callbacks=[_callback(on_step)],
     )
+
+
+def _train(trainer: Any, *, resuming: bool, examples: dict[str, int]) -> _Trained:
+    """Train (from the latest checkpoint when resuming): the logged losses, with the dev loss at the end when there
+    are dev examples, and the seconds it took."""
     began = perf_counter()
     trainer.train(resume_from_checkpoint=True if resuming else None)
     losses = [
@@ -245,27 +319,33 @@ def finetune(
         for row in trainer.state.log_history
         if "loss" in row or "eval_loss" in row
     ]
-    if dev:
+    if examples["dev"]:
         evaluation = trainer.evaluate()
         losses.append({"step": float(trainer.state.global_step), "eval_loss": float(evaluation["eval_loss"])})
-    seconds = perf_counter() - began
-    adapter = folder / "adapter"
+    return _Trained(losses=losses, seconds=perf_counter() - began, examples=examples)
+
+
+def _save(settings: Settings, model: Any, *, run: _Run, config: FinetuneConfig, trained: _Trained) -> RunMetadata:
+    """The run's metadata, once its adapter, loss curve and metadata are in its folder and its checkpoints gone."""
+    adapter = run.folder / "adapter"
     model.save_pretrained(str(adapter))
-    plot_losses(losses, folder / "loss.png", title=f"run {run}: LoRA r={config.lora_r} on {base_folder.name}")
+    plot_losses(
+        trained.losses, run.folder / "loss.png", title=f"run {run.id}: LoRA r={config.lora_r} on {run.base.name}"
+    )
     metadata = RunMetadata(
-        run=run,
-        base_model=base_folder.name,
-        base_model_path=base_folder,
+        run=run.id,
+        base_model=run.base.name,
+        base_model_path=run.base,
         adapter=adapter,
-        dataset=dataset,
-        data_hash=data_hash(dataset),
-        examples={"train": len(train), "dev": len(dev)},
+        dataset=run.dataset,
+        data_hash=data_hash(run.dataset),
+        examples=trained.examples,
         config=config.model_dump(mode="json"),
-        losses=losses,
+        losses=trained.losses,
         created_at=datetime.now(UTC),
-        seconds=round(seconds, 1),
-        device=device + (" bf16" if bf16 else ""),
+        seconds=round(trained.seconds, 1),
+        device=run.device + (" bf16" if run.bf16 else ""),
     )
     write_metadata(settings, metadata)
-    shutil.rmtree(folder / "checkpoints", ignore_errors=True)
+    shutil.rmtree(run.folder / "checkpoints", ignore_errors=True)
     return metadata

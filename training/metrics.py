@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from retrieval.evaluation.metrics import normalize_answer
-from retrieval.evaluation.metrics import token_f1 as best_token_f1
-from training.types import GraphRelation
+from trellis.retrieval.evaluation.metrics import normalize_answer
+from trellis.retrieval.evaluation.metrics import token_f1 as best_token_f1
+from trellis.retrieval.types import Fact
 
 __all__ = ["cited_triples", "exact_match", "normalise", "short_answer", "token_f1"]
 
@@ -47,9 +47,9 @@ def token_f1(prediction: str, gold: str) -> float:
     return best_token_f1(prediction, [gold])
 
 
-def cited_triples(text: str) -> list[GraphRelation]:
+def cited_triples(text: str) -> list[Fact]:
     """The relations an answer cites, written ``(Subject) -[PREDICATE]-> (Object)`` (names, not ids)."""
     return [
-        GraphRelation(subject_id="", subject=s.strip(), predicate=p, object_id="", object=o.strip())
+        Fact(subject_id="", subject=s.strip(), predicate=p, object_id="", object=o.strip())
         for s, p, o in _TRIPLE.findall(text)
     ]

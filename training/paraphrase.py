@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kg.errors import ConfigurationError
-from kg.settings import Settings
-from training.prompts import PARAPHRASE_PROMPT
+from trellis.kg.chat_models import langchain_chat_model
+from trellis.kg.settings import Settings
+from trellis.training.prompts import PARAPHRASE_PROMPT
 
 __all__ = ["Paraphrase", "accept_paraphrase", "paraphraser_from"]
 
@@ -42,17 +42,12 @@ def paraphraser_from(settings: Settings) -> Paraphrase | None:
         model_name = f"openai:{settings.openai_model}"
     else:
         return None
-    from langchain.chat_models import init_chat_model  # only needed when paraphrasing
-
     extra: dict[str, Any] = {}
     if model_name.startswith("openai:") and not settings.chat_model:
         extra = {"base_url": settings.openai_base_url, "temperature": 0.7}
         if settings.openai_api_key is not None:
             extra["api_key"] = settings.openai_api_key.get_secret_value()
-    try:
-        model = init_chat_model(model_name, **extra)
-    except Exception as exc:
-        raise ConfigurationError(f"cannot build chat model {model_name!r} for paraphrases: {exc}") from exc
+    model = langchain_chat_model(model_name, settings=settings, **extra)
 
     def paraphrase(question: str) -> str:
         reply = model.invoke(PARAPHRASE_PROMPT.format(question=question))

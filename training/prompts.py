@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from training.phrasings import PHRASINGS
-from training.types import GraphRelation
+from trellis.retrieval.types import Fact
+from trellis.training.phrasings import PHRASINGS
 
 __all__ = [
     "INVENTED_NAMES",
@@ -52,7 +52,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def single_hop_questions(relation: GraphRelation) -> list[tuple[str, str]]:
+def single_hop_questions(relation: Fact) -> list[tuple[str, str]]:
     """The questions that the relation answers, each with the entity id its answer is: (question, answer id).
     Empty for a type without phrasings."""
     phrasings = PHRASINGS.get(relation.predicate)
@@ -63,7 +63,7 @@ def single_hop_questions(relation: GraphRelation) -> list[tuple[str, str]]:
     return found
 
 
-def two_hop_questions(first: GraphRelation, second: GraphRelation) -> list[str]:
+def two_hop_questions(first: Fact, second: Fact) -> list[str]:
     """The questions that the chain ``first`` then ``second`` answers (the answer: second's object), the middle
     entity described through the first ("Where was the spouse of X born?"); empty when either type cannot say it."""
     described, asked = PHRASINGS.get(first.predicate), PHRASINGS.get(second.predicate)

@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TypeVar
 
-from training.prompts import (
+from trellis.retrieval.types import Fact
+from trellis.training.prompts import (
     INVENTED_NAMES,
     comparison_questions,
     join_names,
@@ -22,7 +23,7 @@ from training.prompts import (
     single_hop_questions,
     two_hop_questions,
 )
-from training.types import GraphRelation, QuestionSpec
+from trellis.training.types import QuestionSpec
 
 __all__ = ["QuestionPlan", "plan_questions"]
 
@@ -48,7 +49,7 @@ def _pick(options: Sequence[T], count: int, rng: random.Random) -> list[tuple[in
     return indexed[:count]
 
 
-def _single_hop(relations: Sequence[GraphRelation], plan: QuestionPlan, rng: random.Random) -> list[QuestionSpec]:
+def _single_hop(relations: Sequence[Fact], plan: QuestionPlan, rng: random.Random) -> list[QuestionSpec]:
     specs = []
     for relation in relations:
         for template, (question, answer_id) in _pick(single_hop_questions(relation), plan.phrasings, rng):
@@ -64,8 +65,8 @@ def _single_hop(relations: Sequence[GraphRelation], plan: QuestionPlan, rng: ran
     return specs
 
 
-def _two_hop(relations: Sequence[GraphRelation], plan: QuestionPlan, rng: random.Random) -> list[QuestionSpec]:
-    by_subject: dict[str, list[GraphRelation]] = defaultdict(list)
+def _two_hop(relations: Sequence[Fact], plan: QuestionPlan, rng: random.Random) -> list[QuestionSpec]:
+    by_subject: dict[str, list[Fact]] = defaultdict(list)
     for relation in relations:
         by_subject[relation.subject_id].append(relation)
     chains = [
@@ -89,8 +90,8 @@ def _two_hop(relations: Sequence[GraphRelation], plan: QuestionPlan, rng: random
     return specs
 
 
-def _lists(relations: Sequence[GraphRelation], rng: random.Random) -> list[QuestionSpec]:
-    groups: dict[tuple[str, str], list[GraphRelation]] = defaultdict(list)
+def _lists(relations: Sequence[Fact], rng: random.Random) -> list[QuestionSpec]:
+    groups: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for relation in relations:
         groups[(relation.subject_id, relation.predicate)].append(relation)
     specs = []
@@ -109,8 +110,8 @@ def _lists(relations: Sequence[GraphRelation], rng: random.Random) -> list[Quest
     return specs
 
 
-def _comparisons(relations: Sequence[GraphRelation], rng: random.Random) -> list[QuestionSpec]:
-    by_predicate: dict[str, list[GraphRelation]] = defaultdict(list)
+def _comparisons(relations: Sequence[Fact], rng: random.Random) -> list[QuestionSpec]:
+    by_predicate: dict[str, list[Fact]] = defaultdict(list)
     for relation in relations:
         by_predicate[relation.predicate].append(relation)
     specs = []
@@ -144,7 +145,7 @@ def _comparisons(relations: Sequence[GraphRelation], rng: random.Random) -> list
 
 
 def _unanswerable(
-    relations: Sequence[GraphRelation], entities: Sequence[dict[str, str]], count: int, rng: random.Random
+    relations: Sequence[Fact], entities: Sequence[dict[str, str]], count: int, rng: random.Random
 ) -> list[QuestionSpec]:
     """Relation types asked of entities of the right type that lack them in the graph, and of invented entities."""
     has = {(r.subject_id, r.predicate) for r in relations} | {(r.object_id, r.predicate) for r in relations}
@@ -172,7 +173,7 @@ def _unanswerable(
 
 
 def plan_questions(
-    relations: Sequence[GraphRelation],
+    relations: Sequence[Fact],
     entities: Sequence[dict[str, str]],
     *,
     plan: QuestionPlan | None = None,

@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kg.settings import Settings
-from training.errors import CorruptAdapterError, RunNotFoundError
-from training.types import RunMetadata
+from trellis.kg.settings import Settings
+from trellis.training.errors import CorruptAdapterError, RunNotFoundError
+from trellis.training.types import RunMetadata
 
 __all__ = [
     "check_adapter",
@@ -130,7 +130,7 @@ def check_adapter(metadata: RunMetadata) -> None:
 
 def promote(settings: Settings, run: str) -> Any:
     """Make the run's adapter the one the local generator loads; returns the pointer written."""
-    from retrieval.generators.promoted import PromotedModel, write_promoted
+    from trellis.retrieval.generators.promoted import PromotedModel, write_promoted
 
     metadata = read_run(settings, run)
     check_adapter(metadata)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from training.types import Example, Split
+from trellis.training.types import Example, Split
 
 __all__ = ["cap_unanswerable", "split_by_entity"]
 

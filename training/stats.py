@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from training.types import DatasetStats, Example
+from trellis.training.types import DatasetStats, Example
 
 __all__ = ["dataset_stats"]
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from retrieval.types import AnswerOptions
-from training.errors import DatasetNotFoundError
-from training.types import DatasetStats, Example, Split
+from trellis.retrieval.types import AnswerOptions
+from trellis.training.errors import DatasetNotFoundError
+from trellis.training.types import DatasetStats, Example, Split
 
 __all__ = ["SPLITS", "DatasetManifest", "data_hash", "read_manifest", "read_split", "write_dataset"]
 

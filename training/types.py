@@ -8,13 +8,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from trellis.retrieval.types import Fact
+
 __all__ = [
     "DatasetStats",
     "EvalMetrics",
     "EvalReport",
     "Example",
     "ExampleKind",
-    "GraphRelation",
     "QuestionSpec",
     "RunMetadata",
     "Split",
@@ -23,25 +24,6 @@ __all__ = [
 ExampleKind = Literal["single_hop", "two_hop", "list", "comparison", "unanswerable", "feedback"]
 """``feedback``: a user's correction of a logged answer (training/feedback.py), always in the train split."""
 Split = Literal["train", "dev", "test"]
-
-
-class GraphRelation(BaseModel):
-    """A typed relation of the graph, with the chunks that are its evidence."""
-
-    subject_id: str
-    subject: str
-    subject_type: str | None = None
-    predicate: str
-    object_id: str
-    object: str
-    object_type: str | None = None
-    confidence: float = 0.0
-    evidence: list[str] = Field(default_factory=list)
-
-    @property
-    def triple(self) -> str:
-        """The relation as the context shows it: ``(Subject) -[PREDICATE]-> (Object)``."""
-        return f"({self.subject}) -[{self.predicate}]-> ({self.object})"
 
 
 class QuestionSpec(BaseModel):
@@ -60,7 +42,7 @@ class QuestionSpec(BaseModel):
     template: int = 0
     anchor: str
     entities: list[str] = Field(default_factory=list)
-    relations: list[GraphRelation] = Field(default_factory=list)
+    relations: list[Fact] = Field(default_factory=list)
 
 
 class Example(BaseModel):
@@ -78,7 +60,7 @@ class Example(BaseModel):
     citations: list[int] = Field(default_factory=list)
     anchor: str
     entities: list[str] = Field(default_factory=list)
-    relations: list[GraphRelation] = Field(default_factory=list)
+    relations: list[Fact] = Field(default_factory=list)
 
     @property
     def answerable(self) -> bool:

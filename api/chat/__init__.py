@@ -1,5 +1,5 @@
 """The OpenAI-compatible chat route: ``/v1/chat/completions`` and ``/v1/models``, answered from the graph."""
 
-from api.chat.openai_routes import router
+from trellis.api.chat.openai_routes import router
 
 __all__ = ["router"]

@@ -17,10 +17,10 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from api.browser_link import browser_link
-from api.services.ask import cited_sources
-from kg.settings import Settings
-from retrieval import Answer, Retriever
+from trellis.api.browser_link import browser_link
+from trellis.api.services.ask import cited_sources
+from trellis.kg.settings import Settings
+from trellis.retrieval import Answer, Retriever
 
 __all__ = [
     "Source",

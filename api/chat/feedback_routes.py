@@ -13,11 +13,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
-from api.answer_records import rate
-from api.auth import Principal, require_scope
-from api.chat.openai_routes import OpenAIRoute
-from api.errors import InvalidRequestError, RequestTooLargeError
-from api.state import AppState, get_state
+from trellis.api.answer_records import rate
+from trellis.api.auth import Principal, require_scope
+from trellis.api.chat.openai_routes import OpenAIRoute
+from trellis.api.errors import InvalidRequestError, RequestTooLargeError
+from trellis.api.state import AppState, get_state
 
 __all__ = ["router"]
 

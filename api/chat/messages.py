@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from api.errors import InvalidRequestError
-from retrieval import AnswerOptions, RetrievalError
-from retrieval.answer import clean_question
+from trellis.api.errors import InvalidRequestError
+from trellis.retrieval import AnswerOptions, RetrievalError
+from trellis.retrieval.answer import clean_question
 
 __all__ = ["ChatCompletionRequest", "ChatMessage", "parse_request", "question_of"]
 

@@ -20,23 +20,23 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
-from api.answer_limiter import Ticket
-from api.answer_records import log_answer
-from api.auth import Principal, require_scope
-from api.chat import completions as build
-from api.chat.messages import parse_request, question_of
-from api.disclosure import shows_internals
-from api.errors import (
+import trellis.api.chat.completions as build
+from trellis.api.answer_limiter import Ticket
+from trellis.api.answer_records import log_answer
+from trellis.api.auth import Principal, require_scope
+from trellis.api.chat.messages import parse_request, question_of
+from trellis.api.disclosure import shows_internals
+from trellis.api.errors import (
     ApiError,
     ModelNotFoundError,
     RequestTooLargeError,
     error_headers,
     public_message,
 )
-from api.services.ask import answer_question, stream_answer
-from api.state import AppState, get_state
-from kg.errors import GraphError, ModelError, TrellisError, VectorIndexError
-from retrieval import Answer, AnswerOptions, RetrievalError, Retriever
+from trellis.api.services.ask import answer_question, stream_answer
+from trellis.api.state import AppState, get_state
+from trellis.kg.errors import GraphError, ModelError, TrellisError, VectorIndexError
+from trellis.retrieval import Answer, AnswerOptions, RetrievalError, Retriever
 
 __all__ = ["error_body", "router"]
 

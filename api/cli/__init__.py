@@ -1,5 +1,3 @@
-"""The ``trellis`` command line."""
+"""The ``trellis`` command line: :mod:`trellis.api.cli.app` is the root command, each ``*_commands`` module a group."""
 
-from api.cli.app import app, main
-
-__all__ = ["app", "main"]
+__all__: list[str] = []

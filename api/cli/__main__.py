@@ -1,5 +1,5 @@
-"""``python -m api.cli``: the same as the ``trellis`` script."""
+"""``python -m trellis.api.cli``: the same as the ``trellis`` script."""
 
-from api.cli.app import main
+from trellis.api.cli.app import main
 
 main()

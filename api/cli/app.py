@@ -7,21 +7,19 @@ import logging
 import typer
 from rich.console import Console
 
-from api.cli import (
-    ask_commands,
-    eval_commands,
-    exchange_commands,
-    feedback_commands,
-    ingest_commands,
-    mcp_commands,
-    neo4j_commands,
-    serve_commands,
-    train_commands,
-)
-from kg.errors import TrellisError
-from kg.graph import GraphStore, apply_schema
-from kg.settings import get_settings
-from kg.version import VERSION
+import trellis.api.cli.ask_commands as ask_commands
+import trellis.api.cli.eval_commands as eval_commands
+import trellis.api.cli.exchange_commands as exchange_commands
+import trellis.api.cli.feedback_commands as feedback_commands
+import trellis.api.cli.ingest_commands as ingest_commands
+import trellis.api.cli.mcp_commands as mcp_commands
+import trellis.api.cli.neo4j_commands as neo4j_commands
+import trellis.api.cli.serve_commands as serve_commands
+import trellis.api.cli.train_commands as train_commands
+from trellis.kg.errors import TrellisError
+from trellis.kg.graph import GraphStore, apply_schema
+from trellis.kg.settings import get_settings
+from trellis.kg.version import VERSION
 
 __all__ = ["app", "main"]
 

@@ -18,13 +18,20 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg.settings import get_settings
+from trellis.kg.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from trellis.kg.ingest.report import IngestReport
+    from trellis.retrieval import Retriever
+    from trellis.retrieval.evaluation import EvaluationReport
+    from trellis.retrieval.evaluation.history import Scalar
+    from trellis.retrieval.evaluation.question_sets import QuestionSet
 
 __all__ = ["app"]
 
@@ -34,65 +41,115 @@ console = Console()
 SplitChoice = Literal["dev", "test", "all"]
 GeneratorChoice = Literal["extractive", "local", "openai", "langchain", "none"]
 
+SetOption = Annotated[
+    str,
+    typer.Option(
+        "--set",
+        metavar="SET|FILE",
+        help="A shipped set (multihop, singlehop, all, prose) or a JSONL question file of your own.",
+    ),
+]
+LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions of each set.")]
+GeneratorOption = Annotated[
+    GeneratorChoice | None,
+    typer.Option("--generator", help="Generator for EM/F1 (default: the settings'); 'none' skips answers."),
+]
+JsonOption = Annotated[Path | None, typer.Option("--json", help="Also save the report as JSON here.")]
+CurrentGraphOption = Annotated[
+    bool, typer.Option("--current-graph", help="Evaluate the current graph instead of a throwaway one.")
+]
+DataOption = Annotated[Path | None, typer.Option("--data", help="Folder of corpus.jsonl and the sets.")]
+CorpusOption = Annotated[
+    Path | None,
+    typer.Option("--corpus", help="The corpus (file or folder) to ingest into the throwaway graph."),
+]
+DepthOption = Annotated[int, typer.Option("--depth", min=10, max=100, help="Passages each system retrieves.")]
+SplitOption = Annotated[
+    SplitChoice, typer.Option("--split", help="The split of a set that has them: tune on dev, report test.")
+]
+HistoryOption = Annotated[
+    bool, typer.Option("--history/--no-history", help="Append the run to the evaluation history.")
+]
+
 
 @app.command("retrieval")
 def retrieval_command(
-    which: Annotated[
-        str,
-        typer.Option(
-            "--set",
-            metavar="SET|FILE",
-            help="A shipped set (multihop, singlehop, all, prose) or a JSONL question file of your own.",
-        ),
-    ] = "all",
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N questions of each set.")] = None,
-    generator: Annotated[
-        GeneratorChoice | None,
-        typer.Option("--generator", help="Generator for EM/F1 (default: the settings'); 'none' skips answers."),
-    ] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Also save the report as JSON here.")] = None,
-    current_graph: Annotated[
-        bool, typer.Option("--current-graph", help="Evaluate the current graph instead of a throwaway one.")
-    ] = False,
-    data: Annotated[Path | None, typer.Option("--data", help="Folder of corpus.jsonl and the sets.")] = None,
-    corpus_option: Annotated[
-        Path | None,
-        typer.Option("--corpus", help="The corpus (file or folder) to ingest into the throwaway graph."),
-    ] = None,
-    depth: Annotated[int, typer.Option("--depth", min=10, max=100, help="Passages each system retrieves.")] = 20,
-    split: Annotated[
-        SplitChoice, typer.Option("--split", help="The split of a set that has them: tune on dev, report test.")
-    ] = "test",
-    history: Annotated[
-        bool, typer.Option("--history/--no-history", help="Append the run to the evaluation history.")
-    ] = True,
+    which: SetOption = "all",
+    limit: LimitOption = None,
+    generator: GeneratorOption = None,
+    json_file: JsonOption = None,
+    current_graph: CurrentGraphOption = False,
+    data: DataOption = None,
+    corpus_option: CorpusOption = None,
+    depth: DepthOption = 20,
+    split: SplitOption = "test",
+    history: HistoryOption = True,
 ) -> None:
     """Run Trellis beside its baselines (dense-only, full-text or BM25, hybrid without the graph, and for the prose
     set and question files neo4j-graphrag's HybridRetriever) on a question set, and append the run to the history
     (`trellis eval history`)."""
     from transformers.utils import logging as transformers_logging
 
-    from api.cli.progress import StageBars
-    from retrieval.evaluation import build_systems, evaluate
-    from retrieval.evaluation.harness import evaluation_retriever
-    from retrieval.evaluation.history import append_run, history_path, record_run, set_digest
-    from retrieval.evaluation.question_sets import choose_set
-    from retrieval.evaluation.report import report_table, save_report
-    from retrieval.generators.local_lm import choose_adapter
+    from trellis.retrieval.evaluation.question_sets import choose_set
+    from trellis.retrieval.evaluation.report import report_table, save_report
 
     transformers_logging.disable_progress_bar()
     chosen = choose_set(which, data=data, splits=_splits(split), limit=limit)  # read and checked before any work
+    corpus = _corpus_of(which, chosen, corpus_option=corpus_option, current_graph=current_graph)
+    settings = _settings_for(generator)
+    if not current_graph:
+        console.print(f"ingesting {corpus} into a throwaway Neo4j (this takes a few minutes)")
+    report, ingested = _evaluate(
+        settings, chosen, corpus=corpus, current_graph=current_graph, depth=depth, answers=generator != "none"
+    )
+    if ingested is not None:
+        report.corpus = {"documents": ingested.documents, "chunks": ingested.chunks, "source": str(corpus)}
+    if chosen.split:
+        report.corpus["split"] = split
+    console.print(report_table(report))
+    if json_file is not None:
+        console.print(f"report saved to {save_report(report, json_file)}")
+    if history:
+        run: dict[str, Scalar] = {
+            "split": split if chosen.split else None,
+            "limit": limit,
+            "corpus": "current graph" if current_graph else str(corpus),
+        }
+        _append_history(report, chosen, settings=settings, run=run)
+
+
+def _corpus_of(which: str, chosen: QuestionSet, *, corpus_option: Path | None, current_graph: bool) -> Path | None:
+    """The corpus to ingest: the one named, else the set's; a question file needs one or the current graph."""
     corpus = corpus_option or chosen.corpus
     if corpus is None and not current_graph:
         raise typer.BadParameter(
             f"{which} is a question file: name the documents it asks about (--corpus FILE) or use --current-graph",
             param_hint="--corpus",
         )
+    return corpus
+
+
+def _settings_for(generator: GeneratorChoice | None) -> Settings:
+    """The settings, with the generator ``--generator`` names (if any, and not 'none')."""
     settings = get_settings()
     if generator not in (None, "none"):
         settings = settings.model_copy(update={"generator": generator})
-    if not current_graph:
-        console.print(f"ingesting {corpus} into a throwaway Neo4j (this takes a few minutes)")
+    return settings
+
+
+def _evaluate(
+    settings: Settings,
+    chosen: QuestionSet,
+    *,
+    corpus: Path | None,
+    current_graph: bool,
+    depth: int,
+    answers: bool,
+) -> tuple[EvaluationReport, IngestReport | None]:
+    """Build the retriever (ingesting the corpus unless ``current_graph``) and run every system on the set."""
+    from trellis.api.cli.progress import StageBars
+    from trellis.retrieval.evaluation.harness import evaluation_retriever
+
     with ExitStack() as stack:
         with StageBars(console) as bars:
             retriever, ingested = stack.enter_context(
@@ -103,41 +160,45 @@ def retrieval_command(
                 f"ingested {ingested.documents} documents, {ingested.chunks} chunks, {ingested.relations} relations "
                 f"in {ingested.seconds:.0f} s"
             )
-        systems = build_systems(retriever, depth=depth, names=chosen.systems)
-        total = chosen.questions * len(systems)
-        columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console) as progress:
-            task = progress.add_task("evaluating", total=total)
-            report = evaluate(
-                retriever,
-                systems,
-                chosen.sets,
-                generator=None if generator == "none" else retriever.generator,
-                depth=depth,
-                advance=lambda _system: progress.advance(task),
-            )
-    if ingested is not None:
-        report.corpus = {"documents": ingested.documents, "chunks": ingested.chunks, "source": str(corpus)}
-    if chosen.split:
-        report.corpus["split"] = split
-    console.print(report_table(report))
-    if json_file is not None:
-        console.print(f"report saved to {save_report(report, json_file)}")
-    if history:
-        run = record_run(
-            report,
-            question_set=chosen.name,
-            set_sha256=set_digest(chosen.files),
-            questions=chosen.questions,
-            settings=settings,
-            adapter=choose_adapter(settings)[1] if report.generator and settings.generator == "local" else None,
-            run={
-                "split": split if chosen.split else None,
-                "limit": limit,
-                "corpus": "current graph" if current_graph else str(corpus),
-            },
+        return _run_systems(retriever, chosen, depth=depth, answers=answers), ingested
+
+
+def _run_systems(retriever: Retriever, chosen: QuestionSet, *, depth: int, answers: bool) -> EvaluationReport:
+    """Run the set's systems over ``retriever`` on its questions, with a progress bar."""
+    from trellis.retrieval.evaluation import build_systems, evaluate
+
+    systems = build_systems(retriever, depth=depth, names=chosen.systems)
+    total = chosen.questions * len(systems)
+    columns = (TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("evaluating", total=total)
+        return evaluate(
+            retriever,
+            systems,
+            chosen.sets,
+            generator=retriever.generator if answers else None,
+            depth=depth,
+            advance=lambda _system: progress.advance(task),
         )
-        console.print(f"run appended to the evaluation history {append_run(history_path(settings), run)}")
+
+
+def _append_history(
+    report: EvaluationReport, chosen: QuestionSet, *, settings: Settings, run: dict[str, Scalar]
+) -> None:
+    """Append the run to the evaluation history and say where."""
+    from trellis.retrieval.evaluation.history import append_run, history_path, record_run, set_digest
+    from trellis.retrieval.generators.local_lm import choose_adapter
+
+    row = record_run(
+        report,
+        question_set=chosen.name,
+        set_sha256=set_digest(chosen.files),
+        questions=chosen.questions,
+        settings=settings,
+        adapter=choose_adapter(settings)[1] if report.generator and settings.generator == "local" else None,
+        run=run,
+    )
+    console.print(f"run appended to the evaluation history {append_run(history_path(settings), row)}")
 
 
 def _splits(split: SplitChoice) -> tuple[Literal["dev", "test"], ...]:
@@ -152,8 +213,8 @@ def history_command(
     last: Annotated[int | None, typer.Option("--last", min=1, help="Only the last N runs.")] = None,
 ) -> None:
     """Print the evaluation history (one row per run and question type) and optionally draw it over time."""
-    from retrieval.evaluation.history import history_path, read_history
-    from retrieval.evaluation.trends import draw_history, history_table
+    from trellis.retrieval.evaluation.history import history_path, read_history
+    from trellis.retrieval.evaluation.trends import draw_history, history_table
 
     path = history_path(get_settings())
     runs = [run for run in read_history(path) if which is None or run.question_set == which]
@@ -180,11 +241,11 @@ def fit_spans_command(
     cross-validating it there, and save its weights."""
     from transformers.utils import logging as transformers_logging
 
-    from api.cli.progress import StageBars
-    from retrieval.evaluation.harness import evaluation_retriever
-    from retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
-    from retrieval.evaluation.span_fit import fit_spans
-    from retrieval.generators.span_ranker import DEFAULT_WEIGHTS, writable
+    from trellis.api.cli.progress import StageBars
+    from trellis.retrieval.evaluation.harness import evaluation_retriever
+    from trellis.retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
+    from trellis.retrieval.evaluation.span_fit import fit_spans
+    from trellis.retrieval.generators.span_ranker import DEFAULT_WEIGHTS, writable
 
     transformers_logging.disable_progress_bar()
     writable(out or DEFAULT_WEIGHTS)  # before minutes of fitting, not after

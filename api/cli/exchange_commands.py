@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from api.cli.progress import StageBars
-from api.cli.train_commands import dataset_folder
-from kg.errors import ConfigurationError
-from kg.graph import GraphStore
-from kg.settings import get_settings
+from trellis.api.cli.progress import StageBars
+from trellis.api.cli.train_commands import dataset_folder
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import get_settings
 
 if TYPE_CHECKING:
-    from kg.exchange import Location
+    from trellis.kg.exchange import Location
 
 __all__ = ["register"]
 
@@ -37,7 +37,7 @@ TrainingOption = Annotated[
 
 def _location(uri: str, endpoint: str | None) -> Location:
     try:
-        from kg.exchange import open_location
+        from trellis.kg.exchange import open_location
     except ImportError as exc:
         raise ConfigurationError(
             f"Parquet needs pyarrow ({exc.name} is missing): pip install 'trellis[parquet]'"
@@ -55,7 +55,7 @@ def export_parquet(
     """Write documents, chunks with embeddings, entities, mentions, relations with provenance and the training
     dataset as partitioned Parquet tables (schema: docs/exchange.md)."""
     location = _location(destination, endpoint)
-    from kg.exchange import export_graph
+    from trellis.kg.exchange import export_graph
 
     settings = get_settings()
     with GraphStore(settings) as store:
@@ -82,7 +82,7 @@ def import_parquet(
 ) -> None:
     """Load an export into an empty database (batched; every write a MERGE) and rebuild FAISS from it."""
     location = _location(source, endpoint)
-    from kg.exchange import import_graph
+    from trellis.kg.exchange import import_graph
 
     settings = get_settings()
     with GraphStore(settings) as store:

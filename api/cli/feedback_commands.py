@@ -15,10 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kg.settings import get_settings
+from trellis.kg.settings import get_settings
 
 if TYPE_CHECKING:
-    from api.services.feedback import FeedbackEntry, RatingValue
+    from trellis.api.services.feedback import FeedbackEntry, RatingValue
 
 __all__ = ["app", "evaluate_feedback"]
 
@@ -33,8 +33,8 @@ PAGE = 500
 
 
 def _entries(rating: RatingChoice | None, corrected: bool | None, limit: int) -> list[FeedbackEntry]:
-    from api.services.feedback import feedback_page
-    from kg.graph import GraphStore
+    from trellis.api.services.feedback import feedback_page
+    from trellis.kg.graph import GraphStore
 
     wanted: RatingValue | None = {"up": "UP", "down": "DOWN"}[rating] if rating else None  # type: ignore[assignment]
     found: list[FeedbackEntry] = []
@@ -115,8 +115,8 @@ def evaluate_feedback(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from transformers.utils import logging as transformers_logging
 
-    from retrieval import Retriever
-    from training.feedback import evaluate_rated, rated_answers
+    from trellis.retrieval import Retriever
+    from trellis.training.feedback import evaluate_rated, rated_answers
 
     transformers_logging.disable_progress_bar()
     settings = get_settings()

@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.progress import StageBars
-from kg.errors import IngestError
-from kg.graph import GraphStore
-from kg.ingest.report import IngestReport
-from kg.settings import get_settings
+from trellis.api.cli.progress import StageBars
+from trellis.kg.errors import IngestError
+from trellis.kg.graph import GraphStore
+from trellis.kg.ingest.report import IngestReport
+from trellis.kg.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from trellis.kg.ingest.distributed import RayCluster
 
 __all__ = ["index_app", "register"]
 
@@ -27,69 +30,97 @@ errors = Console(stderr=True)
 index_app = typer.Typer(help="Check or rebuild the FAISS indexes against Neo4j.", no_args_is_help=True)
 
 
+PathsArgument = Annotated[
+    list[str], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl); with --ray also s3://...")
+]
+IncludeOption = Annotated[list[str] | None, typer.Option("--include", "-i", help="Glob of files to take.")]
+ExcludeOption = Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Glob of files to skip.")]
+RayOption = Annotated[
+    bool,
+    typer.Option(
+        "--ray",
+        help="Load, chunk, extract and embed as Ray Data stages, on a small Ray started on this machine (or the "
+        "cluster of --ray-address). Needs the ray extra.",
+    ),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="Join this Ray cluster (HOST:PORT or ray://HOST:PORT); implies --ray.",
+    ),
+]
+EndpointOption = Annotated[
+    str | None, typer.Option("--endpoint-url", help="S3-compatible endpoint of an s3:// corpus (with --ray).")
+]
+
+
 def ingest(
-    paths: Annotated[
-        list[str], typer.Argument(help="Files or folders (.txt .md .html .pdf .jsonl); with --ray also s3://...")
-    ],
-    include: Annotated[list[str] | None, typer.Option("--include", "-i", help="Glob of files to take.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Glob of files to skip.")] = None,
-    ray: Annotated[
-        bool,
-        typer.Option(
-            "--ray",
-            help="Load, chunk, extract and embed as Ray Data stages, on a small Ray started on this machine (or the "
-            "cluster of --ray-address). Needs the ray extra.",
-        ),
-    ] = False,
-    ray_address: Annotated[
-        str | None,
-        typer.Option(
-            "--ray-address",
-            metavar="ADDRESS",
-            help="Join this Ray cluster (HOST:PORT or ray://HOST:PORT); implies --ray.",
-        ),
-    ] = None,
-    endpoint: Annotated[
-        str | None, typer.Option("--endpoint-url", help="S3-compatible endpoint of an s3:// corpus (with --ray).")
-    ] = None,
+    paths: PathsArgument,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
+    ray: RayOption = False,
+    ray_address: RayAddressOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Ingest documents into Neo4j and FAISS; unchanged documents are skipped, changed ones replaced."""
     from transformers.utils import logging as transformers_logging
-
-    from kg.ingest.pipeline import IngestPipeline
 
     transformers_logging.disable_progress_bar()  # our bars show progress; no per-model loading bars
     settings = get_settings()
     ray = ray or ray_address is not None
     if not ray and any("://" in path and not path.startswith("file://") for path in paths):
         raise IngestError("an s3:// (or other URI) corpus is read by Ray: add --ray")
-    with ExitStack() as stack:
-        cluster = None
-        if ray:  # joined or started first: a cluster that is not there stops the ingest before any write
-            from kg.ingest.distributed import ray_session
-
-            logging.getLogger("ray").setLevel(logging.WARNING)  # the bars and the summary report; Ray keeps its logs
-            cluster = stack.enter_context(ray_session(ray_address))
-        store = stack.enter_context(GraphStore(settings))
-        store.verify()
-        with StageBars(console) as bars:
-            pipeline = IngestPipeline(settings, store=store, progress=bars)
-            if cluster is None:
-                report = pipeline.ingest(
-                    [Path(path) for path in paths], include=include or None, exclude=exclude or None
-                )
-            else:
-                from kg.ingest.distributed import RayIngest
-
-                report = RayIngest(pipeline, cluster).ingest(
-                    paths, include=include or None, exclude=exclude or None, endpoint=endpoint
-                )
+    report = _run_ingest(
+        settings,
+        paths,
+        include=include or None,
+        exclude=exclude or None,
+        ray=ray,
+        ray_address=ray_address,
+        endpoint=endpoint,
+    )
     _summary(report)
     console.print(f"Explore it in Neo4j Browser: {settings.browser_url}" if settings.uses_local_server else "")
     if report.failed:
         raise IngestError(
             f"{report.failed} of {report.failed + report.documents + report.skipped} inputs failed (above)"
         )
+
+
+def _run_ingest(
+    settings: Settings,
+    paths: list[str],
+    *,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    ray: bool,
+    ray_address: str | None,
+    endpoint: str | None,
+) -> IngestReport:
+    """Ingest ``paths`` in this process, or as Ray Data stages (joining ``ray_address``, else a local Ray)."""
+    from trellis.kg.ingest.pipeline import IngestPipeline
+
+    with ExitStack() as stack:
+        cluster = _join_ray(stack, ray_address) if ray else None
+        store = stack.enter_context(GraphStore(settings))
+        store.verify()
+        with StageBars(console) as bars:
+            pipeline = IngestPipeline(settings, store=store, progress=bars)
+            if cluster is None:
+                return pipeline.ingest([Path(path) for path in paths], include=include, exclude=exclude)
+            from trellis.kg.ingest.distributed import RayIngest
+
+            return RayIngest(pipeline, cluster).ingest(paths, include=include, exclude=exclude, endpoint=endpoint)
+
+
+def _join_ray(stack: ExitStack, address: str | None) -> RayCluster:
+    """Join (or start) Ray for the rest of ``stack``: first, so a cluster that is not there stops before any write."""
+    from trellis.kg.ingest.distributed import ray_session
+
+    logging.getLogger("ray").setLevel(logging.WARNING)  # the bars and the summary report; Ray keeps its logs
+    return stack.enter_context(ray_session(address))
 
 
 def _summary(report: IngestReport) -> None:
@@ -112,12 +143,12 @@ def delete(document_ids: Annotated[list[str], typer.Argument(help="Ids of the do
     settings = get_settings()
     with GraphStore(settings) as store:
         store.verify()
-        from api.services.documents import missing_documents
+        from trellis.api.services.documents import missing_documents
 
         missing = missing_documents(store, document_ids)
         if missing:
             raise IngestError(f"no document with id {', '.join(missing)}: list them with `trellis documents`")
-        from kg.ingest.pipeline import IngestPipeline
+        from trellis.kg.ingest.pipeline import IngestPipeline
 
         removal = IngestPipeline(settings, store=store).delete(document_ids)
     console.print(
@@ -130,7 +161,7 @@ def documents(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10_000, help="How many to list.")] = 50,
 ) -> None:
     """List the ingested documents, newest first."""
-    from api.services.documents import list_documents
+    from trellis.api.services.documents import list_documents
 
     with GraphStore(get_settings()) as store:
         store.verify()
@@ -145,7 +176,7 @@ def documents(
 def check() -> None:
     """Prove that FAISS and Neo4j hold the same chunk (and entity) ids (with TRELLIS_VECTOR_BACKEND=neo4j: that
     Neo4j's vector indexes are online and hold every stored embedding)."""
-    from kg.ingest.consistency import check_indexes, repair_pending
+    from trellis.kg.ingest.consistency import check_indexes, repair_pending
 
     settings = get_settings()
     with GraphStore(settings) as store:
@@ -175,7 +206,7 @@ def check() -> None:
 @index_app.command("rebuild")
 def rebuild() -> None:
     """Rebuild the FAISS indexes from the embeddings stored in Neo4j."""
-    from kg.ingest.consistency import rebuild_indexes
+    from trellis.kg.ingest.consistency import rebuild_indexes
 
     settings = get_settings()
     with GraphStore(settings) as store:

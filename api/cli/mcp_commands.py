@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kg.settings import get_settings
+from trellis.kg.settings import get_settings
 
 __all__ = ["mcp"]
 
@@ -19,8 +19,8 @@ def mcp(
     """Serve the Trellis MCP tools (ask, search, get_entity, neighbors, path) over stdin and stdout."""
     from transformers.utils import logging as transformers_logging
 
-    from api.mcp import build_mcp
-    from api.state import AppState
+    from trellis.api.mcp import build_mcp
+    from trellis.api.state import AppState
 
     transformers_logging.disable_progress_bar()  # stdout carries the protocol; nothing else may write there
     settings = get_settings()

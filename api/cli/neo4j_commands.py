@@ -7,10 +7,10 @@ import time
 import typer
 from rich.console import Console
 
-from api.services.status import graph_counts, server_info
-from kg.errors import ServerNotRunningError
-from kg.graph import GraphStore, LocalServer
-from kg.settings import get_settings
+from trellis.api.services.status import graph_counts, server_info
+from trellis.kg.errors import ServerNotRunningError
+from trellis.kg.graph import GraphStore, LocalServer
+from trellis.kg.settings import get_settings
 
 __all__ = ["app"]
 

@@ -11,7 +11,7 @@ __all__ = ["StageBars"]
 
 
 class StageBars:
-    """An :class:`kg.ingest.report.IngestProgress` drawn as rich bars (documents loaded, chunks extracted, ...)."""
+    """An :class:`~trellis.kg.progress.Progress` drawn as rich bars (documents loaded, chunks extracted, ...)."""
 
     _LABELS: ClassVar[dict[str, str]] = {
         "load": "loading documents",

@@ -20,9 +20,9 @@ import httpx
 import typer
 from rich.console import Console
 
-from kg.errors import ConfigurationError
-from kg.files import private_folder
-from kg.settings import Settings, get_settings
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.files import private_folder
+from trellis.kg.settings import Settings, get_settings
 
 __all__ = ["register", "serve"]
 
@@ -130,7 +130,7 @@ def serve(
     status: Annotated[bool, typer.Option("--status", help="Say whether a detached server runs.")] = False,
 ) -> None:
     """Serve the API (GraphQL at /graphql, chat at /v1, MCP at /mcp, /healthz, /readyz, /metrics)."""
-    from api.keys import with_local_key
+    from trellis.api.keys import with_local_key
 
     settings, key_file = with_local_key(get_settings())
     host = host or settings.api_host
@@ -158,7 +158,7 @@ def _detach(settings: Settings, *, host: str, port: int, url: str, key_file: Pat
     log = folder / "api.log"
     with log.open("ab") as output:
         child = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--host", host, "--port", str(port)],
+            [sys.executable, "-m", "trellis.api.cli", "serve", "--host", host, "--port", str(port)],
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -177,9 +177,9 @@ def _detach(settings: Settings, *, host: str, port: int, url: str, key_file: Pat
 def _foreground(settings: Settings, *, host: str, port: int, url: str, key_file: Path | None) -> None:
     import uvicorn
 
-    from api.app import create_app
-    from api.logs import configure_logging
-    from kg.vectors.threads import limit_compute_threads
+    from trellis.api.app import create_app
+    from trellis.api.logs import configure_logging
+    from trellis.kg.vectors.threads import limit_compute_threads
 
     configure_logging(json_lines=settings.api_log_json)
     if settings.api_compute_threads:  # concurrent requests use the cores; one operation need not (kg/vectors/threads)

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.cli.progress import StageBars
-from kg.settings import Settings, get_settings
+from trellis.api.cli.progress import StageBars
+from trellis.kg.settings import Settings, get_settings
 
 __all__ = ["app", "dataset_folder"]
 
@@ -56,9 +56,9 @@ def dataset(
     ] = False,
 ) -> None:
     """Generate supervised examples from the graph, with query-time contexts, split by entity."""
-    from retrieval import Retriever
-    from training.dataset import DatasetBuilder, DatasetOptions
-    from training.paraphrase import paraphraser_from
+    from trellis.retrieval import Retriever
+    from trellis.training.dataset import DatasetBuilder, DatasetOptions
+    from trellis.training.paraphrase import paraphraser_from
 
     settings = get_settings()
     folder = dataset_folder(settings, out)
@@ -101,8 +101,8 @@ def finetune(
     resume: Annotated[str | None, typer.Option("--resume", help="Continue this unfinished run.")] = None,
 ) -> None:
     """LoRA fine-tune the base model on the dataset's train split; registers the run."""
-    from training.finetune import FinetuneConfig
-    from training.finetune import finetune as run_finetune
+    from trellis.training.finetune import FinetuneConfig
+    from trellis.training.finetune import finetune as run_finetune
 
     settings = get_settings()
     config = FinetuneConfig(
@@ -156,10 +156,10 @@ def evaluate(
     ] = False,
 ) -> None:
     """Base against fine-tuned on held-out examples with identical contexts: EM, F1, abstentions, cited relations."""
-    from kg.graph import GraphStore
-    from training.evaluate import EvalConfig
-    from training.evaluate import evaluate as run_evaluate
-    from training.registry import run_folder, update_metrics
+    from trellis.kg.graph import GraphStore
+    from trellis.training.evaluate import EvalConfig
+    from trellis.training.evaluate import evaluate as run_evaluate
+    from trellis.training.registry import run_folder, update_metrics
 
     if split not in ("test", "dev"):
         raise typer.BadParameter("split must be test or dev")
@@ -195,7 +195,7 @@ def evaluate(
 @app.command()
 def promote(run: Annotated[str, typer.Argument(help="The run whose adapter the local generator should use.")]) -> None:
     """Make a run's adapter the model of the local generator (checked to load first)."""
-    from training.registry import promote as run_promote
+    from trellis.training.registry import promote as run_promote
 
     with console.status("checking the adapter loads..."):
         pointer = run_promote(get_settings(), run)
@@ -208,8 +208,8 @@ def promote(run: Annotated[str, typer.Argument(help="The run whose adapter the l
 @app.command(name="list")
 def list_runs() -> None:
     """The registered runs, with their data, loss and evaluation, and which one is promoted."""
-    from retrieval.generators.promoted import read_promoted
-    from training.registry import list_runs as registered
+    from trellis.retrieval.generators.promoted import read_promoted
+    from trellis.training.registry import list_runs as registered
 
     settings = get_settings()
     promoted = read_promoted(settings)

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import strawberry
 
-from api.answer_records import rate
-from api.errors import ApiError
-from api.graphql.context import TrellisInfo
-from api.graphql.dataloaders import in_thread
-from api.graphql.limits import page_size
-from api.graphql.permissions import WriteScope
-from api.graphql.types.feedback import AnswerRated, RateAnswerResult
-from api.graphql.types.logged_answer import AnswerFilter, AnswerLogConnection, Rating, decode_answer_cursor
-from api.graphql.types.results import OperationError
-from api.services.answers import answer_page
+from trellis.api.answer_records import rate
+from trellis.api.errors import ApiError
+from trellis.api.graphql.context import TrellisInfo
+from trellis.api.graphql.dataloaders import in_thread
+from trellis.api.graphql.limits import page_size
+from trellis.api.graphql.permissions import WriteScope
+from trellis.api.graphql.types.feedback import AnswerRated, RateAnswerResult
+from trellis.api.graphql.types.logged_answer import AnswerFilter, AnswerLogConnection, Rating, decode_answer_cursor
+from trellis.api.graphql.types.results import OperationError
+from trellis.api.services.answers import answer_page
 
 __all__ = ["LogReader", "answers", "rate_answer"]
 

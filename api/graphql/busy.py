@@ -12,9 +12,9 @@ from typing import TypeVar
 from anyio import to_thread
 from graphql import GraphQLError
 
-from api.answer_limiter import Ticket
-from api.errors import ServerBusyError
-from api.graphql.context import TrellisInfo
+from trellis.api.answer_limiter import Ticket
+from trellis.api.errors import ServerBusyError
+from trellis.api.graphql.context import TrellisInfo
 
 __all__ = ["admit", "busy_error", "limited", "ready"]
 

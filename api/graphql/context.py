@@ -16,12 +16,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from api.auth import Principal, authenticate_headers
-from api.disclosure import shows_internals
-from api.errors import AuthenticationError
-from api.graphql.dataloaders import Loaders
-from api.state import AppState
-from kg.settings import Settings
+from trellis.api.auth import Principal, authenticate_headers
+from trellis.api.disclosure import shows_internals
+from trellis.api.errors import AuthenticationError
+from trellis.api.graphql.dataloaders import Loaders
+from trellis.api.state import AppState
+from trellis.kg.settings import Settings
 
 __all__ = ["Context", "OperationScope", "TrellisInfo", "get_context"]
 

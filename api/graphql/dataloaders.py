@@ -13,11 +13,11 @@ from typing import TypeVar
 from anyio import to_thread
 from strawberry.dataloader import DataLoader
 
-from api.services.documents import chunks_by_ids, document_chunks, documents_by_ids
-from api.services.entities import entities_by_ids, relations_of
-from api.services.types import GraphEntity, StoredDocument
-from api.state import AppState
-from retrieval.types import Fact, Passage
+from trellis.api.services.documents import chunks_by_ids, document_chunks, documents_by_ids
+from trellis.api.services.entities import entities_by_ids, relations_of
+from trellis.api.services.types import GraphEntity, StoredDocument
+from trellis.api.state import AppState
+from trellis.retrieval.types import Fact, Passage
 
 __all__ = ["CHUNKS_PER_DOCUMENT", "RELATIONS_PER_ENTITY", "Loaders", "in_thread"]
 

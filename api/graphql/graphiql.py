@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from kg.errors import ConfigurationError
+from trellis.kg.errors import ConfigurationError
 
 __all__ = ["DEFAULT_QUERY", "graphiql_assets", "mount_graphiql"]
 

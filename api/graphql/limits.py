@@ -43,10 +43,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from api.errors import ApiError, InvalidArgumentError
-from api.graphql.token_budget import TokenBudgetLimit
-from kg.settings import Settings
-from retrieval.errors import EmptyQuestionError, QuestionTooLongError
+from trellis.api.errors import ApiError, InvalidArgumentError
+from trellis.api.graphql.token_budget import TokenBudgetLimit
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import EmptyQuestionError, QuestionTooLongError
 
 __all__ = ["PAGE_ARGUMENTS", "CostLimit", "estimate_cost", "limit_extensions", "page_size"]
 

@@ -11,22 +11,22 @@ from __future__ import annotations
 import strawberry
 from anyio import to_thread
 
-from api.errors import ApiError
-from api.graphql.answer_log import rate_answer as rate_logged_answer
-from api.graphql.context import TrellisInfo
-from api.graphql.fields import mutation
-from api.graphql.permissions import ReadScope, WriteScope
-from api.graphql.queries import checked_id
-from api.graphql.types.inputs import DocumentInput
-from api.graphql.types.job import IngestJob
-from api.graphql.types.results import (
+from trellis.api.errors import ApiError
+from trellis.api.graphql.answer_log import rate_answer as rate_logged_answer
+from trellis.api.graphql.context import TrellisInfo
+from trellis.api.graphql.fields import mutation
+from trellis.api.graphql.permissions import ReadScope, WriteScope
+from trellis.api.graphql.queries import checked_id
+from trellis.api.graphql.types.inputs import DocumentInput
+from trellis.api.graphql.types.job import IngestJob
+from trellis.api.graphql.types.results import (
     DeleteDocumentResult,
     DocumentDeleted,
     IngestDocumentsResult,
     IngestStarted,
     OperationError,
 )
-from api.services.ingest import NewDocument
+from trellis.api.services.ingest import NewDocument
 
 __all__ = ["Mutation"]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from api.graphql.context import TrellisInfo
+from trellis.api.graphql.context import TrellisInfo
 
 __all__ = ["ReadScope", "WriteScope"]
 

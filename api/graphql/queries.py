@@ -11,34 +11,34 @@ from typing import Annotated
 import strawberry
 from pydantic import ValidationError
 
-from api.answer_records import log_answer
-from api.errors import InvalidArgumentError
-from api.graphql.answer_log import LogReader
-from api.graphql.answer_log import answers as answer_log_page
-from api.graphql.busy import limited
-from api.graphql.context import TrellisInfo
-from api.graphql.dataloaders import in_thread
-from api.graphql.fields import field
-from api.graphql.limits import page_size
-from api.graphql.permissions import ReadScope
-from api.graphql.types.answer import Answer
-from api.graphql.types.document import Document
-from api.graphql.types.entity import Entity
-from api.graphql.types.entity_connection import EntityConnection, decode_cursor
-from api.graphql.types.inputs import AskOptions, EntityFilter
-from api.graphql.types.job import IngestJob
-from api.graphql.types.neighborhood import Neighborhood
-from api.graphql.types.path import Path
-from api.graphql.types.search_hit import SearchHit
-from api.graphql.types.stats import Stats
-from api.services.ask import answer_question
-from api.services.documents import list_documents
-from api.services.entities import entity_named, entity_page
-from api.services.neighbourhood import MAX_HOPS, MAX_PATH_HOPS, neighbourhood, shortest_path
-from api.services.search import search_passages
-from api.services.status import graph_stats
-from retrieval.types import Answer as DomainAnswer
-from retrieval.types import AnswerOptions
+from trellis.api.answer_records import log_answer
+from trellis.api.errors import InvalidArgumentError
+from trellis.api.graphql.answer_log import LogReader
+from trellis.api.graphql.answer_log import answers as answer_log_page
+from trellis.api.graphql.busy import limited
+from trellis.api.graphql.context import TrellisInfo
+from trellis.api.graphql.dataloaders import in_thread
+from trellis.api.graphql.fields import field
+from trellis.api.graphql.limits import page_size
+from trellis.api.graphql.permissions import ReadScope
+from trellis.api.graphql.types.answer import Answer
+from trellis.api.graphql.types.document import Document
+from trellis.api.graphql.types.entity import Entity
+from trellis.api.graphql.types.entity_connection import EntityConnection, decode_cursor
+from trellis.api.graphql.types.inputs import AskOptions, EntityFilter
+from trellis.api.graphql.types.job import IngestJob
+from trellis.api.graphql.types.neighborhood import Neighborhood
+from trellis.api.graphql.types.path import Path
+from trellis.api.graphql.types.search_hit import SearchHit
+from trellis.api.graphql.types.stats import Stats
+from trellis.api.services.ask import answer_question
+from trellis.api.services.documents import list_documents
+from trellis.api.services.entities import entity_named, entity_page
+from trellis.api.services.neighbourhood import MAX_HOPS, MAX_PATH_HOPS, neighbourhood, shortest_path
+from trellis.api.services.search import search_passages
+from trellis.api.services.status import graph_stats
+from trellis.retrieval.types import Answer as DomainAnswer
+from trellis.retrieval.types import AnswerOptions
 
 __all__ = ["Query", "answer_options", "checked_id"]
 

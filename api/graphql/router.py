@@ -17,12 +17,12 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
-from api.auth import authenticate_headers
-from api.errors import AuthenticationError
-from api.graphql.context import Context, get_context
-from api.graphql.graphiql import mount_graphiql
-from api.graphql.schema import build_schema
-from api.state import AppState
+from trellis.api.auth import authenticate_headers
+from trellis.api.errors import AuthenticationError
+from trellis.api.graphql.context import Context, get_context
+from trellis.api.graphql.graphiql import mount_graphiql
+from trellis.api.graphql.schema import build_schema
+from trellis.api.state import AppState
 
 __all__ = ["TrellisGraphQLRouter", "mount_graphql"]
 

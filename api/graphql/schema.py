@@ -1,6 +1,6 @@
 """The Trellis GraphQL schema: Query, Mutation and Subscription with the limits of the settings.
 
-``python -m api.graphql.schema`` writes the SDL to ``api/graphql/schema.graphql`` (a test diffs the two).
+``python -m trellis.api.graphql.schema`` writes the SDL to ``api/graphql/schema.graphql`` (a test diffs the two).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from typing import Any
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from api.graphql.context import OperationScope
-from api.graphql.limits import limit_extensions
-from api.graphql.mutations import Mutation
-from api.graphql.queries import Query
-from api.graphql.subscriptions import Subscription
-from api.graphql.telemetry import OperationMetrics
-from kg.settings import Settings
+from trellis.api.graphql.context import OperationScope
+from trellis.api.graphql.limits import limit_extensions
+from trellis.api.graphql.mutations import Mutation
+from trellis.api.graphql.queries import Query
+from trellis.api.graphql.subscriptions import Subscription
+from trellis.api.graphql.telemetry import OperationMetrics
+from trellis.kg.settings import Settings
 
 __all__ = ["SCHEMA_FILE", "build_schema", "schema_sdl"]
 

@@ -10,21 +10,21 @@ from typing import Any
 
 import strawberry
 
-from api.answer_limiter import Ticket
-from api.answer_records import log_answer
-from api.graphql.busy import ready
-from api.graphql.context import TrellisInfo
-from api.graphql.fields import subscription
-from api.graphql.permissions import ReadScope
-from api.graphql.queries import answer_options, checked_id
-from api.graphql.types.answer import Answer
-from api.graphql.types.ask_event import AskEvent
-from api.graphql.types.inputs import AskOptions
-from api.graphql.types.job import IngestJob
-from api.services.ask import stream_answer
-from api.state import AppState
-from retrieval.types import Answer as DomainAnswer
-from retrieval.types import AnswerOptions
+from trellis.api.answer_limiter import Ticket
+from trellis.api.answer_records import log_answer
+from trellis.api.graphql.busy import ready
+from trellis.api.graphql.context import TrellisInfo
+from trellis.api.graphql.fields import subscription
+from trellis.api.graphql.permissions import ReadScope
+from trellis.api.graphql.queries import answer_options, checked_id
+from trellis.api.graphql.types.answer import Answer
+from trellis.api.graphql.types.ask_event import AskEvent
+from trellis.api.graphql.types.inputs import AskOptions
+from trellis.api.graphql.types.job import IngestJob
+from trellis.api.services.ask import stream_answer
+from trellis.api.state import AppState
+from trellis.retrieval.types import Answer as DomainAnswer
+from trellis.retrieval.types import AnswerOptions
 
 __all__ = ["Subscription"]
 

@@ -24,7 +24,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from retrieval.types import AnswerOptions
+from trellis.retrieval.types import AnswerOptions
 
 __all__ = ["ASK_FIELDS", "TokenBudgetLimit", "requested_tokens"]
 

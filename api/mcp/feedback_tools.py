@@ -11,8 +11,8 @@ from typing import Literal
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel
 
-from api.answer_records import rate
-from api.mcp.tools import GraphTools, tool_errors
+from trellis.api.answer_records import rate
+from trellis.api.mcp.tools import GraphTools, tool_errors
 
 __all__ = ["FeedbackTools", "RatingResult"]
 

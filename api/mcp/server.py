@@ -17,14 +17,14 @@ from mcp.types import ToolAnnotations
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.auth import authenticate_headers
-from api.errors import ApiError, error_headers
-from api.mcp.feedback_tools import FeedbackTools
-from api.mcp.tools import GraphTools
-from api.mcp.write_tools import WriteTools
-from api.state import AppState
-from kg.settings import Settings
-from kg.version import VERSION
+from trellis.api.auth import authenticate_headers
+from trellis.api.errors import ApiError, error_headers
+from trellis.api.mcp.feedback_tools import FeedbackTools
+from trellis.api.mcp.tools import GraphTools
+from trellis.api.mcp.write_tools import WriteTools
+from trellis.api.state import AppState
+from trellis.kg.settings import Settings
+from trellis.kg.version import VERSION
 
 __all__ = ["McpHttp", "build_mcp", "mcp_http"]
 

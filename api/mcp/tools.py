@@ -16,21 +16,21 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
-from api.answer_records import log_answer
-from api.auth import Principal, authenticate_headers
-from api.browser_link import browser_link
-from api.chat.completions import Source, sources_of
-from api.disclosure import shows_internals
-from api.errors import ApiError, public_message
-from api.services.ask import answer_question
-from api.services.entities import documents_mentioning, find_entity, relations_of
-from api.services.neighbourhood import MAX_HOPS, MAX_PATH_HOPS, neighbourhood, shortest_path
-from api.services.search import retrieve
-from api.services.types import GraphEntity
-from api.state import AppState
-from kg.errors import TrellisError
-from kg.settings import Settings
-from retrieval import AnswerOptions, Fact, GraphEdge
+from trellis.api.answer_records import log_answer
+from trellis.api.auth import Principal, authenticate_headers
+from trellis.api.browser_link import browser_link
+from trellis.api.chat.completions import Source, sources_of
+from trellis.api.disclosure import shows_internals
+from trellis.api.errors import ApiError, public_message
+from trellis.api.services.ask import answer_question
+from trellis.api.services.entities import documents_mentioning, find_entity, relations_of
+from trellis.api.services.neighbourhood import MAX_HOPS, MAX_PATH_HOPS, neighbourhood, shortest_path
+from trellis.api.services.search import retrieve
+from trellis.api.services.types import GraphEntity
+from trellis.api.state import AppState
+from trellis.kg.errors import TrellisError
+from trellis.kg.settings import Settings
+from trellis.retrieval import AnswerOptions, Fact, GraphEdge
 
 __all__ = [
     "AskResult",

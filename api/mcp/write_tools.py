@@ -15,10 +15,10 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
-from api.auth import authenticate_headers
-from api.mcp.tools import tool_errors
-from api.services.ingest import NewDocument
-from api.state import AppState
+from trellis.api.auth import authenticate_headers
+from trellis.api.mcp.tools import tool_errors
+from trellis.api.services.ingest import NewDocument
+from trellis.api.state import AppState
 
 __all__ = ["DeleteResult", "DocumentInput", "IngestResult", "WriteTools"]
 

@@ -30,10 +30,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from kg.errors import TrellisError
-from kg.graph import GraphStore
-from kg.settings import Settings
-from retrieval.types import Answer, AnswerOptions
+from trellis.kg.errors import TrellisError
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import Settings
+from trellis.retrieval.types import Answer, AnswerOptions
 
 __all__ = [
     "AnswerFilter",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from api.services.documents import chunks_by_ids
-from retrieval import Answer, AnswerOptions, Citation, Passage, Retriever
+from trellis.api.services.documents import chunks_by_ids
+from trellis.retrieval import Answer, AnswerOptions, Citation, Passage, Retriever
 
 __all__ = ["answer_question", "cited_sources", "stream_answer"]
 

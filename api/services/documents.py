@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from api.services.types import StoredDocument
-from kg.graph import GraphStore
-from retrieval.search import fetch_passages
-from retrieval.types import Passage
+from trellis.api.services.types import StoredDocument
+from trellis.kg.graph import GraphStore
+from trellis.retrieval.search import fetch_passages
+from trellis.retrieval.types import Passage
 
 __all__ = ["chunks_by_ids", "document_chunks", "documents_by_ids", "list_documents", "missing_documents"]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from api.services.types import EntityPage, GraphEntity
-from kg.graph import GraphStore
-from retrieval.lucene import escape_lucene
-from retrieval.types import Evidence, Fact
+from trellis.api.services.types import EntityPage, GraphEntity
+from trellis.kg.graph import GraphStore
+from trellis.retrieval.lucene import escape_lucene
+from trellis.retrieval.types import Evidence, Fact
 
 __all__ = ["documents_mentioning", "entities_by_ids", "entity_named", "entity_page", "find_entity", "relations_of"]
 

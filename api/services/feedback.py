@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from api.errors import InvalidArgumentError, NotFoundError
-from api.services.answers import AnswerLog, LoggedAnswer
-from kg.graph import GraphStore
+from trellis.api.errors import InvalidArgumentError, NotFoundError
+from trellis.api.services.answers import AnswerLog, LoggedAnswer
+from trellis.kg.graph import GraphStore
 
 __all__ = [
     "ANSWER_ID",

@@ -16,19 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.errors import InvalidArgumentError, NotFoundError
-from api.services.documents import missing_documents
-from api.services.types import IngestOutcome
-from kg.errors import TrellisError
-from kg.ingest.loaders.base import sha256_text
-from kg.settings import Settings
-from retrieval import Retriever
+from trellis.api.errors import InvalidArgumentError, NotFoundError
+from trellis.api.services.documents import missing_documents
+from trellis.api.services.types import IngestOutcome
+from trellis.kg.errors import TrellisError
+from trellis.kg.ingest.loaders.base import sha256_text
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 if TYPE_CHECKING:
-    from kg.ingest.extraction import Extractor
-    from kg.ingest.pipeline import IngestPipeline
-    from kg.ingest.report import IngestProgress
-    from kg.ingest.writer import Removal
+    from trellis.kg.ingest.extraction import Extractor
+    from trellis.kg.ingest.pipeline import IngestPipeline
+    from trellis.kg.ingest.writer import Removal
+    from trellis.kg.progress import Progress
 
 __all__ = ["Ingestion", "NewDocument", "validate_documents"]
 
@@ -86,7 +86,7 @@ class Ingestion:
         records: Sequence[dict[str, Any]],
         *,
         batch: str,
-        progress: IngestProgress | None = None,
+        progress: Progress | None = None,
     ) -> IngestOutcome:
         """Write the documents' ``records`` (:meth:`NewDocument.record`) to the graph and the vector indexes, read
         from a file named after ``batch`` (a job id); unchanged documents are skipped, changed ones replaced, and a
@@ -116,9 +116,9 @@ class Ingestion:
         retriever.reload_indexes()
         return removal
 
-    def _pipeline(self, retriever: Retriever, progress: IngestProgress | None = None) -> IngestPipeline:
-        from kg.ingest.extraction import SpacyExtractor
-        from kg.ingest.pipeline import IngestPipeline
+    def _pipeline(self, retriever: Retriever, progress: Progress | None = None) -> IngestPipeline:
+        from trellis.kg.ingest.extraction import SpacyExtractor
+        from trellis.kg.ingest.pipeline import IngestPipeline
 
         if self._extractor is None and not self.settings.llm_extraction:
             self._extractor = SpacyExtractor.from_settings(self.settings)

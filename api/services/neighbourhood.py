@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from api.services.entities import entities_by_ids
-from api.services.types import EntityPath, GraphEntity, Neighbour, Neighbourhood
-from kg.graph import GraphStore
-from retrieval.types import GraphEdge
+from trellis.api.services.entities import entities_by_ids
+from trellis.api.services.types import EntityPath, GraphEntity, Neighbour, Neighbourhood
+from trellis.kg.graph import GraphStore
+from trellis.retrieval.types import GraphEdge
 
 __all__ = ["MAX_HOPS", "MAX_PATH_HOPS", "neighbourhood", "shortest_path"]
 

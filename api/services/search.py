@@ -8,10 +8,10 @@ ranked with the graph's help.
 
 from __future__ import annotations
 
-from retrieval import Retriever
-from retrieval.answer import clean_question
-from retrieval.search import PassageSearch
-from retrieval.types import AnswerOptions, Passage, Retrieval
+from trellis.retrieval import Retriever
+from trellis.retrieval.answer import clean_question
+from trellis.retrieval.search import PassageSearch
+from trellis.retrieval.types import AnswerOptions, Passage, Retrieval
 
 __all__ = ["retrieve", "search_passages"]
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from kg.graph import GraphStore
+from trellis.kg.graph import GraphStore
 
 if TYPE_CHECKING:
-    from retrieval import Retriever
+    from trellis.retrieval import Retriever
 
 __all__ = ["GraphCounts", "GraphStats", "ServerInfo", "graph_counts", "graph_stats", "server_info"]
 

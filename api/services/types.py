@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from retrieval.types import GraphEdge
+from trellis.retrieval.types import GraphEdge
 
 __all__ = [
     "EntityPage",

@@ -4,11 +4,11 @@
 database and rebuilds FAISS. pyarrow is the optional ``parquet`` extra: importing this package needs it.
 """
 
-from kg.exchange.export import export_graph
-from kg.exchange.filesystems import Location, open_location
-from kg.exchange.load import ImportReport, import_graph, read_manifest
-from kg.exchange.manifest import ExportManifest
-from kg.exchange.tables import TABLE_NAMES, Table, table
+from trellis.kg.exchange.export import export_graph
+from trellis.kg.exchange.filesystems import Location, open_location
+from trellis.kg.exchange.load import ImportReport, import_graph, read_manifest
+from trellis.kg.exchange.manifest import ExportManifest
+from trellis.kg.exchange.tables import TABLE_NAMES, Table, table
 
 __all__ = [
     "TABLE_NAMES",

@@ -13,16 +13,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kg.errors import ExchangeError
-from kg.exchange.filesystems import Location, check_bucket, commit, discard, staging_for
-from kg.exchange.from_graph import graph_batches
-from kg.exchange.manifest import MANIFEST_NAME, ExportManifest, TableFiles
-from kg.exchange.parquet_files import write_table
-from kg.exchange.tables import TABLE_NAMES, table
-from kg.exchange.training_data import has_dataset, training_batches, training_files
-from kg.graph.store import GraphStore
-from kg.ingest.report import IngestProgress
-from kg.lock import index_lock
+from trellis.kg.errors import ExchangeError
+from trellis.kg.exchange.filesystems import Location, check_bucket, commit, discard, staging_for
+from trellis.kg.exchange.from_graph import graph_batches
+from trellis.kg.exchange.manifest import MANIFEST_NAME, ExportManifest, TableFiles
+from trellis.kg.exchange.parquet_files import write_table
+from trellis.kg.exchange.tables import TABLE_NAMES, table
+from trellis.kg.exchange.training_data import has_dataset, training_batches, training_files
+from trellis.kg.graph.store import GraphStore
+from trellis.kg.lock import index_lock
+from trellis.kg.progress import Progress
 
 __all__ = ["export_graph"]
 
@@ -37,7 +37,7 @@ def _check_destination(destination: Location) -> None:
         raise ExchangeError(f"{destination.uri} already holds files: export into a new or empty folder")
 
 
-def _advancer(progress: IngestProgress | None, stage: str) -> Callable[[int], None] | None:
+def _advancer(progress: Progress | None, stage: str) -> Callable[[int], None] | None:
     if progress is None:
         return None
     return lambda rows: progress.advance(stage, rows)
@@ -48,7 +48,7 @@ def export_graph(
     destination: Location,
     *,
     training: Path | None = None,
-    progress: IngestProgress | None = None,
+    progress: Progress | None = None,
 ) -> ExportManifest:
     """Export the graph of ``store`` (and the dataset in ``training``, when it holds one) to ``destination``."""
     _check_destination(destination)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.fs as pafs
 
-from kg.errors import StorageError
+from trellis.kg.errors import StorageError
 
 __all__ = ["Location", "check_bucket", "commit", "discard", "open_location", "staging_for", "storage_errors"]
 

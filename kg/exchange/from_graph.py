@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from kg.exchange.tables import Table
-from kg.graph.store import GraphStore, Record
-from kg.ingest.journal import pages
+from trellis.kg.exchange.tables import Table
+from trellis.kg.graph.store import GraphStore, Record
+from trellis.kg.ingest.journal import pages
 
 __all__ = ["TableReader", "graph_batches"]
 

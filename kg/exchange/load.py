@@ -15,18 +15,18 @@ from pathlib import Path
 import pyarrow.dataset as ds
 from pydantic import BaseModel, Field
 
-from kg.errors import DatabaseNotEmptyError, ExportFormatError
-from kg.exchange.filesystems import Location, check_bucket
-from kg.exchange.manifest import MANIFEST_NAME, ExportManifest, TableFiles, parse_manifest
-from kg.exchange.parquet_files import open_table, read_batches
-from kg.exchange.tables import TABLE_NAMES, table
-from kg.exchange.to_graph import STEPS
-from kg.exchange.training_data import has_dataset, restore_dataset
-from kg.graph.schema import apply_schema
-from kg.graph.store import GraphStore
-from kg.ingest.consistency import rebuild_indexes
-from kg.ingest.report import IngestProgress
-from kg.lock import index_lock
+from trellis.kg.errors import DatabaseNotEmptyError, ExportFormatError
+from trellis.kg.exchange.filesystems import Location, check_bucket
+from trellis.kg.exchange.manifest import MANIFEST_NAME, ExportManifest, TableFiles, parse_manifest
+from trellis.kg.exchange.parquet_files import open_table, read_batches
+from trellis.kg.exchange.tables import TABLE_NAMES, table
+from trellis.kg.exchange.to_graph import STEPS
+from trellis.kg.exchange.training_data import has_dataset, restore_dataset
+from trellis.kg.graph.schema import apply_schema
+from trellis.kg.graph.store import GraphStore
+from trellis.kg.ingest.consistency import rebuild_indexes
+from trellis.kg.lock import index_lock
+from trellis.kg.progress import Progress
 
 __all__ = ["ImportReport", "import_graph", "read_manifest"]
 
@@ -82,7 +82,7 @@ def import_graph(
     source: Location,
     *,
     training: Path | None = None,
-    progress: IngestProgress | None = None,
+    progress: Progress | None = None,
     resume: bool = False,
 ) -> ImportReport:
     """Load the export at ``source`` into the (empty) database of ``store`` and rebuild FAISS to match it."""

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from kg.errors import ExportFormatError
+from trellis.kg.errors import ExportFormatError
 
 __all__ = ["FORMAT", "MANIFEST_NAME", "VERSION", "ExportManifest", "TableFiles", "TrainingFiles", "parse_manifest"]
 

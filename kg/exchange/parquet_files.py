@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from kg.errors import ExportFormatError
-from kg.exchange.filesystems import Location, storage_errors
-from kg.exchange.manifest import TableFiles
-from kg.exchange.tables import ROWS_PER_FILE, Table, check_file_schema
+from trellis.kg.errors import ExportFormatError
+from trellis.kg.exchange.filesystems import Location, storage_errors
+from trellis.kg.exchange.manifest import TableFiles
+from trellis.kg.exchange.tables import ROWS_PER_FILE, Table, check_file_schema
 
 __all__ = ["open_table", "read_batches", "write_table"]
 

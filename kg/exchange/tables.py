@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from kg.errors import ExportFormatError
+from trellis.kg.errors import ExportFormatError
 
 __all__ = ["ROWS_PER_FILE", "TABLE_NAMES", "Table", "check_file_schema", "table", "vector_type"]
 

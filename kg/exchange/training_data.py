@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from kg.errors import ExportFormatError
-from kg.exchange.manifest import TrainingFiles
-from kg.exchange.tables import Table
+from trellis.kg.errors import ExportFormatError
+from trellis.kg.exchange.manifest import TrainingFiles
+from trellis.kg.exchange.tables import Table
 
 __all__ = ["SPLITS", "has_dataset", "restore_dataset", "training_batches", "training_files"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from kg.errors import ConfigurationError
-from kg.files import write_private
-from kg.settings import Settings
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.files import write_private
+from trellis.kg.settings import Settings
 
 __all__ = ["password_file", "resolve_password"]
 

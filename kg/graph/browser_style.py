@@ -23,7 +23,7 @@ _RULE = re.compile(r"([\w.-]+)\s*\{((?:[^{}\"']|\"[^\"]*\"|'[^']*')*)\}")  # a q
 @cache
 def style_rules() -> dict[str, dict[str, str]]:
     """The rules of ``style.grass``, selector -> property -> value (quotes removed, as the Browser reads them)."""
-    text = _COMMENT.sub("", (resources.files("cypher") / "browser" / "style.grass").read_text(encoding="utf-8"))
+    text = _COMMENT.sub("", (resources.files("trellis.cypher") / "browser" / "style.grass").read_text(encoding="utf-8"))
     rules: dict[str, dict[str, str]] = {}
     for selector, body in _RULE.findall(text):
         declarations = (part.split(":", 1) for part in body.split(";") if ":" in part)

@@ -15,9 +15,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import MavenError
-from kg.files import exclusive_lock
-from kg.settings import Settings
+from trellis.kg.errors import MavenError
+from trellis.kg.files import exclusive_lock
+from trellis.kg.settings import Settings
 
 __all__ = ["Distribution", "ensure_distribution"]
 

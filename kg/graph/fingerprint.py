@@ -3,7 +3,7 @@ provenance). Tests and the crash-recovery benchmark compare an interrupted-then-
 
 from __future__ import annotations
 
-from kg.graph.store import GraphStore
+from trellis.kg.graph.store import GraphStore
 
 __all__ = ["Fingerprint", "graph_fingerprint"]
 

@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import JavaNotFoundError
+from trellis.kg.errors import JavaNotFoundError
 
 __all__ = ["SUPPORTED_JAVA", "JavaRuntime", "find_java"]
 

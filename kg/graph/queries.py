@@ -9,7 +9,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from kg.errors import QueryNotFoundError
+from trellis.kg.errors import QueryNotFoundError
 
 __all__ = ["load_query", "query_names", "schema_statements"]
 
@@ -17,7 +17,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _cypher_root() -> resources.abc.Traversable:
-    return resources.files("cypher")
+    return resources.files("trellis.cypher")
 
 
 @cache

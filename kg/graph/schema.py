@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.graph.queries import schema_statements
-from kg.graph.store import GraphStore, Record
+from trellis.kg.graph.queries import schema_statements
+from trellis.kg.graph.store import GraphStore, Record
 
 __all__ = ["apply_schema", "describe_schema"]
 

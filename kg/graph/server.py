@@ -17,13 +17,13 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import ConfigurationError, PortInUseError, ServerNotRunningError, ServerStartError
-from kg.files import private_folder, write_private
-from kg.graph.auth import resolve_password
-from kg.graph.browser_style import style_command
-from kg.graph.distribution import Distribution, ensure_distribution
-from kg.graph.java import JavaRuntime, find_java
-from kg.settings import Settings
+from trellis.kg.errors import ConfigurationError, PortInUseError, ServerNotRunningError, ServerStartError
+from trellis.kg.files import private_folder, write_private
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.graph.browser_style import style_command
+from trellis.kg.graph.distribution import Distribution, ensure_distribution
+from trellis.kg.graph.java import JavaRuntime, find_java
+from trellis.kg.settings import Settings
 
 __all__ = ["LocalServer", "StartResult"]
 

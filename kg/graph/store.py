@@ -20,10 +20,10 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
-from kg.errors import GraphError, Neo4jAuthError, Neo4jUnavailableError, QueryError
-from kg.graph.auth import resolve_password
-from kg.graph.queries import load_query
-from kg.settings import Settings
+from trellis.kg.errors import GraphError, Neo4jAuthError, Neo4jUnavailableError, QueryError
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.graph.queries import load_query
+from trellis.kg.settings import Settings
 
 __all__ = ["GraphStore", "Record", "retryable"]
 

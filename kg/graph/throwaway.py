@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.graph.schema import apply_schema
-from kg.graph.server import LocalServer
-from kg.graph.store import GraphStore
-from kg.settings import Settings
+from trellis.kg.graph.schema import apply_schema
+from trellis.kg.graph.server import LocalServer
+from trellis.kg.graph.store import GraphStore
+from trellis.kg.settings import Settings
 
 __all__ = ["RESERVED_PORTS", "free_port", "throwaway_server"]
 

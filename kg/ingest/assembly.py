@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from kg.ingest.extraction.relations import CO_OCCURS_WITH
-from kg.ingest.extraction.schema import Typed, phrase_of
-from kg.ingest.resolution import KnownEntity, Mention, Resolution, name_key
-from kg.types import (
+from trellis.kg.ingest.extraction.relations import CO_OCCURS_WITH
+from trellis.kg.ingest.extraction.schema import Typed, phrase_of
+from trellis.kg.ingest.resolution import KnownEntity, Mention, Resolution, name_key
+from trellis.kg.types import (
     Chunk,
     Document,
     DocumentGraph,
@@ -73,7 +73,26 @@ def document_graph(
 ) -> DocumentGraph:
     """The graph one document adds: its chunks, the entities it names, its mentions and relation evidence, each
     relation with its canonical type (``type_of``; co-occurrences stay as they are) and its phrase."""
-    mentions = [
+    mentions = _mentions(results, resolved)
+    relations = _relations(document, results, resolved=resolved, type_of=type_of)
+    named = (
+        {mention.entity_id for mention in mentions}
+        | {r.subject_id for r in relations}
+        | {r.object_id for r in relations}
+    )
+    return DocumentGraph(
+        document=document,
+        chunks=chunks,
+        chunk_embeddings=embeddings,
+        entities=_entities(resolution, named),
+        mentions=mentions,
+        relations=relations,
+    )
+
+
+def _mentions(results: list[ExtractionResult], resolved: EntityOf) -> list[MentionRecord]:
+    """The mention records of the results' mentions whose form resolved to an entity."""
+    return [
         MentionRecord(
             chunk_id=m.chunk_id,
             entity_id=resolved[(m.surface, m.type)],
@@ -86,6 +105,16 @@ def document_graph(
         for m in result.mentions
         if (m.surface, m.type) in resolved
     ]
+
+
+def _relations(
+    document: Document,
+    results: list[ExtractionResult],
+    *,
+    resolved: EntityOf,
+    type_of: Callable[[Relation], Typed],
+) -> list[RelationRecord]:
+    """The relation evidence between two distinct resolved entities, typed canonically and turned when inverse."""
     relations = []
     for result in results:
         for r in result.relations:
@@ -106,23 +135,16 @@ def document_graph(
                     phrase="" if r.predicate == CO_OCCURS_WITH else phrase_of(r.predicate),
                 )
             )
-    named = (
-        {mention.entity_id for mention in mentions}
-        | {r.subject_id for r in relations}
-        | {r.object_id for r in relations}
-    )
-    entities = [  # a known entity keeps the embedding the graph and the index hold (None: not written again)
+    return relations
+
+
+def _entities(resolution: Resolution, named: set[str]) -> list[EntityRecord]:
+    """The resolution's entities that the document names; a known one keeps the embedding the graph and the index
+    hold (None: not written again)."""
+    return [
         EntityRecord(
             id=e.id, name=e.name, type=e.type, aliases=e.aliases, embedding=e.embedding if e.status == "new" else None
         )
         for e in resolution.entities
         if e.id in named
     ]
-    return DocumentGraph(
-        document=document,
-        chunks=chunks,
-        chunk_embeddings=embeddings,
-        entities=entities,
-        mentions=mentions,
-        relations=relations,
-    )

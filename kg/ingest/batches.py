@@ -8,18 +8,18 @@ hands to resolution (:mod:`kg.ingest.overlap` makes them in this process, :mod:`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from kg.ingest.report import IngestReport
-from kg.ingest.resolution import KnownEntity
-from kg.types import Chunk, Document, ExtractionResult
-from kg.vectors import VectorIndex
+from trellis.kg.ingest.report import IngestReport
+from trellis.kg.ingest.resolution import KnownEntity
+from trellis.kg.types import Chunk, Document, ExtractionResult
+from trellis.kg.vectors import VectorIndex
 
-__all__ = ["IngestRun", "Prepare", "PreparedBatch"]
+__all__ = ["Extracted", "IngestRun", "Prepare", "PreparedBatch"]
 
 
 @dataclass
@@ -46,6 +46,20 @@ class PreparedBatch:
     @property
     def ids(self) -> set[str]:
         return {document.id for document in self.documents}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What resolution and assembly start from: documents with their chunks, extractions and chunk vectors."""
+
+    documents: Sequence[Document]
+    chunks: dict[str, list[Chunk]]
+    extractions: dict[str, ExtractionResult]
+    vectors: dict[str, np.ndarray]
+
+    def only(self, documents: Sequence[Document]) -> Extracted:
+        """The same, for some of the documents."""
+        return replace(self, documents=documents)
 
 
 Prepare = Callable[[list[Document], dict[str, str], IngestRun], PreparedBatch | None]

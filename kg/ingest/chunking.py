@@ -23,9 +23,9 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from kg.errors import ConfigurationError, IngestError, ModelError
-from kg.settings import Settings
-from kg.types import Chunk, Document, chunk_id
+from trellis.kg.errors import ConfigurationError, IngestError, ModelError
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, Document, chunk_id
 
 __all__ = [
     "Chunker",

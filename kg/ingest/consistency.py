@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel
 
-from kg.graph import GraphStore
-from kg.ingest import journal
-from kg.lock import index_lock
-from kg.settings import Settings
-from kg.vectors.index import open_indexes
-from kg.vectors.neo4j_search import Neo4jVectorSearch, Target
+from trellis.kg.graph import GraphStore
+from trellis.kg.ingest import journal
+from trellis.kg.lock import index_lock
+from trellis.kg.settings import Settings
+from trellis.kg.vectors.index import open_indexes
+from trellis.kg.vectors.neo4j_search import Neo4jVectorSearch, Target
 
 __all__ = ["IndexCheck", "check_indexes", "check_vector_indexes", "rebuild_indexes", "repair_pending"]
 

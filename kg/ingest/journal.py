@@ -19,9 +19,9 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from pydantic import BaseModel
 
-from kg.graph import GraphStore, Record
-from kg.settings import Settings
-from kg.vectors.index import VectorIndex
+from trellis.kg.graph import GraphStore, Record
+from trellis.kg.settings import Settings
+from trellis.kg.vectors.index import VectorIndex
 
 __all__ = ["Repair", "begin", "end", "graph_ids", "pages", "pending", "repair"]
 

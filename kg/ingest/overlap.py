@@ -24,12 +24,12 @@ from typing import Protocol
 
 import numpy as np
 
-from kg.ingest.batches import IngestRun, Prepare, PreparedBatch
-from kg.ingest.extraction import Extractor, SpacyExtractor
-from kg.ingest.report import IngestReport
-from kg.ingest.steps import each_alone, isolating
-from kg.types import Chunk, Document, DocumentGraph, ExtractionResult
-from kg.vectors.threads import CoreShare
+from trellis.kg.ingest.batches import Extracted, IngestRun, Prepare, PreparedBatch
+from trellis.kg.ingest.extraction import Extractor, SpacyExtractor
+from trellis.kg.ingest.report import IngestReport
+from trellis.kg.ingest.steps import each_alone, isolating
+from trellis.kg.types import Chunk, Document, DocumentGraph, ExtractionResult
+from trellis.kg.vectors.threads import CoreShare
 
 __all__ = ["IngestStages", "OverlappedIngest"]
 
@@ -51,14 +51,7 @@ class IngestStages(Protocol):
 
     def embed(self, chunks: list[Chunk], report: IngestReport) -> np.ndarray: ...
 
-    def build(
-        self,
-        documents: list[Document],
-        chunks: dict[str, list[Chunk]],
-        extractions: dict[str, ExtractionResult],
-        vectors: dict[str, np.ndarray],
-        run: IngestRun,
-    ) -> list[DocumentGraph]: ...
+    def build(self, batch: Extracted, run: IngestRun) -> list[DocumentGraph]: ...
 
     def write(self, graphs: list[DocumentGraph], replaces: dict[str, str], run: IngestRun) -> None: ...
 
@@ -161,7 +154,7 @@ class OverlappedIngest:
         vectors = isolating(lambda alone: _results(prepared, alone), documents, run.report.failures)
         documents = [document for document in documents if document.id in vectors]
         self.cores.adjust()  # the names are embedded in the resolver
-        graphs = self.stages.build(documents, prepared.chunks, prepared.extractions, vectors, run)
+        graphs = self.stages.build(Extracted(documents, prepared.chunks, prepared.extractions, vectors), run)
         if not graphs or self.abort.is_set():
             return None
         return self._writes_pool.submit(self._write, graphs, prepared.replaces)

@@ -24,27 +24,28 @@ from time import perf_counter
 
 import numpy as np
 
-from kg.failpoints import failpoint
-from kg.graph import GraphStore, Record, apply_schema
-from kg.ingest import journal
-from kg.ingest.assembly import document_graph, entity_of, remember, surface_forms
-from kg.ingest.batches import IngestRun, Prepare
-from kg.ingest.chunking import Chunker, new_token_counter
-from kg.ingest.extraction import Extractor
-from kg.ingest.extraction.relations import CO_OCCURS_WITH
-from kg.ingest.extraction.schema import Typed, load_schema
-from kg.ingest.loaders import LoadFailure, load_paths
-from kg.ingest.loaders.base import legacy_document_id
-from kg.ingest.overlap import OverlappedIngest
-from kg.ingest.report import IngestProgress, IngestReport
-from kg.ingest.resolution import EntityResolver, KnownEntity
-from kg.ingest.steps import each_alone, embed_chunks, extract_isolating, extractor_from, isolating
-from kg.ingest.writer import GRAPH_VERSION, GraphWriter, Removal
-from kg.lock import index_lock
-from kg.settings import Settings
-from kg.types import Chunk, Document, DocumentGraph, ExtractionResult, Relation
-from kg.vectors import Embedder, VectorIndex
-from kg.vectors.index import open_indexes
+from trellis.kg.failpoints import failpoint
+from trellis.kg.graph import GraphStore, Record, apply_schema
+from trellis.kg.ingest import journal
+from trellis.kg.ingest.assembly import document_graph, entity_of, remember, surface_forms
+from trellis.kg.ingest.batches import Extracted, IngestRun, Prepare
+from trellis.kg.ingest.chunking import Chunker, new_token_counter
+from trellis.kg.ingest.extraction import Extractor
+from trellis.kg.ingest.extraction.relations import CO_OCCURS_WITH
+from trellis.kg.ingest.extraction.schema import Typed, load_schema
+from trellis.kg.ingest.loaders import LoadFailure, load_paths
+from trellis.kg.ingest.loaders.base import legacy_document_id
+from trellis.kg.ingest.overlap import OverlappedIngest
+from trellis.kg.ingest.report import IngestReport
+from trellis.kg.ingest.resolution import EntityResolver, KnownEntity
+from trellis.kg.ingest.steps import each_alone, embed_chunks, extract_isolating, extractor_from, isolating
+from trellis.kg.ingest.writer import GRAPH_VERSION, GraphWriter, Removal
+from trellis.kg.lock import index_lock
+from trellis.kg.progress import Progress, QuietProgress
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, Document, DocumentGraph, ExtractionResult, Relation
+from trellis.kg.vectors import Embedder, VectorIndex
+from trellis.kg.vectors.index import open_indexes
 
 __all__ = ["IngestPipeline"]
 
@@ -61,7 +62,7 @@ class IngestPipeline:
         store: GraphStore,
         embedder: Embedder | None = None,
         extractor: Extractor | None = None,
-        progress: IngestProgress | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -77,7 +78,7 @@ class IngestPipeline:
         self.resolver = EntityResolver.from_settings(settings, embed=self.embedder.embed)
         self.schema = load_schema()
         self.writer = GraphWriter(store)
-        self.progress: IngestProgress = progress or _NoProgress()
+        self.progress: Progress = progress or QuietProgress()
 
     def ingest(
         self, paths: Sequence[Path | str], *, include: Sequence[str] | None = None, exclude: Sequence[str] | None = None
@@ -119,7 +120,7 @@ class IngestPipeline:
         documents = [document for document in documents if all(c.id in extractions for c in chunks[document.id])]
         vectors = each_alone(lambda document: self.embed(chunks[document.id], report), documents, failures)
         documents = [document for document in documents if document.id in vectors]
-        graphs = self.build(documents, chunks, extractions, vectors, run)  # resolve, then assemble
+        graphs = self.build(Extracted(documents, chunks, extractions, vectors), run)  # resolve, then assemble
         if graphs:
             self.write(graphs, replaces, run)  # Neo4j, then FAISS
 
@@ -211,39 +212,24 @@ class IngestPipeline:
         self.progress.advance("embed", len(chunks))
         return vectors
 
-    def build(
-        self,
-        documents: list[Document],
-        chunks: dict[str, list[Chunk]],
-        extractions: dict[str, ExtractionResult],
-        vectors: dict[str, np.ndarray],
-        run: IngestRun,
-    ) -> list[DocumentGraph]:
+    def build(self, batch: Extracted, run: IngestRun) -> list[DocumentGraph]:
         """The documents' graphs, their entities resolved against those known (the graph's, then each batch's);
         when one document fails, the others are built alone and it is reported."""
-        if not documents:
+        if not batch.documents:
             return []
         if not run.known_loaded:  # read once, when the first batch has something to build
             run.known.update((row["id"], KnownEntity.from_row(row)) for row in self.store.query("known_entities"))
             run.known_loaded = True
-        built = isolating(
-            lambda alone: self._graphs(alone, chunks, extractions, vectors, run), documents, run.report.failures
-        )
-        graphs = [built[document.id] for document in documents if document.id in built]
+        built = isolating(lambda alone: self._graphs(batch.only(alone), run), batch.documents, run.report.failures)
+        graphs = [built[document.id] for document in batch.documents if document.id in built]
         if graphs:
             remember(graphs, run.known)  # later batches resolve against them: they are written first
             self.progress.stage("write", len(graphs))
         return graphs
 
-    def _graphs(
-        self,
-        documents: Sequence[Document],
-        chunks: dict[str, list[Chunk]],
-        extractions: dict[str, ExtractionResult],
-        vectors: dict[str, np.ndarray],
-        run: IngestRun,
-    ) -> dict[str, DocumentGraph]:
+    def _graphs(self, batch: Extracted, run: IngestRun) -> dict[str, DocumentGraph]:
         """Resolve the documents' entities in one call, then assemble each one's graph."""
+        documents, chunks, extractions, vectors = batch.documents, batch.chunks, batch.extractions, batch.vectors
         results = {d.id: [extractions[c.id] for c in chunks[d.id]] for d in documents}
         with run.report.timed("resolve"):
             mentions = surface_forms(result for found in results.values() for result in found)
@@ -303,14 +289,6 @@ class IngestPipeline:
         report.chunks += sum(len(graph.chunks) for graph in graphs)
         report.relations += sum(len(graph.relations) for graph in graphs)
         report.tokens += sum(len(graph.document.text.split()) for graph in graphs)
-
-
-class _NoProgress:
-    def stage(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, name: str, amount: int = 1) -> None:
-        pass
 
 
 def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -6,23 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter
-from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from kg.ingest.loaders import LoadFailure
+from trellis.kg.ingest.loaders import LoadFailure
 
-__all__ = ["IngestProgress", "IngestReport"]
-
-
-class IngestProgress(Protocol):
-    """Where the pipeline reports progress (the CLI draws rich bars from it)."""
-
-    def stage(self, name: str, total: int) -> None:
-        """A stage begins a batch of ``total`` items."""
-
-    def advance(self, name: str, amount: int = 1) -> None:
-        """``amount`` more items of the stage are done."""
+__all__ = ["IngestReport"]
 
 
 class IngestReport(BaseModel):

@@ -14,13 +14,13 @@ from typing import TypeVar
 
 import numpy as np
 
-from kg.errors import GraphError, TrellisError
-from kg.ingest.chunking import Chunker
-from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
-from kg.ingest.loaders import LoadFailure
-from kg.settings import Settings
-from kg.types import Chunk, Document, ExtractionResult
-from kg.vectors import Embedder
+from trellis.kg.errors import GraphError, TrellisError
+from trellis.kg.ingest.chunking import Chunker
+from trellis.kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor
+from trellis.kg.ingest.loaders import LoadFailure
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, Document, ExtractionResult
+from trellis.kg.vectors import Embedder
 
 __all__ = ["chunk_or_failure", "each_alone", "embed_chunks", "extract_isolating", "extractor_from", "isolating"]
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kg.graph import GraphStore
-from kg.types import DocumentGraph
+from trellis.kg.graph import GraphStore
+from trellis.kg.types import DocumentGraph
 
 __all__ = ["GRAPH_VERSION", "GraphWriter", "Removal"]
 

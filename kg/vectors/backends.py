@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import faiss
 import numpy as np
 
-from kg.settings import Settings
+from trellis.kg.settings import Settings
 
 __all__ = ["KINDS", "Backend", "FlatBackend", "HNSWBackend", "IVFBackend", "backend_class"]
 

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kg.errors import ModelError
-from kg.settings import Settings
-from kg.vectors.cache import EmbeddingCache
-from kg.vectors.coalesce import Coalescer
-from kg.vectors.onnx_encoder import OnnxEncoder, onnxruntime_available
+from trellis.kg.errors import ModelError
+from trellis.kg.settings import Settings
+from trellis.kg.vectors.cache import EmbeddingCache
+from trellis.kg.vectors.coalesce import Coalescer
+from trellis.kg.vectors.onnx_encoder import OnnxEncoder, onnxruntime_available
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

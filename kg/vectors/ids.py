@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from kg.errors import VectorIndexError
+from trellis.kg.errors import VectorIndexError
 
 __all__ = ["IdMap", "hash_id", "hash_ids"]
 

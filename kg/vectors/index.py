@@ -21,12 +21,12 @@ from typing import Any, Self
 import faiss
 import numpy as np
 
-from kg.errors import VectorIndexError
-from kg.settings import Settings, get_settings
-from kg.vectors.backends import Backend, backend_class
-from kg.vectors.ids import IdMap
-from kg.vectors.storage import corrupt_error, read_snapshot, snapshot_exists, write_snapshot
-from kg.vectors.threads import apply_faiss_threads
+from trellis.kg.errors import VectorIndexError
+from trellis.kg.settings import Settings, get_settings
+from trellis.kg.vectors.backends import Backend, backend_class
+from trellis.kg.vectors.ids import IdMap
+from trellis.kg.vectors.storage import corrupt_error, read_snapshot, snapshot_exists, write_snapshot
+from trellis.kg.vectors.threads import apply_faiss_threads
 
 __all__ = ["SearchHit", "VectorIndex", "gpu_count", "gpu_options", "open_indexes", "to_gpu"]
 

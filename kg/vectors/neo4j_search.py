@@ -26,9 +26,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from kg.errors import QueryError, VectorIndexError
-from kg.graph import GraphStore
-from kg.vectors.index import SearchHit
+from trellis.kg.errors import QueryError, VectorIndexError
+from trellis.kg.graph import GraphStore
+from trellis.kg.vectors.index import SearchHit
 
 __all__ = ["OVERSAMPLE", "Neo4jVectorSearch", "Target"]
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kg.errors import ModelError
+from trellis.kg.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer

@@ -14,10 +14,10 @@ from typing import Protocol
 
 import numpy as np
 
-from kg.graph import GraphStore
-from kg.settings import Settings
-from kg.vectors.index import SearchHit, open_indexes
-from kg.vectors.neo4j_search import Neo4jVectorSearch
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import Settings
+from trellis.kg.vectors.index import SearchHit, open_indexes
+from trellis.kg.vectors.neo4j_search import Neo4jVectorSearch
 
 __all__ = ["VectorSearch", "open_vector_search"]
 

@@ -29,8 +29,8 @@ from typing import Any
 
 import faiss
 
-from kg.errors import VectorIndexError
-from kg.files import private_folder
+from trellis.kg.errors import VectorIndexError
+from trellis.kg.files import private_folder
 
 __all__ = ["FORMAT", "Snapshot", "corrupt_error", "read_snapshot", "snapshot_exists", "write_snapshot"]
 

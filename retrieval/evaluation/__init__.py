@@ -2,8 +2,8 @@
 hybrid (no graph) baselines, on the shipped multi-hop (GeoNames), single-hop and prose (Wikipedia) sets or a question
 file of one's own (``question_sets``); every run is kept in a Parquet history (``history``, drawn by ``trends``)."""
 
-from retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, load_questions, load_sets
-from retrieval.evaluation.metrics import (
+from trellis.retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, load_questions, load_sets
+from trellis.retrieval.evaluation.metrics import (
     answer_span,
     exact_match,
     normalize_answer,
@@ -11,8 +11,8 @@ from retrieval.evaluation.metrics import (
     reciprocal_rank,
     token_f1,
 )
-from retrieval.evaluation.runner import EvaluationReport, QuestionResult, SystemSummary, evaluate
-from retrieval.evaluation.systems import SYSTEM_NAMES, Retrieved, build_systems
+from trellis.retrieval.evaluation.runner import EvaluationReport, QuestionResult, SystemSummary, evaluate
+from trellis.retrieval.evaluation.systems import SYSTEM_NAMES, Retrieved, build_systems
 
 __all__ = [
     "DEFAULT_EVAL_DIR",

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from retrieval.answer import Retriever, clean_question
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.systems import Retrieved
-from retrieval.search import fetch_passages
-from retrieval.types import AnswerOptions, Passage
+from trellis.retrieval.answer import Retriever, clean_question
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.systems import Retrieved
+from trellis.retrieval.search import fetch_passages
+from trellis.retrieval.types import AnswerOptions, Passage
 
 __all__ = ["BM25System", "PeerHybridSystem", "bm25_tokens"]
 

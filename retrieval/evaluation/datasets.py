@@ -19,7 +19,7 @@ from typing import Literal, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from retrieval.errors import EvaluationDataError
+from trellis.retrieval.errors import EvaluationDataError
 
 __all__ = [
     "DEFAULT_EVAL_DIR",

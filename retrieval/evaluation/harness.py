@@ -13,15 +13,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.graph import GraphStore
-from kg.graph.throwaway import throwaway_server
-from kg.ingest.pipeline import IngestPipeline
-from kg.ingest.report import IngestProgress, IngestReport
-from kg.settings import Settings
-from kg.vectors import Embedder
-from retrieval.answer import Retriever
-from retrieval.errors import EvaluationDataError
-from retrieval.generators import Generator, make_generator
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.throwaway import throwaway_server
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.ingest.report import IngestReport
+from trellis.kg.progress import Progress
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder
+from trellis.retrieval.answer import Retriever
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.generators import Generator, make_generator
 
 __all__ = ["evaluation_retriever", "generator_from", "ingest_corpus"]
 
@@ -40,7 +41,7 @@ def ingest_corpus(
     *,
     extra: Sequence[Path] = (),
     embedder: Embedder | None = None,
-    progress: IngestProgress | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest the evaluation corpus (a file or folder), then ``extra`` (padding, say), into ``store`` and the
     settings' vector indexes."""
@@ -55,7 +56,7 @@ def evaluation_retriever(
     corpus: Path | None,
     extra: Sequence[Path] = (),
     current_graph: bool = False,
-    progress: IngestProgress | None = None,
+    progress: Progress | None = None,
     heap: str = "2g",
     pagecache: str = "1g",
 ) -> Iterator[tuple[Retriever, IngestReport | None]]:

@@ -41,10 +41,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError, field_serializer, field_validator
 
-from kg.files import exclusive_lock, private_folder
-from kg.settings import Settings
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.runner import EvaluationReport, SystemSummary
+from trellis.kg.files import exclusive_lock, private_folder
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.runner import EvaluationReport, SystemSummary
 
 if TYPE_CHECKING:
     from types import ModuleType

@@ -24,9 +24,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, Split, read_lines
-from retrieval.pages import plain_title
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, Split, read_lines
+from trellis.retrieval.pages import plain_title
 
 __all__ = [
     "PROSE_CORPUS",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.evaluation.datasets import (
+from trellis.retrieval.evaluation.datasets import (
     DEFAULT_EVAL_DIR,
     SET_NAMES,
     EvalQuestion,
@@ -20,8 +20,8 @@ from retrieval.evaluation.datasets import (
     load_question_file,
     load_sets,
 )
-from retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
-from retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
+from trellis.retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
+from trellis.retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
 
 __all__ = ["NAMED_SETS", "QuestionSet", "choose_set"]
 

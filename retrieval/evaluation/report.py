@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from retrieval.evaluation.runner import EvaluationReport
+from trellis.retrieval.evaluation.runner import EvaluationReport
 
 __all__ = ["prose_table", "report_table", "save_report"]
 

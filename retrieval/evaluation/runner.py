@@ -19,9 +19,9 @@ from time import perf_counter
 
 from pydantic import BaseModel, Field
 
-from retrieval.answer import Retriever
-from retrieval.evaluation.datasets import EvalQuestion
-from retrieval.evaluation.metrics import (
+from trellis.retrieval.answer import Retriever
+from trellis.retrieval.evaluation.datasets import EvalQuestion
+from trellis.retrieval.evaluation.metrics import (
     all_at_k,
     answer_contains,
     answer_span,
@@ -32,9 +32,9 @@ from retrieval.evaluation.metrics import (
     reciprocal_rank,
     token_f1,
 )
-from retrieval.evaluation.systems import RetrievalSystem, generate_answer
-from retrieval.generators import Generator
-from retrieval.types import AnswerOptions
+from trellis.retrieval.evaluation.systems import RetrievalSystem, generate_answer
+from trellis.retrieval.generators import Generator
+from trellis.retrieval.types import AnswerOptions
 
 __all__ = ["ANSWERABLE", "HIT_AT", "KS", "EvaluationReport", "QuestionResult", "SystemSummary", "evaluate", "summarise"]
 

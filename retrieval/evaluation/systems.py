@@ -21,11 +21,11 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from retrieval.answer import Retriever, clean_question
-from retrieval.context import build_context
-from retrieval.generators import Generation, Generator
-from retrieval.search import PassageSearch, fetch_passages
-from retrieval.types import AnswerOptions, Context, Fact, LinkedEntity, Passage
+from trellis.retrieval.answer import Retriever, clean_question
+from trellis.retrieval.context import build_context
+from trellis.retrieval.generators import Generation, Generator
+from trellis.retrieval.search import PassageSearch, fetch_passages
+from trellis.retrieval.types import AnswerOptions, Context, Fact, LinkedEntity, Passage
 
 __all__ = [
     "PROSE_SYSTEMS",
@@ -142,7 +142,7 @@ def build_systems(
     retriever: Retriever, *, depth: int = 20, names: Sequence[str] = SYSTEM_NAMES
 ) -> list[RetrievalSystem]:
     """The named systems over one retriever, each retrieving ``depth`` passages."""
-    from retrieval.evaluation.baselines import BM25System, PeerHybridSystem  # they import this module
+    from trellis.retrieval.evaluation.baselines import BM25System, PeerHybridSystem  # they import this module
 
     makers: dict[str, type[_Base] | type[GraphSystem] | type[BM25System] | type[PeerHybridSystem]] = {
         "dense": DenseSystem,

@@ -13,8 +13,8 @@ from typing import Any
 
 from rich.table import Table
 
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.history import EvalRun
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.history import EvalRun
 
 __all__ = ["HEADLINE", "draw_history", "history_table"]
 

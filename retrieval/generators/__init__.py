@@ -6,12 +6,12 @@
 the :class:`AnswerabilityGate` in front of it stops only a context that holds nothing about the question.
 """
 
-from kg.settings import Settings
-from retrieval.generators.base import NOT_IN_GRAPH, Generation, Generator, StreamingGenerator
-from retrieval.generators.chat import ChatModelGenerator
-from retrieval.generators.extractive import ExtractiveGenerator
-from retrieval.generators.gate import AnswerabilityGate
-from retrieval.generators.local_lm import LocalLMGenerator
+from trellis.kg.settings import Settings
+from trellis.retrieval.generators.base import NOT_IN_GRAPH, Generation, Generator, StreamingGenerator
+from trellis.retrieval.generators.chat import ChatModelGenerator
+from trellis.retrieval.generators.extractive import ExtractiveGenerator
+from trellis.retrieval.generators.gate import AnswerabilityGate
+from trellis.retrieval.generators.local_lm import LocalLMGenerator
 
 __all__ = [
     "NOT_IN_GRAPH",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from retrieval.generators.base import NOT_IN_GRAPH
+from trellis.retrieval.generators.base import NOT_IN_GRAPH
 
 __all__ = ["AbstainWhenLikely"]
 

@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from retrieval.types import Context, Fact, LinkedEntity
+from trellis.retrieval.types import Context, Fact, LinkedEntity
 
 __all__ = ["NOT_IN_GRAPH", "Generation", "Generator", "StreamingGenerator"]
 

@@ -24,9 +24,9 @@ from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.ingest.extraction.labels import entity_type
-from retrieval.ranking import content_words
-from retrieval.ranking import words as all_words
+from trellis.kg.ingest.extraction.labels import entity_type
+from trellis.retrieval.ranking import content_words
+from trellis.retrieval.ranking import words as all_words
 
 __all__ = ["FEATURES", "Asked", "Candidate", "candidates_of", "own_words", "without_determiner"]
 

@@ -14,14 +14,14 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kg.chat_models import MAX_RETRIES, langchain_chat_model
-from kg.errors import ConfigurationError
-from kg.settings import Settings
-from retrieval.errors import ChatModelError
-from retrieval.generators.base import Generation
-from retrieval.generators.grounding import ground
-from retrieval.generators.prompts import chat_messages, context_room
-from retrieval.types import Context, LinkedEntity
+from trellis.kg.chat_models import MAX_RETRIES, langchain_chat_model
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import ChatModelError
+from trellis.retrieval.generators.base import Generation
+from trellis.retrieval.generators.grounding import ground
+from trellis.retrieval.generators.prompts import chat_messages, context_room
+from trellis.retrieval.types import Context, LinkedEntity
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.generators.spans import without_determiner
-from retrieval.pages import plain_title
-from retrieval.ranking import content_words
-from retrieval.sentences import sentences
-from retrieval.types import Context
+from trellis.retrieval.generators.spans import without_determiner
+from trellis.retrieval.pages import plain_title
+from trellis.retrieval.ranking import content_words
+from trellis.retrieval.sentences import sentences
+from trellis.retrieval.types import Context
 
 __all__ = ["Comparison", "compare", "options_of"]
 

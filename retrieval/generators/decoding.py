@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from retrieval.generators.abstention import AbstainWhenLikely
-from retrieval.generators.constrained import FactCitationConstraint, fact_lines
+from trellis.retrieval.generators.abstention import AbstainWhenLikely
+from trellis.retrieval.generators.constrained import FactCitationConstraint, fact_lines
 
 __all__ = ["answer_processors"]
 

@@ -20,14 +20,14 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from kg.ingest.extraction import load_pipeline
-from kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
-from retrieval.generators.answer_types import NAME, expected_types, named_terms
-from retrieval.generators.base import NOT_IN_GRAPH, Generation
-from retrieval.generators.candidates import Candidate
-from retrieval.generators.comparison import compare
-from retrieval.generators.span_ranker import SpanRanker
-from retrieval.generators.spans import (
+from trellis.kg.ingest.extraction import load_pipeline
+from trellis.kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
+from trellis.retrieval.generators.answer_types import NAME, expected_types, named_terms
+from trellis.retrieval.generators.base import NOT_IN_GRAPH, Generation
+from trellis.retrieval.generators.candidates import Candidate
+from trellis.retrieval.generators.comparison import compare
+from trellis.retrieval.generators.span_ranker import SpanRanker
+from trellis.retrieval.generators.spans import (
     Embed,
     SentenceMatch,
     Span,
@@ -36,9 +36,9 @@ from retrieval.generators.spans import (
     matching_sentences,
     name_held,
 )
-from retrieval.pages import plain_title
-from retrieval.ranking import content_words, words
-from retrieval.types import Context, Fact, LinkedEntity
+from trellis.retrieval.pages import plain_title
+from trellis.retrieval.ranking import content_words, words
+from trellis.retrieval.types import Context, Fact, LinkedEntity
 
 __all__ = ["ExtractiveGenerator", "expected_types"]
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from retrieval.generators.base import NOT_IN_GRAPH, Generation
-from retrieval.generators.extractive import ExtractiveGenerator
-from retrieval.types import Context, LinkedEntity
+from trellis.retrieval.generators.base import NOT_IN_GRAPH, Generation
+from trellis.retrieval.generators.extractive import ExtractiveGenerator
+from trellis.retrieval.types import Context, LinkedEntity
 
 __all__ = ["NO_SUPPORT", "AnswerabilityGate"]
 

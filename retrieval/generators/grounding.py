@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from retrieval.generators.base import NOT_IN_GRAPH, Generation
-from retrieval.generators.prompts import is_abstention, parse_citations
-from retrieval.types import Context, Fact
+from trellis.retrieval.generators.base import NOT_IN_GRAPH, Generation
+from trellis.retrieval.generators.prompts import is_abstention, parse_citations
+from trellis.retrieval.types import Context, Fact
 
 __all__ = ["ground", "span_citations"]
 

@@ -15,18 +15,18 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.settings import Settings
-from retrieval.errors import GeneratorError
-from retrieval.generators.base import Generation
-from retrieval.generators.decoding import answer_processors
-from retrieval.generators.grounding import ground
-from retrieval.generators.promoted import read_promoted
-from retrieval.generators.prompts import chat_messages, context_room
-from retrieval.models import load_causal_lm, model_name
-from retrieval.types import Context, LinkedEntity
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import GeneratorError
+from trellis.retrieval.generators.base import Generation
+from trellis.retrieval.generators.decoding import answer_processors
+from trellis.retrieval.generators.grounding import ground
+from trellis.retrieval.generators.promoted import read_promoted
+from trellis.retrieval.generators.prompts import chat_messages, context_room
+from trellis.retrieval.models import load_causal_lm, model_name
+from trellis.retrieval.types import Context, LinkedEntity
 
 if TYPE_CHECKING:
-    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase, StoppingCriteriaList
 
 __all__ = ["LocalLMGenerator", "choose_adapter"]
 
@@ -45,6 +45,17 @@ def choose_adapter(settings: Settings) -> tuple[Path | None, str | None]:
 
 
 _DEFAULT_WINDOW = 2048  # a model whose configuration names no window
+
+
+def _stopping_when(stop: threading.Event) -> StoppingCriteriaList:
+    """Stopping criteria that end the generation once ``stop`` is set."""
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class _Stopped(StoppingCriteria):
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
+            return stop.is_set()
+
+    return StoppingCriteriaList([_Stopped()])
 
 
 class LocalLMGenerator:
@@ -92,48 +103,26 @@ class LocalLMGenerator:
 
     def stream(self, question: str, context: Context, *, entities: Sequence[LinkedEntity] = ()) -> Iterator[str]:
         """The answer's text in pieces as the model generates them (stopping early if the caller stops reading)."""
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+        from transformers import TextIteratorStreamer
 
         stop = threading.Event()
-
-        class _Stopped(StoppingCriteria):
-            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
-                return stop.is_set()
-
         streamer = TextIteratorStreamer(
             self.tokenizer,
             skip_prompt=True,
             skip_special_tokens=True,
             timeout=_STREAM_TIMEOUT_S,
         )
-        sampling: dict[str, Any] = {"do_sample": False}
-        if self.temperature > 0:
-            sampling = {"do_sample": True, "temperature": self.temperature}
         failure: list[BaseException] = []
         inputs = self._inputs(question, context)
-        sampling["logits_processor"] = answer_processors(
-            self.tokenizer,
-            [context.text],
-            prompt_length=inputs["input_ids"].shape[1],
-            abstain_threshold=self.abstain_threshold,
-            constrain_citations=self.constrain_citations,
-        )
-
-        def run() -> None:
-            try:
-                self.model.generate(  # type: ignore[operator]
-                    **inputs,
-                    max_new_tokens=self.max_new_tokens,
-                    pad_token_id=self.tokenizer.pad_token_id,
-                    streamer=streamer,
-                    stopping_criteria=StoppingCriteriaList([_Stopped()]),
-                    **sampling,
-                )
-            except Exception as exc:  # surfaced to the reader below
-                failure.append(exc)
-                streamer.end()
-
-        worker = threading.Thread(target=run, name="trellis-generate", daemon=True)
+        options = {
+            **inputs,
+            "max_new_tokens": self.max_new_tokens,
+            "pad_token_id": self.tokenizer.pad_token_id,
+            "streamer": streamer,
+            "stopping_criteria": _stopping_when(stop),
+            **self._sampling(context, prompt_length=inputs["input_ids"].shape[1]),
+        }
+        worker = threading.Thread(target=self._generate, args=(options, failure), name="trellis-generate", daemon=True)
         worker.start()
         try:
             for piece in streamer:
@@ -144,6 +133,28 @@ class LocalLMGenerator:
             worker.join()
         if failure:
             raise GeneratorError(f"the local model {self.name} failed to generate: {failure[0]}") from failure[0]
+
+    def _sampling(self, context: Context, *, prompt_length: int) -> dict[str, Any]:
+        """How the next token is chosen: greedily or by sampling, through the answer's logits processors."""
+        sampling: dict[str, Any] = {"do_sample": False}
+        if self.temperature > 0:
+            sampling = {"do_sample": True, "temperature": self.temperature}
+        sampling["logits_processor"] = answer_processors(
+            self.tokenizer,
+            [context.text],
+            prompt_length=prompt_length,
+            abstain_threshold=self.abstain_threshold,
+            constrain_citations=self.constrain_citations,
+        )
+        return sampling
+
+    def _generate(self, options: dict[str, Any], failure: list[BaseException]) -> None:
+        """Generate into ``options``' streamer; a failure is kept in ``failure`` for the reader and ends the stream."""
+        try:
+            self.model.generate(**options)  # type: ignore[operator]
+        except Exception as exc:  # surfaced to the reader
+            failure.append(exc)
+            options["streamer"].end()
 
     def finish(self, text: str, context: Context) -> Generation:
         """The cited answer the generated ``text`` makes."""

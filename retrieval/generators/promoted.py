@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from kg.settings import Settings
-from retrieval.errors import AdapterError
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import AdapterError
 
 __all__ = ["PromotedModel", "promoted_path", "read_promoted", "write_promoted"]
 

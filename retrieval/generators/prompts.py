@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from retrieval.context import MATCHING
-from retrieval.generators.base import NOT_IN_GRAPH
-from retrieval.types import Context
+from trellis.retrieval.context import MATCHING
+from trellis.retrieval.generators.base import NOT_IN_GRAPH
+from trellis.retrieval.types import Context
 
 __all__ = [
     "MIN_CONTEXT",

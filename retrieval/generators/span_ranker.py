@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from retrieval.errors import EvaluationDataError, GeneratorError
-from retrieval.generators.candidates import FEATURES
+from trellis.retrieval.errors import EvaluationDataError, GeneratorError
+from trellis.retrieval.generators.candidates import FEATURES
 
 __all__ = ["DEFAULT_WEIGHTS", "SpanRanker", "default_ranker", "fit_ranker", "writable"]
 

@@ -20,14 +20,21 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from retrieval.generators.answer_types import NAME_JOINS, asked_noun, counted_unit, named_terms
-from retrieval.generators.candidates import Asked, Candidate, Sentence, candidates_of, positions, without_determiner
-from retrieval.generators.span_ranker import SpanRanker, default_ranker
-from retrieval.pages import plain_title
-from retrieval.ranking import content_words
-from retrieval.ranking import words as all_words
-from retrieval.sentences import sentences
-from retrieval.types import Context, Passage
+from trellis.retrieval.generators.answer_types import NAME_JOINS, asked_noun, counted_unit, named_terms
+from trellis.retrieval.generators.candidates import (
+    Asked,
+    Candidate,
+    Sentence,
+    candidates_of,
+    positions,
+    without_determiner,
+)
+from trellis.retrieval.generators.span_ranker import SpanRanker, default_ranker
+from trellis.retrieval.pages import plain_title
+from trellis.retrieval.ranking import content_words
+from trellis.retrieval.ranking import words as all_words
+from trellis.retrieval.sentences import sentences
+from trellis.retrieval.types import Context, Passage
 
 __all__ = [
     "Embed",
@@ -45,6 +52,8 @@ _JOINED = re.compile(rf"\s(?:(?:{'|'.join(sorted(NAME_JOINS))})\s)+")
 _LED = 0.9
 """The discount of a sentence's match that counts the words of the sentence leading to its article: of two
 readings that cover the question alike, the one sentence is the surer."""
+_Leads = dict[str, tuple[str, int, set[str], str]]
+"""Each document's leading sentence, its passage's number, its content words and its title (see :func:`_leads_to`)."""
 
 
 @dataclass(frozen=True)
@@ -85,13 +94,13 @@ class Span:
     """The :class:`SpanRanker`'s score: which candidate is the answer."""
 
 
-def _leads_to(context: Context, asked: set[str]) -> dict[str, tuple[str, int, set[str], str]]:
+def _leads_to(context: Context, asked: set[str]) -> _Leads:
     """For each passage's document, the sentence of another document's passage that names its title (of such,
     the one holding most of the question's content words ``asked``, then the first by citation number), that
     passage's number, the sentence's content words with its title's, and that title (the sentence's subject,
     which it may call by a short name: "Vance" in *Marlow Vance*)."""
     titles = {p.document_id: plain_title(p.title).casefold() for p in context.passages if plain_title(p.title)}
-    found: dict[str, tuple[str, int, set[str], str]] = {}
+    found: _Leads = {}
     for passage in context.passages:
         number = context.number_of(passage.chunk_id)
         if number is None:
@@ -135,6 +144,19 @@ def matching_sentences(
     if not words:
         return []
     leads = _leads_to(context, words)
+    matches, partial = _word_matches(context, words, leads=leads)
+    matches = _with_targets(matches, context, leads=leads)
+    matches.sort(key=lambda m: (-m.words * partial.get(m.text, 1.0), m.number))
+    if embed is not None and matches:
+        matches = _by_meaning(question, matches[:pool], embed=embed)
+    matches = [_discounted(m, partial.get(m.text, 1.0)) for m in matches]
+    matches.sort(key=lambda m: (-m.match, m.number))
+    return matches[:most]
+
+
+def _word_matches(context: Context, words: set[str], *, leads: _Leads) -> tuple[list[SentenceMatch], dict[str, float]]:
+    """Every context sentence matched by the question's content ``words``, in context order, and the share of the
+    question that each leading sentence which its article completes answers on its own."""
     matches: list[SentenceMatch] = []
     covered: dict[str, int] = {}  # sentence -> question words it holds with its title
     completed: dict[str, int] = {}  # leading sentence -> question words it holds together with its best follower
@@ -161,21 +183,24 @@ def matching_sentences(
         for m in matches
         if m.via is None and completed.get(m.text, 0) > covered.get(m.text, 0) > 0
     }
+    return matches, partial
+
+
+def _with_targets(matches: list[SentenceMatch], context: Context, *, leads: _Leads) -> list[SentenceMatch]:
+    """The matches, each with the titles of the context's documents it leads to."""
     targets: dict[str, list[str]] = {}
     titles = {p.document_id: plain_title(p.title) for p in context.passages}
     for document, (lead, *_rest) in leads.items():
         targets.setdefault(lead, []).append(titles.get(document, ""))
-    matches = [replace(m, leads_to=tuple(targets.get(m.text, ()))) for m in matches]
-    matches.sort(key=lambda m: (-m.words * partial.get(m.text, 1.0), m.number))
-    if embed is not None and matches:
-        matches = matches[:pool]
-        settings = [f"{m.via[0] if m.via else plain_title(m.passage.title)}: {m.text}" for m in matches]
-        vectors = embed([question, *settings])
-        cosines = vectors[1:] @ vectors[0]
-        matches = [replace(m, meaning=round(float(c), 6)) for m, c in zip(matches, cosines, strict=True)]
-    matches = [_discounted(m, partial.get(m.text, 1.0)) for m in matches]
-    matches.sort(key=lambda m: (-m.match, m.number))
-    return matches[:most]
+    return [replace(m, leads_to=tuple(targets.get(m.text, ()))) for m in matches]
+
+
+def _by_meaning(question: str, matches: list[SentenceMatch], *, embed: Embed) -> list[SentenceMatch]:
+    """The matches, each with the cosine of ``question`` with the sentence read in its setting."""
+    settings = [f"{m.via[0] if m.via else plain_title(m.passage.title)}: {m.text}" for m in matches]
+    vectors = embed([question, *settings])
+    cosines = vectors[1:] @ vectors[0]
+    return [replace(m, meaning=round(float(c), 6)) for m, c in zip(matches, cosines, strict=True)]
 
 
 def _discounted(match: SentenceMatch, share: float) -> SentenceMatch:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support import ensure_retrieval_corpus
 from tests.support_api import API_KEYS, serving
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def api_settings(retrieval_settings: Settings) -> Settings:
 def api_url(api_settings: Settings, session_retriever: Retriever, retrieval_corpus: Path) -> Iterator[str]:
     """Base URL of the running API (``http://127.0.0.1:PORT``), answering with the session's retriever over its
     corpus (ingested again first if an earlier module emptied the graph)."""
-    from api.app import create_app
+    from trellis.api.app import create_app
 
     ensure_retrieval_corpus(session_retriever, retrieval_corpus)
     with serving(create_app(api_settings, retriever=session_retriever)) as url:

@@ -17,14 +17,14 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from api.answer_limiter import AnswerLimiter
-from api.app import create_app
-from api.errors import ServerBusyError
-from api.state import AppState
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support_api import READ_KEY, serving
 from tests.support_graphql import gql, subscribe
+from trellis.api.answer_limiter import AnswerLimiter
+from trellis.api.app import create_app
+from trellis.api.errors import ServerBusyError
+from trellis.api.state import AppState
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 ASK = "query($q: String!) { ask(question: $q) { text answerable } }"
 STREAM = "subscription($q: String!) { askStream(question: $q) { token answer { text } } }"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs, urlparse
 
-from api.browser_link import MAX_LINK_IDS, browser_link, subgraph_query
-from kg.settings import Settings
-from retrieval.types import GraphNode, Subgraph
+from trellis.api.browser_link import MAX_LINK_IDS, browser_link, subgraph_query
+from trellis.kg.settings import Settings
+from trellis.retrieval.types import GraphNode, Subgraph
 
 
 def test_link_opens_the_browser_editor_on_the_subgraph_query() -> None:

@@ -9,12 +9,12 @@ from pathlib import PurePath
 
 import pytest
 
-from api.app import create_app
-from api.disclosure import public_source
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support_api import READ_KEY, WRITE_KEY, serving
 from tests.support_graphql import data
+from trellis.api.app import create_app
+from trellis.api.disclosure import public_source
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 DOCUMENTS = "{ documents(first: 100) { id source } }"
 ASK = '{ ask(question: "What is the capital of Albania?", options: {k: 3}) { answerable browserUrl } }'

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.errors import AuthenticationError, InvalidArgumentError, ServerBusyError, error_headers, public_message
-from kg.errors import ModelError, Neo4jUnavailableError, TrellisError, VectorIndexError
-from retrieval.errors import QuestionTooLongError
+from trellis.api.errors import AuthenticationError, InvalidArgumentError, ServerBusyError, error_headers, public_message
+from trellis.kg.errors import ModelError, Neo4jUnavailableError, TrellisError, VectorIndexError
+from trellis.retrieval.errors import QuestionTooLongError
 
 INTERNAL = "cannot reach Neo4j at bolt://db-internal:7687 (/srv/trellis/data/neo4j)"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import httpx
 
-from api.app import create_app
-from kg.settings import Settings
 from tests.support import free_port
 from tests.support_api import API_KEYS, serving
+from trellis.api.app import create_app
+from trellis.kg.settings import Settings
 
 
 def _cold(tmp_path: Path) -> Settings:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.keys import local_key_file, with_local_key
-from kg.settings import Settings
+from trellis.api.keys import local_key_file, with_local_key
+from trellis.kg.settings import Settings
 
 
 def test_a_local_write_key_is_made_once_and_kept_private(tmp_path: Path, open_umask: None) -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import httpx
 
-from api.app import create_app
-from api.loop_lag import GcPauses, LoopLagMonitor
-from api.metrics import Metrics
-from kg.settings import Settings
 from tests.support import free_port
 from tests.support_api import API_KEYS, READ_KEY, serving
+from trellis.api.app import create_app
+from trellis.api.loop_lag import GcPauses, LoopLagMonitor
+from trellis.api.metrics import Metrics
+from trellis.kg.settings import Settings
 
 HELD_S = 0.3
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from api.app import create_app
-from kg.settings import Settings
-from retrieval.evaluation.history import append_run, history_path, record_run
 from tests.support import free_port
 from tests.support_api import API_KEYS, READ_KEY, serving
 from tests.support_eval import sample_report
+from trellis.api.app import create_app
+from trellis.kg.settings import Settings
+from trellis.retrieval.evaluation.history import append_run, history_path, record_run
 
 
 def _samples(url: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:

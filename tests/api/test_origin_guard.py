@@ -13,10 +13,10 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
-from api.app import create_app
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support_api import READ_KEY, serving
+from trellis.api.app import create_app
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 STATS = {"query": "{ stats { entities } }"}
 FRIEND = "https://app.example.org"

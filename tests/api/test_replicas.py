@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.settings import Settings
-from kg.vectors import Neo4jVectorSearch
-from retrieval import Retriever
 from tests.support import ensure_retrieval_corpus
 from tests.support_api import API_KEYS, READ_KEY, serving
 from tests.support_graphql import data, subscribe
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Neo4jVectorSearch
+from trellis.retrieval import Retriever
 
 ASK = """
 query Ask($q: String!) {
@@ -54,7 +54,7 @@ def replicas(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Replica, Replica]]:
     """Two served apps on the neo4j backend, each with its own store, retriever and (empty) data folder."""
-    from api.app import create_app
+    from trellis.api.app import create_app
 
     ensure_retrieval_corpus(session_retriever, retrieval_corpus)
     built = []

@@ -12,11 +12,11 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from api.app import create_app
-from api.state import AppState
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support_api import READ_KEY, WRITE_KEY, serving
+from trellis.api.app import create_app
+from trellis.api.state import AppState
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 
 @pytest.fixture(scope="module")

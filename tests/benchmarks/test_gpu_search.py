@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from kg.vectors import gpu_count
 from tests.support import REPO
+from trellis.kg.vectors import gpu_count
 
 
 def test_without_a_gpu_the_benchmark_is_skipped() -> None:

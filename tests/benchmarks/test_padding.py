@@ -9,9 +9,9 @@ from types import ModuleType
 
 import pytest
 
-from kg.ingest.chunking import Chunker
-from kg.settings import Settings, get_settings
-from kg.types import Document
+from trellis.kg.ingest.chunking import Chunker
+from trellis.kg.settings import Settings, get_settings
+from trellis.kg.types import Document
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
 from tests.cypher.test_saved_queries import saved_queries
 from tests.support_browser import headless_chromium, screenshot_path
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
 
 pytestmark = pytest.mark.browser
 

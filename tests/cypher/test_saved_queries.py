@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from kg.graph import GraphStore
-from retrieval import Retriever
+from trellis.kg.graph import GraphStore
+from trellis.retrieval import Retriever
 
 
 def saved_queries() -> dict[str, str]:
     """The saved queries by name, from the `// name:` blocks of cypher/browser/saved_queries.cypher."""
-    text = (resources.files("cypher") / "browser" / "saved_queries.cypher").read_text(encoding="utf-8")
+    text = (resources.files("trellis.cypher") / "browser" / "saved_queries.cypher").read_text(encoding="utf-8")
     blocks = re.split(r"^// name: (.+)$", text, flags=re.MULTILINE)[1:]
     return {name.strip(): body.strip() for name, body in zip(blocks[::2], blocks[1::2], strict=True)}
 
@@ -25,21 +25,21 @@ def test_saved_queries_compile_on_the_server(store: GraphStore) -> None:
 
 
 def test_style_covers_the_graph_model() -> None:
-    style = (resources.files("cypher") / "browser" / "style.grass").read_text(encoding="utf-8")
+    style = (resources.files("trellis.cypher") / "browser" / "style.grass").read_text(encoding="utf-8")
     for label in ("Document", "Chunk", "Entity", "Person", "Organization", "Location"):
         assert re.search(rf"node\.{label}\s*\{{", style), label
     assert style.count("{") == style.count("}")
 
 
 def test_guide_names_the_saved_queries_and_style() -> None:
-    guide = (resources.files("cypher") / "browser" / "guide.md").read_text(encoding="utf-8")
+    guide = (resources.files("trellis.cypher") / "browser" / "guide.md").read_text(encoding="utf-8")
     assert "style.grass" in guide and "saved_queries.cypher" in guide
 
 
 def test_the_guide_lists_every_relationship_type_of_the_schema() -> None:
-    from kg.ingest.extraction.schema import load_schema
+    from trellis.kg.ingest.extraction.schema import load_schema
 
-    guide = (resources.files("cypher") / "browser" / "guide.md").read_text(encoding="utf-8")
+    guide = (resources.files("trellis.cypher") / "browser" / "guide.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `([A-Z_]+)` \|", guide, flags=re.MULTILINE)
     assert listed == load_schema().names
 

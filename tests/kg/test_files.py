@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.files import exclusive_lock, private_folder, write_private
+from trellis.kg.files import exclusive_lock, private_folder, write_private
 
 
 def _mode(path: Path) -> int:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ConfigurationError
-from kg.settings import ENVIRONMENT_ONLY, Settings, get_settings
 from tests.support import MACHINE_VARIABLES, SHELL_PREFIXES
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.settings import ENVIRONMENT_ONLY, Settings, get_settings
 
 HOSTILE_DOTENV = """\
 TRELLIS_MAVEN_COMMAND=/tmp/evil-mvn
@@ -52,7 +52,7 @@ def test_a_dotenv_cannot_set_the_environment_only_settings(
     monkeypatch.chdir(tmp_path)
     for name in ("TRELLIS_MAVEN_COMMAND", "JAVA_HOME", "TRELLIS_JAVA_HOME", "NEO4J_URI", "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    with caplog.at_level(logging.WARNING, logger="kg.settings"):
+    with caplog.at_level(logging.WARNING, logger="trellis.kg.settings"):
         settings = Settings()
     assert settings.chunk_max_tokens == 150, "ordinary settings still come from .env"
     assert (settings.maven_command, settings.java_home, settings.api_auth_disabled) == ("mvn", None, False)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import tomllib
 
-from api.app import create_app
-from kg.settings import Settings
-from kg.version import VERSION
 from tests.support import REPO, run_cli
+from trellis.api.app import create_app
+from trellis.kg.settings import Settings
+from trellis.kg.version import VERSION
 
 
 def test_the_version_is_pyprojects_everywhere() -> None:

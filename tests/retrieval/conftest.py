@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.settings import Settings
-from retrieval.types import LinkedEntity
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import Settings
+from trellis.retrieval.types import LinkedEntity
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +25,7 @@ def lm_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def causal_lm(lm_settings: Settings) -> tuple[Any, Any]:
     """The packaged SmolLM2-135M-Instruct and its tokenizer, loaded once per session."""
-    from retrieval.models import load_causal_lm
+    from trellis.retrieval.models import load_causal_lm
 
     return load_causal_lm(lm_settings)
 
@@ -35,7 +35,7 @@ def lora_adapter(lm_settings: Settings, tmp_path_factory: pytest.TempPathFactory
     """A real LoRA adapter of the packaged model (rank 2, random weights so that it changes the model)."""
     from peft import LoraConfig, get_peft_model
 
-    from retrieval.models import load_causal_lm
+    from trellis.retrieval.models import load_causal_lm
 
     model, _ = load_causal_lm(lm_settings)
     config = LoraConfig(r=2, lora_alpha=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False)

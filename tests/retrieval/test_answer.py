@@ -6,9 +6,9 @@ import importlib
 
 import pytest
 
-import retrieval
-from kg.errors import TrellisError
-from retrieval import (
+import trellis.retrieval
+from trellis.kg.errors import TrellisError
+from trellis.retrieval import (
     NOT_IN_GRAPH,
     AnswerOptions,
     EmptyQuestionError,
@@ -17,7 +17,7 @@ from retrieval import (
     answer,
     retrieve,
 )
-from retrieval.answer import clean_question
+from trellis.retrieval.answer import clean_question
 
 STAGES = {"mentions", "embed", "link", "search", "expand", "rank", "context", "generate", "total"}
 
@@ -92,19 +92,24 @@ def test_other_scripts_and_query_syntax_never_crash(retriever: Retriever, questi
 
 
 def test_public_names_are_deliberate() -> None:
-    for module in ("retrieval", "retrieval.generators", "retrieval.types", "retrieval.errors"):
+    for module in (
+        "trellis.retrieval",
+        "trellis.retrieval.generators",
+        "trellis.retrieval.types",
+        "trellis.retrieval.errors",
+    ):
         loaded = importlib.import_module(module)
         assert len(set(loaded.__all__)) == len(loaded.__all__), module  # ruff (RUF022) keeps the order
         assert all(hasattr(loaded, name) for name in loaded.__all__)
-    assert "answer" in retrieval.__all__ and "build_context" in retrieval.__all__
-    errors = importlib.import_module("retrieval.errors")
+    assert "answer" in trellis.retrieval.__all__ and "build_context" in trellis.retrieval.__all__
+    errors = importlib.import_module("trellis.retrieval.errors")
     for name in errors.__all__:
         assert issubclass(getattr(errors, name), TrellisError) and name in (errors.__doc__ or "")
 
 
 def test_a_generator_that_cannot_stream_yields_its_whole_text_then_the_answer(retriever: Retriever) -> None:
     *pieces, final = retriever.stream_answer("What is the capital of Albania?")
-    assert isinstance(final, retrieval.Answer) and pieces == [final.text]
+    assert isinstance(final, trellis.retrieval.Answer) and pieces == [final.text]
     assert final.answerable and final.text.startswith("Tirana") and final.model == "extractive"
     *refusal, absent = retriever.stream_answer("Who won the 1987 Tour de France?")
-    assert refusal == [NOT_IN_GRAPH] and isinstance(absent, retrieval.Answer) and not absent.answerable
+    assert refusal == [NOT_IN_GRAPH] and isinstance(absent, trellis.retrieval.Answer) and not absent.answerable

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.asked import QuestionWords, asks_about
-from retrieval.types import Fact
+from trellis.retrieval.asked import QuestionWords, asks_about
+from trellis.retrieval.types import Fact
 
 
 def fact(subject: str, predicate: str, object: str) -> Fact:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.bridging import asked_part
+from trellis.retrieval.bridging import asked_part
 
 
 def test_a_question_that_first_describes_its_subject_asks_in_its_last_sentence() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from retrieval import Retriever
+from trellis.retrieval import Retriever
 
 QUESTIONS = [
     "What is the capital of Albania?",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kg.vectors import Embedder
-from retrieval.context import _choose, build_context
-from retrieval.types import Evidence, Fact, Passage
+from trellis.kg.vectors import Embedder
+from trellis.retrieval.context import _choose, build_context
+from trellis.retrieval.types import Evidence, Fact, Passage
 
 
 def words(text: str) -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval import Retriever
-from retrieval.drawing import draw_answer
+from trellis.retrieval import Retriever
+from trellis.retrieval.drawing import draw_answer
 
 
 def test_answer_subgraph_is_drawn(retriever: Retriever, tmp_path: Path) -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from kg.graph import GraphStore, Record
-from retrieval import AnswerOptions, Retriever
-from retrieval.expansion import SAME_NAME, Expansion, GraphExpander, _build, _pagerank, _paths
-from retrieval.linking import EntityLinker
-from retrieval.search import PassageSearch
-from retrieval.types import Fact, LinkedEntity, Passage
+from trellis.kg.graph import GraphStore, Record
+from trellis.retrieval import AnswerOptions, Retriever
+from trellis.retrieval.expansion import SAME_NAME, Expansion, GraphExpander, _build, _pagerank, _paths
+from trellis.retrieval.linking import EntityLinker
+from trellis.retrieval.search import PassageSearch
+from trellis.retrieval.types import Fact, LinkedEntity, Passage
 
 
 def _expand(retriever: Retriever, question: str) -> tuple[list[LinkedEntity], list[Passage], Expansion]:

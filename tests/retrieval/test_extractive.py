@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from retrieval.context import build_context
-from retrieval.generators import NOT_IN_GRAPH, ExtractiveGenerator, Generation, Generator
-from retrieval.generators.extractive import expected_types
-from retrieval.types import Evidence, Fact, LinkedEntity, Passage
+from trellis.retrieval.context import build_context
+from trellis.retrieval.generators import NOT_IN_GRAPH, ExtractiveGenerator, Generation, Generator
+from trellis.retrieval.generators.extractive import expected_types
+from trellis.retrieval.types import Evidence, Fact, LinkedEntity, Passage
 
 BALKANS = Passage(
     chunk_id="doc-b:0", document_id="doc-b", title="Capitals of the Balkans",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from retrieval import Answer, Retriever
-from retrieval.langchain import TrellisRetriever, answer_chain
+from trellis.retrieval import Answer, Retriever
+from trellis.retrieval.langchain import TrellisRetriever, answer_chain
 
 
 def test_retriever_returns_documents_with_provenance(retriever: Retriever) -> None:

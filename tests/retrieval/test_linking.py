@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from kg.graph import Record
-from kg.ingest.extraction import load_pipeline
-from retrieval import Retriever
-from retrieval.linking import EntityLinker, _entities_only, find_mentions
+from trellis.kg.graph import Record
+from trellis.kg.ingest.extraction import load_pipeline
+from trellis.retrieval import Retriever
+from trellis.retrieval.linking import EntityLinker, _entities_only, find_mentions
 
 
 def _linker(retriever: Retriever) -> EntityLinker:

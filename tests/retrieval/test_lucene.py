@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.graph import GraphStore
-from retrieval.lucene import escape_lucene, terms_query
+from trellis.kg.graph import GraphStore
+from trellis.retrieval.lucene import escape_lucene, terms_query
 
 NASTY = [
     'name:(a OR b)~ "x',

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import torch
 
-from kg.errors import TrellisError
-from kg.settings import Settings
-from retrieval.errors import AdapterError, LanguageModelNotFoundError
-from retrieval.models import PACKAGED_GGUF, ensure_checkpoint, load_causal_lm, model_name, packaged_gguf
+from trellis.kg.errors import TrellisError
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import AdapterError, LanguageModelNotFoundError
+from trellis.retrieval.models import PACKAGED_GGUF, ensure_checkpoint, load_causal_lm, model_name, packaged_gguf
 
 
 def test_the_packaged_gguf_is_found_without_importing_its_package() -> None:

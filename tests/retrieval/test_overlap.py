@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kg.errors import TrellisError
-from retrieval import AnswerOptions, Retriever
-from retrieval.overlap import in_turn, link_beside_search
+from trellis.kg.errors import TrellisError
+from trellis.retrieval import AnswerOptions, Retriever
+from trellis.retrieval.overlap import in_turn, link_beside_search
 
 CHAINS = {"mentions", "link", "entity_neighbourhood", "embed", "search", "bridge", "passage_neighbourhood"}
 

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.ingest.pipeline import IngestPipeline
-from kg.lock import index_lock
-from kg.settings import Settings
-from kg.vectors import Embedder
-from retrieval import Retriever
-from retrieval.generators import NOT_IN_GRAPH
+from trellis.kg.graph import GraphStore
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.lock import index_lock
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder
+from trellis.retrieval import Retriever
+from trellis.retrieval.generators import NOT_IN_GRAPH
 
 PAINTER = (
     "Marlow Vance (1894 - 1962) was a Scottish painter known for his seascapes. He trained in Glasgow and "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.ranking import content_words, evidence_scores, rank_facts, rank_passages, word_matches
-from retrieval.types import Evidence, Fact, Passage
+from trellis.retrieval.ranking import content_words, evidence_scores, rank_facts, rank_passages, word_matches
+from trellis.retrieval.types import Evidence, Fact, Passage
 
 
 def _passage(chunk_id: str, *, dense: float | None = None, fulltext: float | None = None) -> Passage:

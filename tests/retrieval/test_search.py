@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval import Retriever
-from retrieval.search import RRF_K, PassageSearch, fetch_passages, reciprocal_rank_fusion
+from trellis.retrieval import Retriever
+from trellis.retrieval.search import RRF_K, PassageSearch, fetch_passages, reciprocal_rank_fusion
 
 
 def test_rrf_sums_reciprocal_ranks_with_k_60() -> None:

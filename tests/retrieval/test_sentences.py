@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.sentences import sentences
+from trellis.retrieval.sentences import sentences
 
 
 def test_abbreviations_and_initials_end_no_sentence() -> None:

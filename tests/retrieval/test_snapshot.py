@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.lock import index_generation, index_lock
-from retrieval import AnswerOptions, Retriever
-from retrieval.errors import SnapshotTooLargeError
-from retrieval.expansion import GraphExpander
-from retrieval.linking import EntityLinker
-from retrieval.neighbourhood import LiveAdjacency
-from retrieval.search import PassageSearch
-from retrieval.snapshot import GraphSnapshot, collector_paused
-from retrieval.types import LinkedEntity
+from trellis.kg.graph import GraphStore
+from trellis.kg.lock import index_generation, index_lock
+from trellis.retrieval import AnswerOptions, Retriever
+from trellis.retrieval.errors import SnapshotTooLargeError
+from trellis.retrieval.expansion import GraphExpander
+from trellis.retrieval.linking import EntityLinker
+from trellis.retrieval.neighbourhood import LiveAdjacency
+from trellis.retrieval.search import PassageSearch
+from trellis.retrieval.snapshot import GraphSnapshot, collector_paused
+from trellis.retrieval.types import LinkedEntity
 
 QUESTIONS = [
     "Which river flows through the capital of Serbia?",

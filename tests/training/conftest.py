@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.settings import Settings
-from retrieval.context import build_context
-from retrieval.generators.prompts import chat_messages
-from retrieval.types import AnswerOptions, Evidence, Fact, Passage
-from training.phrasings import PHRASINGS
-from training.prompts import target_text
-from training.storage import DatasetManifest, write_dataset
-from training.types import Example, GraphRelation, Split
+from trellis.kg.settings import Settings
+from trellis.retrieval.context import build_context
+from trellis.retrieval.generators.prompts import chat_messages
+from trellis.retrieval.types import AnswerOptions, Evidence, Fact, Passage
+from trellis.training.phrasings import PHRASINGS
+from trellis.training.prompts import target_text
+from trellis.training.storage import DatasetManifest, write_dataset
+from trellis.training.types import Example, Split
 
 CHAT_TEMPLATE = (
     "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
@@ -71,7 +71,7 @@ def make_example(index: int, subject: str, predicate: str, obj: str, *, split: S
                       text=f"{subject} {predicate.replace('_', ' ').lower()} {obj}.")  # fmt: skip
     question = PHRASINGS[predicate].subject[0].format(object=obj)
     context = build_context(question, [passage], [fact], token_budget=200, count_tokens=_word_count)
-    relation = GraphRelation(subject_id=fact.subject_id, subject=subject, predicate=predicate,
+    relation = Fact(subject_id=fact.subject_id, subject=subject, predicate=predicate,
                              object_id=fact.object_id, object=obj, evidence=[evidence.chunk_id])  # fmt: skip
     return Example(
         id=f"ex-{index}", kind="single_hop", split=split, predicate=predicate, question=question, answer=subject,
@@ -86,7 +86,7 @@ def write_tiny_dataset(folder: Path, *, train: int) -> Path:
     examples += [make_example(100 + i, *FACTS[i], split="test") for i in range(2)]
     manifest = DatasetManifest(created_at=datetime.now(UTC), options=AnswerOptions(), seed=0, relations=len(FACTS),
                                data_hash="")  # fmt: skip
-    from training.stats import dataset_stats
+    from trellis.training.stats import dataset_stats
 
     write_dataset(folder, examples, stats=dataset_stats(examples, dropped={}), manifest=manifest)
     return folder

@@ -7,19 +7,19 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from kg.settings import Settings
-from retrieval.generators.promoted import PromotedModel, promoted_path, read_promoted, write_promoted
 from tests.training.conftest import write_tiny_dataset
-from training.errors import (
+from trellis.kg.settings import Settings
+from trellis.retrieval.generators.promoted import PromotedModel, promoted_path, read_promoted, write_promoted
+from trellis.training.errors import (
     BaseModelNotFoundError,
     CorruptAdapterError,
     DatasetNotFoundError,
     RunNotFoundError,
     TooFewExamplesError,
 )
-from training.finetune import FinetuneConfig, finetune
-from training.registry import promote, runs_folder, write_metadata
-from training.types import RunMetadata
+from trellis.training.finetune import FinetuneConfig, finetune
+from trellis.training.registry import promote, runs_folder, write_metadata
+from trellis.training.types import RunMetadata
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -83,10 +83,10 @@ def test_corrupt_adapter_is_never_promoted(
 
 
 def test_evaluation_without_neo4j_fails_before_any_generation(training_settings: Settings, tiny_dataset: Path) -> None:
-    from kg.errors import Neo4jUnavailableError
-    from kg.graph import GraphStore
-    from kg.graph.throwaway import free_port
-    from training.evaluate import evaluate
+    from trellis.kg.errors import Neo4jUnavailableError
+    from trellis.kg.graph import GraphStore
+    from trellis.kg.graph.throwaway import free_port
+    from trellis.training.evaluate import evaluate
 
     nowhere = training_settings.model_copy(
         update={"neo4j_uri": f"bolt://127.0.0.1:{free_port()}", "neo4j_password": SecretStr("not-used")}

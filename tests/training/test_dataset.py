@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import GraphStore
-from retrieval import Retriever
-from retrieval.context import build_context
-from retrieval.generators.base import NOT_IN_GRAPH
-from retrieval.generators.prompts import chat_messages
-from training.dataset import DatasetBuilder, DatasetOptions
-from training.errors import EmptyGraphError, TooFewExamplesError
-from training.storage import SPLITS, read_manifest, read_split
-from training.types import Example
+from trellis.kg.graph import GraphStore
+from trellis.retrieval import Retriever
+from trellis.retrieval.context import build_context
+from trellis.retrieval.generators.base import NOT_IN_GRAPH
+from trellis.retrieval.generators.prompts import chat_messages
+from trellis.training.dataset import DatasetBuilder, DatasetOptions
+from trellis.training.errors import EmptyGraphError, TooFewExamplesError
+from trellis.training.storage import SPLITS, read_manifest, read_split
+from trellis.training.types import Example
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def dataset(session_retriever: Retriever, retrieval_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A dataset built once for this module from the retrieval corpus (ingested again if another test emptied it)."""
-    from kg.ingest.pipeline import IngestPipeline
+    from trellis.kg.ingest.pipeline import IngestPipeline
 
     retriever = session_retriever
     if not retriever.store.query("retrieval_entity_fulltext", query="Tirana", limit=1):
@@ -54,7 +54,7 @@ def test_examples_use_the_query_time_context_and_prompt(retriever: Retriever, da
         for number in map(int, re.findall(r"\[(\d+)\]", example.target)):
             citation = context.citation(number)
             assert citation is not None
-            assert any(citation.chunk_id in relation.evidence for relation in example.relations)
+            assert any(citation.chunk_id in relation.chunk_ids for relation in example.relations)
 
 
 _TARGET = re.compile(r"(?P<answer>[^\[\]]+) (?P<marks>(?:\[\d+\])+)")
@@ -82,7 +82,7 @@ def test_answers_are_read_from_the_evidence_passage_as_it_writes_them(retriever:
     assert answerable
     for example in answerable:
         lines = {int(m[1]): m[2] for m in re.finditer(r"^\[(\d+)\] (.*)$", example.context, re.MULTILINE)}
-        evidence = {chunk for relation in example.relations for chunk in relation.evidence}
+        evidence = {chunk for relation in example.relations for chunk in relation.chunk_ids}
         rows = retriever.store.query("retrieval_chunks", ids=sorted(evidence))
         texts = [" ".join(row["text"].split()) for row in rows]
         for name in re.split(r", | and ", example.answer):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.generators.prompts import SYSTEM_PROMPT
-from training.encoding import encode_example, fitted_prompt_ids, prompt_ids
-from training.types import Example
+from trellis.retrieval.generators.prompts import SYSTEM_PROMPT
+from trellis.training.encoding import encode_example, fitted_prompt_ids, prompt_ids
+from trellis.training.types import Example
 
 FACT = "(Tirana) -[CAPITAL_OF]-> (Albania) [1]"
 QUESTION = "What is the capital of Albania?"

@@ -5,7 +5,7 @@ enough for a model's sentence but not for another name."""
 from __future__ import annotations
 
 from tests.training.conftest import make_example
-from training.feedback import RatedAnswer, _matches, _same_answer, keep_out_down_voted, with_gold
+from trellis.training.feedback import RatedAnswer, _matches, _same_answer, keep_out_down_voted, with_gold
 
 
 def _rated(question: str, rating: str, text: str, correction: str | None = None) -> RatedAnswer:

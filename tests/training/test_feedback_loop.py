@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from api.services.answers import AnswerLog
-from api.services.feedback import checked_rating, rate_answer
-from kg.settings import Settings
-from retrieval import Retriever
-from retrieval.context import build_context
 from tests.training.loop_questions import QUESTIONS
-from training.dataset import DatasetBuilder, DatasetOptions
-from training.feedback import FEEDBACK_PREDICATE, _matches, evaluate_rated, rated_answers
-from training.finetune import FinetuneConfig, finetune
-from training.metrics import normalise
-from training.storage import read_split
+from trellis.api.services.answers import AnswerLog
+from trellis.api.services.feedback import checked_rating, rate_answer
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
+from trellis.retrieval.context import build_context
+from trellis.training.dataset import DatasetBuilder, DatasetOptions
+from trellis.training.feedback import FEEDBACK_PREDICATE, _matches, evaluate_rated, rated_answers
+from trellis.training.finetune import FinetuneConfig, finetune
+from trellis.training.metrics import normalise
+from trellis.training.storage import read_split
 
 DISPUTED = "Where was Albert Einstein born?"
 """Answered right (Ulm), and down-voted without a correction all the same: that answer must not be taught."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.settings import Settings
-from training.finetune import FinetuneConfig, finetune
-from training.registry import list_runs, read_run
+from trellis.kg.settings import Settings
+from trellis.training.finetune import FinetuneConfig, finetune
+from trellis.training.registry import list_runs, read_run
 
 
 def _config(tiny_model: Path, **overrides: object) -> FinetuneConfig:
@@ -41,10 +41,10 @@ def test_loss_falls_and_the_run_is_registered(
 def test_promoted_adapter_loads_into_the_generator(
     training_settings: Settings, tiny_model: Path, tiny_dataset: Path
 ) -> None:
-    from retrieval.generators import make_generator
-    from retrieval.generators.promoted import read_promoted
-    from retrieval.types import Context
-    from training.registry import promote
+    from trellis.retrieval.generators import make_generator
+    from trellis.retrieval.generators.promoted import read_promoted
+    from trellis.retrieval.types import Context
+    from trellis.training.registry import promote
 
     metadata = finetune(training_settings, tiny_dataset, config=_config(tiny_model, max_steps=2, eval_examples=0))
     promote(training_settings, metadata.run)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from training.metrics import cited_triples, exact_match, short_answer, token_f1
+from trellis.training.metrics import cited_triples, exact_match, short_answer, token_f1
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.settings import Settings
-from retrieval.models import ensure_checkpoint
-from training.evaluate import EvalConfig, evaluate
-from training.finetune import FinetuneConfig, finetune
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import Settings
+from trellis.retrieval.models import ensure_checkpoint
+from trellis.training.evaluate import EvalConfig, evaluate
+from trellis.training.finetune import FinetuneConfig, finetune
 
 pytestmark = pytest.mark.slow
 

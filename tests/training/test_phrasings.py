@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from kg.ingest.extraction.labels import LITERAL_TYPES
-from kg.ingest.extraction.schema import RELATED_TO, load_schema
-from training.phrasings import PHRASINGS, UNASKED
-from training.prompts import comparison_questions, list_questions, single_hop_questions, two_hop_questions
-from training.types import GraphRelation
+from trellis.kg.ingest.extraction.labels import LITERAL_TYPES
+from trellis.kg.ingest.extraction.schema import RELATED_TO, load_schema
+from trellis.retrieval.types import Fact
+from trellis.training.phrasings import PHRASINGS, UNASKED
+from trellis.training.prompts import comparison_questions, list_questions, single_hop_questions, two_hop_questions
 
 _TEMPLATE_WORDS = re.compile(r"\b(entity|entities|relation|according to the graph)\b|[A-Z]{2,}_[A-Z]", re.I)
 
@@ -37,8 +37,8 @@ def test_phrasings_are_several_questions_for_people_both_ways_where_it_makes_sen
             assert "{subject}" in phrasings.object_noun and not phrasings.object_noun.endswith("?")
 
 
-def _relation(subject: str, predicate: str, obj: str) -> GraphRelation:
-    return GraphRelation(subject_id=subject.lower(), subject=subject, predicate=predicate, object_id=obj.lower(),
+def _relation(subject: str, predicate: str, obj: str) -> Fact:
+    return Fact(subject_id=subject.lower(), subject=subject, predicate=predicate, object_id=obj.lower(),
                          object=obj, evidence=["c1"])  # fmt: skip
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from training.questions import QuestionPlan, plan_questions
-from training.split import cap_unanswerable, split_by_entity
-from training.types import Example, GraphRelation
+from trellis.retrieval.types import Fact
+from trellis.training.questions import QuestionPlan, plan_questions
+from trellis.training.split import cap_unanswerable, split_by_entity
+from trellis.training.types import Example
 
 
-def _relation(subject: str, predicate: str, obj: str, subject_type: str = "Location") -> GraphRelation:
-    return GraphRelation(
+def _relation(subject: str, predicate: str, obj: str, subject_type: str = "Location") -> Fact:
+    return Fact(
         subject_id=subject.lower(), subject=subject, subject_type=subject_type, predicate=predicate,
         object_id=obj.lower(), object=obj, object_type="Location", evidence=[f"c-{subject}"],
     )  # fmt: skip

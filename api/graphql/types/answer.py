@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from api.browser_link import browser_link
-from api.graphql.types.citation import Citation
-from api.graphql.types.entity import Entity
-from api.graphql.types.relation import Relation
-from api.graphql.types.subgraph import Subgraph
-from api.graphql.types.timing import Timing
-from kg.settings import Settings
-from retrieval.types import Answer as DomainAnswer
+from trellis.api.browser_link import browser_link
+from trellis.api.graphql.types.citation import Citation
+from trellis.api.graphql.types.entity import Entity, Relation
+from trellis.api.graphql.types.subgraph import Subgraph
+from trellis.api.graphql.types.timing import Timing
+from trellis.kg.settings import Settings
+from trellis.retrieval.types import Answer as DomainAnswer
 
 __all__ = ["Answer"]
 

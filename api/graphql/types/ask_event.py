@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.graphql.types.answer import Answer
+from trellis.api.graphql.types.answer import Answer
 
 __all__ = ["AskEvent"]
 

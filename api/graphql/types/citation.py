@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from api.graphql.context import TrellisInfo
-from api.graphql.fields import field
-from api.graphql.types.chunk import Chunk
-from api.graphql.types.document import Document
-from api.graphql.types.relation import Relation
-from retrieval.types import Citation as DomainCitation
-from retrieval.types import Fact
+from trellis.api.graphql.context import TrellisInfo
+from trellis.api.graphql.fields import field
+from trellis.api.graphql.types.document import Chunk, Document
+from trellis.api.graphql.types.entity import Relation
+from trellis.retrieval.types import Citation as DomainCitation
+from trellis.retrieval.types import Fact
 
 __all__ = ["Citation"]
 

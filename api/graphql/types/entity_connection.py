@@ -7,9 +7,9 @@ import binascii
 
 import strawberry
 
-from api.errors import InvalidArgumentError
-from api.graphql.types.entity import Entity
-from api.graphql.types.page_info import PageInfo
+from trellis.api.errors import InvalidArgumentError
+from trellis.api.graphql.types.entity import Entity
+from trellis.api.graphql.types.page_info import PageInfo
 
 __all__ = ["EntityConnection", "EntityEdge", "decode_cursor", "encode_cursor"]
 

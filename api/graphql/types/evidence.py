@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from api.graphql.context import TrellisInfo
-from api.graphql.fields import field
-from api.graphql.types.chunk import Chunk
-from retrieval.types import Evidence as DomainEvidence
+from trellis.api.graphql.context import TrellisInfo
+from trellis.api.graphql.fields import field
+from trellis.api.graphql.types.document import Chunk
+from trellis.retrieval.types import Evidence as DomainEvidence
 
 __all__ = ["Evidence"]
 

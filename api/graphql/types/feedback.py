@@ -7,9 +7,9 @@ from typing import Annotated
 
 import strawberry
 
-from api.graphql.types.logged_answer import Rating
-from api.graphql.types.results import OperationError
-from api.services.feedback import StoredFeedback
+from trellis.api.graphql.types.logged_answer import Rating
+from trellis.api.graphql.types.results import OperationError
+from trellis.api.services.feedback import StoredFeedback
 
 __all__ = ["AnswerRated", "RateAnswerResult"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from retrieval.types import GraphEdge as DomainEdge
+from trellis.retrieval.types import GraphEdge as DomainEdge
 
 __all__ = ["GraphEdge"]
 

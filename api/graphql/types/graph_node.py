@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from retrieval.types import GraphNode as DomainNode
+from trellis.retrieval.types import GraphNode as DomainNode
 
 __all__ = ["GraphNode"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from retrieval.types import AnswerOptions
+from trellis.retrieval.types import AnswerOptions
 
 __all__ = ["AskOptions", "DocumentInput", "EntityFilter"]
 

@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from api.jobs import IngestJob as DomainJob
+from trellis.api.jobs import IngestJob as DomainJob
 
 __all__ = ["IngestJob", "JobStatus"]
 

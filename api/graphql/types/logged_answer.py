@@ -10,11 +10,11 @@ from enum import Enum
 
 import strawberry
 
-from api.errors import InvalidArgumentError
-from api.graphql.types.page_info import PageInfo
-from api.graphql.types.timing import Timing
-from api.services.answers import AnswerFilter as DomainFilter
-from api.services.answers import LoggedAnswer as DomainLoggedAnswer
+from trellis.api.errors import InvalidArgumentError
+from trellis.api.graphql.types.page_info import PageInfo
+from trellis.api.graphql.types.timing import Timing
+from trellis.api.services.answers import AnswerFilter as DomainFilter
+from trellis.api.services.answers import LoggedAnswer as DomainLoggedAnswer
 
 __all__ = [
     "AnswerFilter",

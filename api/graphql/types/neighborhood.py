@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from api.graphql.types.entity import Entity
-from api.graphql.types.graph_edge import GraphEdge
-from api.services.types import Neighbour, Neighbourhood
+from trellis.api.graphql.types.entity import Entity
+from trellis.api.graphql.types.graph_edge import GraphEdge
+from trellis.api.services.types import Neighbour, Neighbourhood
 
 __all__ = ["Neighbor", "Neighborhood"]
 

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import strawberry
 
-from api.errors import ApiError
-from api.graphql.types.job import IngestJob
+from trellis.api.errors import ApiError
+from trellis.api.graphql.types.job import IngestJob
 
 __all__ = ["DeleteDocumentResult", "DocumentDeleted", "IngestDocumentsResult", "IngestStarted", "OperationError"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from api.graphql.types.chunk import Chunk
-from retrieval.types import Passage
+from trellis.api.graphql.types.document import Chunk
+from trellis.retrieval.types import Passage
 
 __all__ = ["SearchHit"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.services.status import GraphStats
+from trellis.api.services.status import GraphStats
 
 __all__ = ["Stats"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from api.graphql.types.graph_edge import GraphEdge
-from api.graphql.types.graph_node import GraphNode
-from retrieval.types import Subgraph as DomainSubgraph
+from trellis.api.graphql.types.graph_edge import GraphEdge
+from trellis.api.graphql.types.graph_node import GraphNode
+from trellis.retrieval.types import Subgraph as DomainSubgraph
 
 __all__ = ["Subgraph"]
 

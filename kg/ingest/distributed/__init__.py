@@ -15,9 +15,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.ingest.distributed.cluster import RayCluster, ray_session, require_ray
-    from kg.ingest.distributed.runner import RayIngest
-    from kg.ingest.distributed.stages import StagePlan
+    from trellis.kg.ingest.distributed.cluster import RayCluster, ray_session, require_ray
+    from trellis.kg.ingest.distributed.runner import RayIngest
+    from trellis.kg.ingest.distributed.stages import StagePlan
 
 __all__ = ["RayCluster", "RayIngest", "StagePlan", "ray_session", "require_ray"]
 

@@ -17,7 +17,7 @@ from types import ModuleType
 
 from pydantic import BaseModel, ConfigDict
 
-from kg.errors import ConfigurationError
+from trellis.kg.errors import ConfigurationError
 
 __all__ = ["LOCAL_CPUS", "RayCluster", "ray_session", "require_ray"]
 

@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from kg.errors import ModelError
-from kg.failpoints import failpoint
-from kg.ingest.batches import IngestRun, PreparedBatch
-from kg.ingest.distributed.work import VECTORS, WORK, DocumentWork, vectors_of
-from kg.ingest.loaders import LoadFailure
-from kg.ingest.report import IngestProgress
-from kg.settings import Settings
-from kg.types import Chunk, Document, ExtractionResult
+from trellis.kg.errors import ModelError
+from trellis.kg.failpoints import failpoint
+from trellis.kg.ingest.batches import IngestRun, PreparedBatch
+from trellis.kg.ingest.distributed.work import VECTORS, WORK, DocumentWork, vectors_of
+from trellis.kg.ingest.loaders import LoadFailure
+from trellis.kg.progress import Progress
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, Document, ExtractionResult
 
 __all__ = ["Handover", "StageTotals"]
 
@@ -57,7 +57,7 @@ class Handover:
     """The Ray stream on the driver's side: documents in order, and each one's work kept until its batch is
     prepared. The pipeline pulls one batch at a time, so what is kept is about a batch."""
 
-    def __init__(self, settings: Settings, progress: IngestProgress) -> None:
+    def __init__(self, settings: Settings, progress: Progress) -> None:
         self.settings = settings
         self.progress = progress
         self.totals = StageTotals()

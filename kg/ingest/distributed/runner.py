@@ -12,15 +12,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.errors import ConfigurationError, IngestError, TrellisError
-from kg.ingest.distributed.cluster import RayCluster, require_ray
-from kg.ingest.distributed.handover import Handover, StageTotals
-from kg.ingest.distributed.sources import Corpus, read_corpus
-from kg.ingest.distributed.stages import StagePlan, add_stages
-from kg.ingest.distributed.work import StageConfig
-from kg.ingest.loaders.paths import unique_ids
-from kg.ingest.pipeline import IngestPipeline
-from kg.ingest.report import IngestReport
+from trellis.kg.errors import ConfigurationError, IngestError, TrellisError
+from trellis.kg.ingest.distributed.cluster import RayCluster, require_ray
+from trellis.kg.ingest.distributed.handover import Handover, StageTotals
+from trellis.kg.ingest.distributed.sources import Corpus, read_corpus
+from trellis.kg.ingest.distributed.stages import StagePlan, add_stages
+from trellis.kg.ingest.distributed.work import StageConfig
+from trellis.kg.ingest.loaders.paths import unique_ids
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.ingest.report import IngestReport
 
 __all__ = ["RayIngest"]
 

@@ -19,14 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kg.errors import ConfigurationError, LoaderError
-from kg.exchange.filesystems import Location, open_location
-from kg.ingest.distributed.work import Batch, DocumentWork, encoded
-from kg.ingest.loaders import LoadFailure
-from kg.ingest.loaders.base import make_document
-from kg.ingest.loaders.jsonl import iter_jsonl, parse_record
-from kg.ingest.loaders.paths import LoadResult, find_files, load_file
-from kg.types import Document
+from trellis.kg.errors import ConfigurationError, LoaderError
+from trellis.kg.exchange.filesystems import Location, open_location
+from trellis.kg.ingest.distributed.work import Batch, DocumentWork, encoded
+from trellis.kg.ingest.loaders import LoadFailure
+from trellis.kg.ingest.loaders.base import make_document
+from trellis.kg.ingest.loaders.jsonl import iter_jsonl, parse_record
+from trellis.kg.ingest.loaders.paths import LoadResult, find_files, load_file
+from trellis.kg.types import Document
 
 __all__ = ["Corpus", "is_uri", "read_corpus"]
 

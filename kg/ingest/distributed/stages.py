@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from kg.ingest.chunking import Chunker
-from kg.ingest.distributed.cluster import RayCluster
-from kg.ingest.distributed.work import Batch, DocumentWork, StageConfig, decoded, encoded
-from kg.ingest.loaders import LoadFailure
-from kg.ingest.steps import chunk_or_failure, each_alone, embed_chunks, extract_isolating, extractor_from
-from kg.types import Chunk, Document
-from kg.vectors import Embedder
+from trellis.kg.ingest.chunking import Chunker
+from trellis.kg.ingest.distributed.cluster import RayCluster
+from trellis.kg.ingest.distributed.work import Batch, DocumentWork, StageConfig, decoded, encoded
+from trellis.kg.ingest.loaders import LoadFailure
+from trellis.kg.ingest.steps import chunk_or_failure, each_alone, embed_chunks, extract_isolating, extractor_from
+from trellis.kg.types import Chunk, Document
+from trellis.kg.vectors import Embedder
 
 __all__ = ["ChunkStage", "EmbedStage", "ExtractStage", "StagePlan", "add_stages"]
 

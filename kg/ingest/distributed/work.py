@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from kg.ingest.loaders import LoadFailure
-from kg.settings import Settings
-from kg.types import Chunk, Document, ExtractionResult
+from trellis.kg.ingest.loaders import LoadFailure
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, Document, ExtractionResult
 
 __all__ = ["VECTORS", "WORK", "Batch", "DocumentWork", "StageConfig", "decoded", "encoded", "vectors_of"]
 

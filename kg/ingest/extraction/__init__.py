@@ -4,12 +4,12 @@
 a chat model instead (off unless ``settings.llm_extraction``). Both satisfy :class:`Extractor`.
 """
 
-from kg.ingest.extraction.base import Extractor
-from kg.ingest.extraction.labels import SPACY_LABELS, entity_type
-from kg.ingest.extraction.llm import LLMExtractor
-from kg.ingest.extraction.predicates import normalise_predicate
-from kg.ingest.extraction.relations import CO_OCCURS_WITH
-from kg.ingest.extraction.spacy_extractor import SpacyExtractor, load_pipeline
+from trellis.kg.ingest.extraction.base import Extractor
+from trellis.kg.ingest.extraction.labels import SPACY_LABELS, entity_type
+from trellis.kg.ingest.extraction.llm import LLMExtractor
+from trellis.kg.ingest.extraction.predicates import normalise_predicate
+from trellis.kg.ingest.extraction.relations import CO_OCCURS_WITH
+from trellis.kg.ingest.extraction.spacy_extractor import SpacyExtractor, load_pipeline
 
 __all__ = [
     "CO_OCCURS_WITH",

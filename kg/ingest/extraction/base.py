@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from kg.types import Chunk, ExtractionResult
+from trellis.kg.types import Chunk, ExtractionResult
 
 __all__ = ["Extractor"]
 

@@ -15,14 +15,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
-from kg.chat_models import langchain_chat_model
-from kg.errors import ConfigurationError, ExtractionError
-from kg.ingest.extraction.labels import neo4j_label
-from kg.ingest.extraction.predicates import normalise_predicate
-from kg.ingest.extraction.schema import load_schema
-from kg.ingest.prompts import EXTRACTION_SYSTEM, EXTRACTION_USER
-from kg.settings import Settings
-from kg.types import Chunk, EntityMention, ExtractionResult, Relation
+from trellis.kg.chat_models import langchain_chat_model
+from trellis.kg.errors import ConfigurationError, ExtractionError
+from trellis.kg.ingest.extraction.labels import neo4j_label
+from trellis.kg.ingest.extraction.predicates import normalise_predicate
+from trellis.kg.ingest.extraction.schema import load_schema
+from trellis.kg.ingest.prompts import EXTRACTION_SYSTEM, EXTRACTION_USER
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, EntityMention, ExtractionResult, Relation
 
 __all__ = ["LLMExtractor", "parse_answer"]
 

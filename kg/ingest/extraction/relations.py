@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from kg.ingest.extraction.labels import LITERAL_TYPES, entity_type
-from kg.ingest.extraction.predicates import noun_predicate, verb_predicate
+from trellis.kg.ingest.extraction.labels import LITERAL_TYPES, entity_type
+from trellis.kg.ingest.extraction.predicates import noun_predicate, verb_predicate
 
 __all__ = [
     "CONFIDENCE",

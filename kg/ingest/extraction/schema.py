@@ -27,8 +27,8 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, Field
 
-from kg.errors import ExtractionError
-from kg.ingest.extraction.labels import LITERAL_TYPES
+from trellis.kg.errors import ExtractionError
+from trellis.kg.ingest.extraction.labels import LITERAL_TYPES
 
 __all__ = ["RELATED_TO", "RelationSchema", "RelationType", "Typed", "load_schema"]
 

@@ -10,11 +10,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.errors import ModelError
-from kg.ingest.extraction.labels import PROPER_NOUN, entity_type
-from kg.ingest.extraction.relations import Triple, co_occurrences, find_relations
-from kg.settings import Settings
-from kg.types import Chunk, EntityMention, ExtractionResult, Relation
+from trellis.kg.errors import ModelError
+from trellis.kg.ingest.extraction.labels import PROPER_NOUN, entity_type
+from trellis.kg.ingest.extraction.relations import Triple, co_occurrences, find_relations
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, EntityMention, ExtractionResult, Relation
 
 __all__ = ["DEFAULT_PIPELINE", "SpacyExtractor", "load_pipeline"]
 

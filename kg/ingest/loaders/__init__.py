@@ -6,10 +6,10 @@ Each format has its own module (``txt``, ``md``, ``html``, ``pdf``, ``jsonl``) t
 and a title; ``cleaning`` normalises the text; ``folders`` walks folders; ``paths`` holds the entry points.
 """
 
-from kg.ingest.loaders.base import LoadFailure, document_id, sha256_text
-from kg.ingest.loaders.cleaning import clean_text, unwrap_lines
-from kg.ingest.loaders.folders import iter_folder
-from kg.ingest.loaders.paths import SUPPORTED_EXTENSIONS, LoadResult, load_bytes, load_file, load_paths
+from trellis.kg.ingest.loaders.base import LoadFailure, document_id, sha256_text
+from trellis.kg.ingest.loaders.cleaning import clean_text, unwrap_lines
+from trellis.kg.ingest.loaders.folders import iter_folder
+from trellis.kg.ingest.loaders.paths import SUPPORTED_EXTENSIONS, LoadResult, load_bytes, load_file, load_paths
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",

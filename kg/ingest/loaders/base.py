@@ -16,9 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from kg.errors import LoaderError
-from kg.ingest.loaders.cleaning import clean_text
-from kg.types import Document
+from trellis.kg.errors import LoaderError
+from trellis.kg.ingest.loaders.cleaning import clean_text
+from trellis.kg.types import Document
 
 __all__ = ["LoadFailure", "Parsed", "document_id", "file_key", "legacy_document_id", "make_document", "sha256_text"]
 

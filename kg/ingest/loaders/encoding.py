@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import charset_normalizer
 
-from kg.errors import LoaderError
+from trellis.kg.errors import LoaderError
 
 __all__ = ["BINARY_CONTROL_RATIO", "Decoded", "check_not_binary", "decode_text", "describe_utf8_error", "detect_legacy"]
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
-from kg.ingest.loaders.base import LoadFailure
+from trellis.kg.ingest.loaders.base import LoadFailure
 
 __all__ = ["compile_globs", "iter_folder"]
 

@@ -10,9 +10,9 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from kg.errors import LoaderError
-from kg.ingest.loaders.base import Parsed
-from kg.ingest.loaders.encoding import check_not_binary, decode_text
+from trellis.kg.errors import LoaderError
+from trellis.kg.ingest.loaders.base import Parsed
+from trellis.kg.ingest.loaders.encoding import check_not_binary, decode_text
 
 __all__ = ["html_to_parsed", "parse_html"]
 

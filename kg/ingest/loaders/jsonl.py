@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from kg.errors import LoaderError
-from kg.ingest.loaders.base import LoadFailure, Parsed, make_document
-from kg.ingest.loaders.encoding import check_not_binary
-from kg.ingest.loaders.wikitext import prose
-from kg.types import Document
+from trellis.kg.errors import LoaderError
+from trellis.kg.ingest.loaders.base import LoadFailure, Parsed, make_document
+from trellis.kg.ingest.loaders.encoding import check_not_binary
+from trellis.kg.ingest.loaders.wikitext import prose
+from trellis.kg.types import Document
 
 __all__ = ["iter_jsonl", "parse_record"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from kg.ingest.loaders.base import Parsed
-from kg.ingest.loaders.encoding import decode_text
+from trellis.kg.ingest.loaders.base import Parsed
+from trellis.kg.ingest.loaders.encoding import decode_text
 
 __all__ = ["markdown_title", "markdown_to_text", "parse_markdown"]
 

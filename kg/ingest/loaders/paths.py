@@ -11,16 +11,16 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from kg.errors import LoaderError
-from kg.ingest.loaders.base import LoadFailure, Parsed, document_id, file_key, make_document
-from kg.ingest.loaders.folders import iter_folder
-from kg.ingest.loaders.html import parse_html
-from kg.ingest.loaders.jsonl import iter_jsonl
-from kg.ingest.loaders.md import parse_markdown
-from kg.ingest.loaders.pdf import parse_pdf
-from kg.ingest.loaders.txt import parse_txt
-from kg.settings import get_settings
-from kg.types import Document
+from trellis.kg.errors import LoaderError
+from trellis.kg.ingest.loaders.base import LoadFailure, Parsed, document_id, file_key, make_document
+from trellis.kg.ingest.loaders.folders import iter_folder
+from trellis.kg.ingest.loaders.html import parse_html
+from trellis.kg.ingest.loaders.jsonl import iter_jsonl
+from trellis.kg.ingest.loaders.md import parse_markdown
+from trellis.kg.ingest.loaders.pdf import parse_pdf
+from trellis.kg.ingest.loaders.txt import parse_txt
+from trellis.kg.settings import get_settings
+from trellis.kg.types import Document
 
 __all__ = ["SUPPORTED_EXTENSIONS", "LoadResult", "find_files", "load_bytes", "load_file", "load_paths", "unique_ids"]
 

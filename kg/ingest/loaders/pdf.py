@@ -11,9 +11,9 @@ import logging
 
 from pypdf import PdfReader
 
-from kg.errors import LoaderError
-from kg.ingest.loaders.base import Parsed
-from kg.ingest.loaders.cleaning import clean_text, unwrap_lines
+from trellis.kg.errors import LoaderError
+from trellis.kg.ingest.loaders.base import Parsed
+from trellis.kg.ingest.loaders.cleaning import clean_text, unwrap_lines
 
 __all__ = ["parse_pdf"]
 

@@ -3,9 +3,9 @@ dump's text, :mod:`kg.ingest.loaders.wikitext`); its title is the file stem."""
 
 from __future__ import annotations
 
-from kg.ingest.loaders.base import Parsed
-from kg.ingest.loaders.encoding import decode_text
-from kg.ingest.loaders.wikitext import prose
+from trellis.kg.ingest.loaders.base import Parsed
+from trellis.kg.ingest.loaders.encoding import decode_text
+from trellis.kg.ingest.loaders.wikitext import prose
 
 __all__ = ["parse_txt"]
 

@@ -1,7 +1,7 @@
 """Entity resolution: canonical names, alias rules, and the resolver the ingest pipeline calls."""
 
-from kg.ingest.resolution.evaluation import PairScores, evaluate_pairs, load_pairs
-from kg.ingest.resolution.models import (
+from trellis.kg.ingest.resolution.evaluation import PairScores, evaluate_pairs, load_pairs
+from trellis.kg.ingest.resolution.models import (
     EntityStatus,
     KnownEntity,
     Match,
@@ -11,8 +11,8 @@ from kg.ingest.resolution.models import (
     ResolvedMention,
     SurfaceForm,
 )
-from kg.ingest.resolution.names import display_name, entity_id, name_key
-from kg.ingest.resolution.resolver import EmbedFunction, EntityResolver
+from trellis.kg.ingest.resolution.names import display_name, entity_id, name_key
+from trellis.kg.ingest.resolution.resolver import EmbedFunction, EntityResolver
 
 __all__ = [
     "EmbedFunction",

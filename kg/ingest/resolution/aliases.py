@@ -12,7 +12,7 @@ from functools import cache
 
 from nicknames import NickNamer
 
-from kg.ingest.resolution.names import (
+from trellis.kg.ingest.resolution.names import (
     acronym,
     initials,
     is_organization_type,

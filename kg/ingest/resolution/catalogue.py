@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kg.ingest.resolution.aliases import (
+from trellis.kg.ingest.resolution.aliases import (
     acronym_key,
     is_acronym_of,
     is_organization_short_form,
@@ -23,7 +23,7 @@ from kg.ingest.resolution.aliases import (
     organization_key,
     short_form_keys,
 )
-from kg.ingest.resolution.names import (
+from trellis.kg.ingest.resolution.names import (
     acronym,
     identity,
     initials,

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from kg.ingest.resolution.models import Mention
-from kg.ingest.resolution.names import display_name
-from kg.ingest.resolution.resolver import EmbedFunction, EntityResolver
+from trellis.kg.ingest.resolution.models import Mention
+from trellis.kg.ingest.resolution.names import display_name
+from trellis.kg.ingest.resolution.resolver import EmbedFunction, EntityResolver
 
 __all__ = ["EntityPair", "PairScores", "evaluate_pairs", "load_pairs"]
 

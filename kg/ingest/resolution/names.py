@@ -16,7 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kg.ingest.extraction.labels import LITERAL_TYPES
+from trellis.kg.ingest.extraction.labels import LITERAL_TYPES
 
 __all__ = [
     "acronym",

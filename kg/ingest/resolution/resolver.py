@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kg.errors import ExtractionError
-from kg.ingest.extraction.labels import LITERAL_TYPES
-from kg.ingest.resolution.aliases import are_different_people, is_modifier_or_number_apart
-from kg.ingest.resolution.catalogue import Catalogue, Entry
-from kg.ingest.resolution.models import (
+from trellis.kg.errors import ExtractionError
+from trellis.kg.ingest.extraction.labels import LITERAL_TYPES
+from trellis.kg.ingest.resolution.aliases import are_different_people, is_modifier_or_number_apart
+from trellis.kg.ingest.resolution.catalogue import Catalogue, Entry
+from trellis.kg.ingest.resolution.models import (
     EntityStatus,
     KnownEntity,
     Match,
@@ -44,7 +44,7 @@ from kg.ingest.resolution.models import (
     ResolvedMention,
     SurfaceForm,
 )
-from kg.ingest.resolution.names import (
+from trellis.kg.ingest.resolution.names import (
     display_name,
     entity_id,
     identity,
@@ -54,8 +54,8 @@ from kg.ingest.resolution.names import (
     name_key,
     name_tokens,
 )
-from kg.ingest.resolution.similarity import EmbedFunction, NameVectors
-from kg.settings import Settings
+from trellis.kg.ingest.resolution.similarity import EmbedFunction, NameVectors
+from trellis.kg.settings import Settings
 
 __all__ = ["EmbedFunction", "EntityResolver"]
 

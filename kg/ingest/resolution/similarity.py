@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from kg.errors import ModelError
-from kg.ingest.resolution.catalogue import Entry
+from trellis.kg.errors import ModelError
+from trellis.kg.ingest.resolution.catalogue import Entry
 
 __all__ = ["EmbedFunction", "NameVectors"]
 

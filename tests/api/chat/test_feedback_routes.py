@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import openai
 
-from api.services.answers import answers_by_ids
-from retrieval import Retriever
 from tests.support_api import READ_KEY
+from trellis.api.services.answers import answers_by_ids
+from trellis.retrieval import Retriever
 
 CAPITAL = "What is the capital of Albania?"
 

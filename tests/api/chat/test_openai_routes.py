@@ -12,8 +12,8 @@ import openai
 import pytest
 from langchain_openai import ChatOpenAI
 
-from retrieval import Retriever
 from tests.support_api import READ_KEY, WRITE_KEY
+from trellis.retrieval import Retriever
 
 CAPITAL = "What is the capital of Albania?"
 

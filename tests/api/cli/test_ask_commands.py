@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
 from tests.support import run_cli, settings_env
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
 
 
 def test_ask_answers_with_citations_json_and_picture(

@@ -7,11 +7,11 @@ import json
 import subprocess
 from pathlib import Path
 
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
-from retrieval import Retriever
-from retrieval.evaluation.history import history_path, read_history, set_digest, source_commit
 from tests.support import run_cli, settings_env
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
+from trellis.retrieval.evaluation.history import history_path, read_history, set_digest, source_commit
 
 
 def test_an_unknown_split_is_a_usage_error(neo4j_settings: Settings) -> None:

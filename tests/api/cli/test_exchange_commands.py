@@ -11,12 +11,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.graph.fingerprint import graph_fingerprint
-from kg.settings import Settings
 from tests.kg.exchange.s3_server import S3Server, moto_server
 from tests.support import run_cli, settings_env
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.settings import Settings
 
 
 @pytest.fixture(scope="module")

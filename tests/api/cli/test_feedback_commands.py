@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from api.services.answers import AnswerLog, answers_by_ids
-from api.services.feedback import checked_rating, rate_answer
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
 from tests.support import run_cli, settings_env
+from trellis.api.services.answers import AnswerLog, answers_by_ids
+from trellis.api.services.feedback import checked_rating, rate_answer
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
 
 
 def test_ask_logs_and_feedback_lists_and_exports(

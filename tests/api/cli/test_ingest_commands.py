@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
 from tests.support import run_cli, settings_env
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
 
 
 def _env(settings: Settings, tmp_path: Path) -> dict[str, str]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.settings import Settings
 from tests.support import free_port, run_cli, settings_env
+from trellis.kg.settings import Settings
 
 
 def _one_clear_error(result_stderr: str, *phrases: str) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import httpx
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
 from tests.support import free_port, run_cli, settings_env
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
 
 
 def _alive(pid: int) -> bool:

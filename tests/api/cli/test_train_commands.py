@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.settings import Settings
 from tests.support import run_cli, settings_env
+from trellis.kg.settings import Settings
 
 
 def _runs(settings: Settings) -> list[str]:

@@ -7,11 +7,11 @@ import uuid
 
 import httpx
 
-from api.app import create_app
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support_api import READ_KEY, WRITE_KEY, serving
 from tests.support_graphql import data, gql, subscribe
+from trellis.api.app import create_app
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 ASK = "query($q: String!) { ask(question: $q) { id text model } }"
 RATE = """mutation($id: ID!, $rating: Rating!, $correction: String, $comment: String) {

@@ -13,9 +13,9 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from retrieval import Retriever
 from tests.support_api import READ_KEY
 from tests.support_graphql import data, subscribe
+from trellis.retrieval import Retriever
 
 DOCUMENT = "query($id: ID!) { document(id: $id) { id title } }"
 INGEST = (

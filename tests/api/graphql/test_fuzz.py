@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema
 
-from api.graphql import schema_sdl
-from kg.graph.fingerprint import graph_fingerprint
-from retrieval import Retriever
 from tests.support_api import READ_KEY, WRITE_KEY
+from trellis.api.graphql import schema_sdl
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.retrieval import Retriever
 
 SDL = schema_sdl()
 CHEAP = ["search", "entity", "entities", "neighbors", "path", "documents", "document", "stats", "job"]

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from retrieval import Retriever
 from tests.support_api import READ_KEY
 from tests.support_browser import headless_chromium, screenshot_path
+from trellis.retrieval import Retriever
 
 QUERY = '{ entity(name: "Tirana") { name type relations(first: 3) { triple } } }'
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from kg.graph.fingerprint import graph_fingerprint
-from retrieval import Retriever
 from tests.support_api import READ_KEY, WRITE_KEY
 from tests.support_graphql import gql
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.retrieval import Retriever
 
 INJECTIONS = [
     '"}) MATCH (n) DETACH DELETE n //',

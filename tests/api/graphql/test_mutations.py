@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 import uuid
 
-from retrieval import Retriever
 from tests.support_api import READ_KEY, WRITE_KEY
 from tests.support_graphql import data, subscribe
+from trellis.retrieval import Retriever
 
 INGEST = """
 mutation($docs: [DocumentInput!]!) {

@@ -6,9 +6,9 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 
-from retrieval import Retriever
 from tests.support_api import WRITE_KEY
 from tests.support_graphql import data, gql
+from trellis.retrieval import Retriever
 
 ASK = """
 query Ask($q: String!) {

@@ -14,12 +14,12 @@ import pytest
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
-from api.app import create_app
-from api.services import search as search_service
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support_api import READ_KEY, serving
 from tests.support_graphql import gql, subscribe
+from trellis.api.app import create_app
+from trellis.api.services import search as search_service
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 INTERNAL = "FAISS index /srv/trellis/secret.faiss unreadable; bolt://neo4j:hunter2@db-internal:7687"
 SEARCH = '{ search(text: "Albania", k: 3) { score } }'

@@ -7,15 +7,15 @@ import difflib
 from graphql import parse
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 
-from api.graphql import SCHEMA_FILE, build_schema, schema_sdl
-from api.graphql.limits import estimate_cost, limit_extensions
-from kg.settings import Settings
+from trellis.api.graphql import SCHEMA_FILE, build_schema, schema_sdl
+from trellis.api.graphql.limits import estimate_cost, limit_extensions
+from trellis.kg.settings import Settings
 
 
 def test_schema_file_matches_the_code() -> None:
     built, saved = schema_sdl(), SCHEMA_FILE.read_text(encoding="utf-8")
     diff = "".join(difflib.unified_diff(saved.splitlines(True), built.splitlines(True), "schema.graphql", "code"))
-    assert not diff, f"regenerate with `python -m api.graphql.schema`:\n{diff}"
+    assert not diff, f"regenerate with `python -m trellis.api.graphql.schema`:\n{diff}"
 
 
 def test_production_schema_hides_introspection_and_masks_errors() -> None:

@@ -17,12 +17,12 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from api.app import create_app
-from api.state import AppState
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support_api import READ_KEY, serving
 from tests.support_graphql import data, gql
+from trellis.api.app import create_app
+from trellis.api.state import AppState
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 PROGRESS = "subscription($id: ID!) { ingestProgress(jobId: $id) { status finished written } }"
 INGEST = """

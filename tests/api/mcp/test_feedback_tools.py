@@ -13,9 +13,9 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
-from api.services.answers import answers_by_ids
-from retrieval import Retriever
 from tests.support_api import READ_KEY
+from trellis.api.services.answers import answers_by_ids
+from trellis.retrieval import Retriever
 
 T = TypeVar("T")
 

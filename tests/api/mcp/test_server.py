@@ -1,5 +1,5 @@
 """The MCP server through the real mcp SDK client: over streamable HTTP at /mcp behind the API keys, and over stdio
-from `python -m api.cli mcp`; tools are listed and called against the real graph."""
+from `python -m trellis.api.cli mcp`; tools are listed and called against the real graph."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
-from kg.settings import Settings
-from retrieval import Retriever
 from tests.support import REPO, settings_env
 from tests.support_api import READ_KEY, WRITE_KEY
+from trellis.kg.settings import Settings
+from trellis.retrieval import Retriever
 
 T = TypeVar("T")
 READ_TOOLS = {"ask", "search", "get_entity", "neighbors", "path"}
@@ -158,7 +158,7 @@ def test_mcp_without_a_valid_key_gets_401(api_url: str, key: str | None) -> None
 def test_trellis_mcp_serves_the_tools_over_stdio(retrieval_settings: Settings, retriever: Retriever) -> None:
     assert retrieval_settings.neo4j_password is not None
     env = settings_env(retrieval_settings, TRELLIS_NEO4J_PASSWORD=retrieval_settings.neo4j_password.get_secret_value())
-    server = StdioServerParameters(command=sys.executable, args=["-m", "api.cli", "mcp"], env=env, cwd=REPO)
+    server = StdioServerParameters(command=sys.executable, args=["-m", "trellis.api.cli", "mcp"], env=env, cwd=REPO)
 
     async def run() -> tuple[set[str], CallToolResult]:
         async with Client(server, read_timeout_seconds=300) as client:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from mcp.server.mcpserver.exceptions import ToolError
 
-from api.mcp.write_tools import WriteTools
-from api.state import AppState
-from kg.settings import Settings
 from tests.support_api import API_KEYS, READ_KEY, WRITE_KEY
+from trellis.api.mcp.write_tools import WriteTools
+from trellis.api.state import AppState
+from trellis.kg.settings import Settings
 
 
 @pytest.fixture

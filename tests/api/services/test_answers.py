@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.errors import NotFoundError
-from api.services.answers import AnswerLog, answer_page, answers_by_ids, prune_answers
-from api.services.feedback import checked_rating, rate_answer
-from api.services.ingest import Ingestion, NewDocument
-from kg.graph import GraphStore
-from retrieval import AnswerOptions, Retriever
+from trellis.api.errors import NotFoundError
+from trellis.api.services.answers import AnswerLog, answer_page, answers_by_ids, prune_answers
+from trellis.api.services.feedback import checked_rating, rate_answer
+from trellis.api.services.ingest import Ingestion, NewDocument
+from trellis.kg.graph import GraphStore
+from trellis.retrieval import AnswerOptions, Retriever
 
 QUESTION = "What is the capital of Albania?"
 
@@ -133,7 +133,7 @@ def test_pages_are_newest_first_and_filtered(retriever: Retriever) -> None:
     last = first.answers[-1]
     second = answer_page(retriever.store, first=1, after=(last.at, last.id))
     assert [a.id for a in second.answers] == [ids[0]]
-    from api.services.answers import AnswerFilter
+    from trellis.api.services.answers import AnswerFilter
 
     corrected = answer_page(retriever.store, first=100, where=AnswerFilter(corrected=True, interface="cli"))
     assert ids[1] in [a.id for a in corrected.answers] and ids[0] not in [a.id for a in corrected.answers]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.services.ask import answer_question, cited_sources, stream_answer
-from retrieval import Answer, AnswerOptions, Retriever
+from trellis.api.services.ask import answer_question, cited_sources, stream_answer
+from trellis.retrieval import Answer, AnswerOptions, Retriever
 
 
 def test_an_answer_cites_its_sources_with_their_titles(retriever: Retriever) -> None:

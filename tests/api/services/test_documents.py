@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from api.services.documents import chunks_by_ids, document_chunks, documents_by_ids, list_documents, missing_documents
-from retrieval import Retriever
+from trellis.api.services.documents import (
+    chunks_by_ids,
+    document_chunks,
+    documents_by_ids,
+    list_documents,
+    missing_documents,
+)
+from trellis.retrieval import Retriever
 
 
 def test_documents_are_listed_and_read_by_id(retriever: Retriever) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.services.entities import (
+from trellis.api.services.entities import (
     documents_mentioning,
     entities_by_ids,
     entity_named,
@@ -10,7 +10,7 @@ from api.services.entities import (
     find_entity,
     relations_of,
 )
-from retrieval import Retriever
+from trellis.retrieval import Retriever
 
 
 def test_an_entity_is_found_by_name_id_and_free_text(retriever: Retriever) -> None:

@@ -7,11 +7,11 @@ import uuid
 
 import pytest
 
-from api.errors import InvalidArgumentError, NotFoundError
-from api.services.answers import AnswerLog, answers_by_ids
-from api.services.feedback import checked_rating, feedback_page, rate_answer
-from kg.graph import GraphStore
-from retrieval import Answer
+from trellis.api.errors import InvalidArgumentError, NotFoundError
+from trellis.api.services.answers import AnswerLog, answers_by_ids
+from trellis.api.services.feedback import checked_rating, feedback_page, rate_answer
+from trellis.kg.graph import GraphStore
+from trellis.retrieval import Answer
 
 ANSWER = Answer(question="Who mapped Quorvath?", text="Ida Brenn [1]", answerable=True, model="extractive")
 

@@ -7,11 +7,11 @@ import uuid
 
 import pytest
 
-from api.errors import InvalidArgumentError, NotFoundError
-from api.services.documents import missing_documents
-from api.services.ingest import Ingestion, NewDocument, validate_documents
-from api.services.search import search_passages
-from retrieval import Retriever
+from trellis.api.errors import InvalidArgumentError, NotFoundError
+from trellis.api.services.documents import missing_documents
+from trellis.api.services.ingest import Ingestion, NewDocument, validate_documents
+from trellis.api.services.search import search_passages
+from trellis.retrieval import Retriever
 
 
 def test_sent_texts_become_searchable_and_leave_exactly(retriever: Retriever) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from api.services.entities import entity_named
-from api.services.neighbourhood import neighbourhood, shortest_path
-from api.services.types import GraphEntity
-from retrieval import Retriever
+from trellis.api.services.entities import entity_named
+from trellis.api.services.neighbourhood import neighbourhood, shortest_path
+from trellis.api.services.types import GraphEntity
+from trellis.retrieval import Retriever
 
 
 def _entity(retriever: Retriever, name: str) -> GraphEntity:

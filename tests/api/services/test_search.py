@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.services.search import retrieve, search_passages
-from retrieval import EmptyQuestionError, Retriever
+from trellis.api.services.search import retrieve, search_passages
+from trellis.retrieval import EmptyQuestionError, Retriever
 
 
 def test_search_ranks_passages_by_dense_and_full_text_scores(retriever: Retriever) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.services.status import graph_counts, graph_stats, server_info
-from retrieval import Retriever
+from trellis.api.services.status import graph_counts, graph_stats, server_info
+from trellis.retrieval import Retriever
 
 
 def test_counts_agree_between_the_graph_and_the_indexes(retriever: Retriever) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from kg.exchange import ExportManifest, export_graph, open_location
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.graph.fingerprint import Fingerprint, graph_fingerprint
-from kg.settings import Settings
 from tests.kg.exchange.s3_server import S3Server, moto_server
 from tests.support import REPO
+from trellis.kg.exchange import ExportManifest, export_graph, open_location
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.graph.fingerprint import Fingerprint, graph_fingerprint
+from trellis.kg.settings import Settings
 
 SAMPLE = REPO / "data" / "sample"
 
@@ -57,9 +57,9 @@ def exchange_settings(neo4j_settings: Settings, tmp_path_factory: pytest.TempPat
 @pytest.fixture(scope="session")
 def exported(exchange_settings: Settings, store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Exported:
     """The corpus ingested into an emptied graph, fingerprinted and exported to a local folder."""
-    from kg.ingest.extraction import SpacyExtractor
-    from kg.ingest.pipeline import IngestPipeline
-    from kg.vectors import Embedder
+    from trellis.kg.ingest.extraction import SpacyExtractor
+    from trellis.kg.ingest.pipeline import IngestPipeline
+    from trellis.kg.vectors import Embedder
 
     store.execute("delete_everything")
     corpus = exchange_corpus(tmp_path_factory.mktemp("exchange-corpus"))

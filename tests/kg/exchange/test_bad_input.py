@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from kg.errors import ExportFormatError, QueryError
-from kg.exchange import export_graph, import_graph, open_location
-from kg.graph import GraphStore
-from kg.settings import Settings
 from tests.kg.exchange.conftest import Exported
+from trellis.kg.errors import ExportFormatError, QueryError
+from trellis.kg.exchange import export_graph, import_graph, open_location
+from trellis.kg.graph import GraphStore
+from trellis.kg.settings import Settings
 
 EMPTY = {"documents": 0, "chunks": 0, "entities": 0, "relationships": 0}
 
@@ -64,7 +64,7 @@ def test_embeddings_of_another_size_are_refused(
 def test_an_export_that_fails_half_way_leaves_nothing(
     exported: Exported, exchange_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kg.exchange import export as export_module
+    from trellis.kg.exchange import export as export_module
 
     exchange_store.execute("delete_everything")
     import_graph(exchange_store, open_location(str(exported.folder)))

@@ -8,13 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kg.errors import DatabaseNotEmptyError, ExchangeError
-from kg.exchange import import_graph, open_location
-from kg.graph import GraphStore
-from kg.graph.fingerprint import graph_fingerprint
-from kg.ingest.consistency import check_indexes
-from kg.settings import Settings
 from tests.kg.exchange.conftest import Exported
+from trellis.kg.errors import DatabaseNotEmptyError, ExchangeError
+from trellis.kg.exchange import import_graph, open_location
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.ingest.consistency import check_indexes
+from trellis.kg.settings import Settings
 
 
 def test_the_export_holds_every_table_and_a_manifest_written_last(exported: Exported) -> None:
@@ -64,7 +64,7 @@ def test_import_into_an_empty_database_gives_the_same_graph_and_faiss_agrees(
 
 def test_an_export_refuses_a_folder_that_holds_files(exported: Exported, exchange_store: GraphStore) -> None:
     with pytest.raises(ExchangeError, match="already holds files"):
-        from kg.exchange import export_graph
+        from trellis.kg.exchange import export_graph
 
         export_graph(exchange_store, open_location(str(exported.folder)))
 
@@ -85,7 +85,7 @@ def test_an_imported_graph_exports_the_very_same_tables(
     exported: Exported, exchange_store: GraphStore, tmp_path: Path
 ) -> None:
     """Beyond the fingerprint: every property, embedding and timestamp survives the round trip."""
-    from kg.exchange import export_graph
+    from trellis.kg.exchange import export_graph
 
     exchange_store.execute("delete_everything")
     import_graph(exchange_store, open_location(str(exported.folder)))

@@ -6,14 +6,14 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from kg.errors import StorageError
-from kg.exchange import export_graph, import_graph, open_location
-from kg.graph import GraphStore
-from kg.graph.fingerprint import graph_fingerprint
-from kg.ingest.consistency import check_indexes
-from kg.settings import Settings
 from tests.kg.exchange.conftest import Exported
 from tests.kg.exchange.s3_server import S3Server
+from trellis.kg.errors import StorageError
+from trellis.kg.exchange import export_graph, import_graph, open_location
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.ingest.consistency import check_indexes
+from trellis.kg.settings import Settings
 
 
 def _keys(s3: S3Server) -> list[str]:

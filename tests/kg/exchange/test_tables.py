@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from kg.errors import ExportFormatError
-from kg.exchange.manifest import parse_manifest
-from kg.exchange.tables import TABLE_NAMES, check_file_schema, table
+from trellis.kg.errors import ExportFormatError
+from trellis.kg.exchange.manifest import parse_manifest
+from trellis.kg.exchange.tables import TABLE_NAMES, check_file_schema, table
 
 
 def test_every_table_has_its_schema_and_partitions_where_documented() -> None:

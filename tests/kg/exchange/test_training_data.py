@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from kg.exchange import export_graph, import_graph, open_location
-from kg.graph import GraphStore
 from tests.kg.exchange.conftest import Exported
+from trellis.kg.exchange import export_graph, import_graph, open_location
+from trellis.kg.graph import GraphStore
 
 SPLITS = {"train": 3, "dev": 1, "test": 2}
 

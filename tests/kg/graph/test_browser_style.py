@@ -6,11 +6,11 @@ import json
 import re
 from importlib import resources
 
-from kg.graph.browser_style import style_command, style_rules
+from trellis.kg.graph.browser_style import style_command, style_rules
 
 
 def test_the_command_carries_every_rule_of_the_grass_file() -> None:
-    grass = (resources.files("cypher") / "browser" / "style.grass").read_text(encoding="utf-8")
+    grass = (resources.files("trellis.cypher") / "browser" / "style.grass").read_text(encoding="utf-8")
     selectors = re.findall(r"^([\w.]+)\s*\{", re.sub(r"/\*.*?\*/", "", grass, flags=re.DOTALL), re.MULTILINE)
     command = style_command()
     assert command.startswith("style {") and ";" not in command  # the Browser cuts post-connect commands at ";"

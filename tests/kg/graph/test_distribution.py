@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from kg.graph.distribution import Distribution, ensure_distribution
-from kg.settings import Settings
+from trellis.kg.graph.distribution import Distribution, ensure_distribution
+from trellis.kg.settings import Settings
 
 MAVEN = """#!/bin/sh
 echo run >> "{log}"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import JavaNotFoundError
-from kg.graph.java import SUPPORTED_JAVA, find_java
+from trellis.kg.errors import JavaNotFoundError
+from trellis.kg.graph.java import SUPPORTED_JAVA, find_java
 
 
 def _java_home_reporting(tmp_path: Path, version: str) -> Path:

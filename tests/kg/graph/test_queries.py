@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.errors import QueryNotFoundError
-from kg.graph import GraphStore, load_query, query_names, schema_statements
+from trellis.kg.errors import QueryNotFoundError
+from trellis.kg.graph import GraphStore, load_query, query_names, schema_statements
 
 
 def test_every_named_query_compiles(store: GraphStore) -> None:

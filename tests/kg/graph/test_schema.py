@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.graph import GraphStore, apply_schema, describe_schema
+from trellis.kg.graph import GraphStore, apply_schema, describe_schema
 
 
 def test_schema_creates_fulltext_and_vector_indexes(store: GraphStore) -> None:

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-import kg.graph.server
-from kg.graph import GraphStore, LocalServer
-from kg.graph.auth import password_file
-from kg.graph.distribution import ensure_distribution
-from kg.settings import Settings
+import trellis.kg.graph.server
 from tests.support import free_port
+from trellis.kg.graph import GraphStore, LocalServer
+from trellis.kg.graph.auth import password_file
+from trellis.kg.graph.distribution import ensure_distribution
+from trellis.kg.settings import Settings
 
 
 def test_server_is_neo4j_5_26_community(store: GraphStore) -> None:
@@ -96,8 +96,8 @@ def test_the_initial_password_never_reaches_a_command_line(
         commands.append([str(part) for part in command])
         return real_popen(command, *args, **kwargs)
 
-    monkeypatch.setattr(kg.graph.server.subprocess, "run", run)
-    monkeypatch.setattr(kg.graph.server.subprocess, "Popen", popen)
+    monkeypatch.setattr(trellis.kg.graph.server.subprocess, "run", run)
+    monkeypatch.setattr(trellis.kg.graph.server.subprocess, "Popen", popen)
     server = LocalServer(settings)
     try:
         server.start()

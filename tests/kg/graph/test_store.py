@@ -6,11 +6,11 @@ import pytest
 from neo4j import exceptions as neo4j_errors
 from pydantic import SecretStr
 
-from kg.errors import Neo4jAuthError, Neo4jUnavailableError, QueryError
-from kg.graph import GraphStore
-from kg.graph.store import retryable
-from kg.settings import Settings
 from tests.support import free_port
+from trellis.kg.errors import Neo4jAuthError, Neo4jUnavailableError, QueryError
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.store import retryable
+from trellis.kg.settings import Settings
 
 
 def _document(document_id: str | None) -> dict[str, object]:

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.ingest.extraction import SpacyExtractor
-from kg.ingest.pipeline import IngestPipeline
-from kg.settings import Settings
-from kg.vectors import Embedder
 from tests.support import REPO
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.ingest.extraction import SpacyExtractor
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder
 
 SAMPLE = REPO / "data" / "sample"
 

@@ -6,8 +6,8 @@ from itertools import pairwise
 
 import pytest
 
-from kg.errors import ConfigurationError, IngestError
-from kg.ingest.chunking import (
+from trellis.kg.errors import ConfigurationError, IngestError
+from trellis.kg.ingest.chunking import (
     Chunker,
     TokenCounter,
     chunk_document,
@@ -15,8 +15,8 @@ from kg.ingest.chunking import (
     section_headings,
     sentence_spans,
 )
-from kg.settings import Settings
-from kg.types import Chunk, Document, chunk_id, document_of
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, Document, chunk_id, document_of
 
 ALBANIA = """\
 Albania is a country in Southeastern Europe. It is located on the Adriatic and Ionian Seas within the \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ingest.loaders.cleaning import clean_text, unwrap_lines
+from trellis.kg.ingest.loaders.cleaning import clean_text, unwrap_lines
 
 
 def test_nfkc_folds_compatibility_characters() -> None:

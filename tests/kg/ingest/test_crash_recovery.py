@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.graph.fingerprint import Fingerprint, graph_fingerprint
-from kg.settings import Settings
 from tests.support import run_cli, settings_env
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.graph.fingerprint import Fingerprint, graph_fingerprint
+from trellis.kg.settings import Settings
 
 BATCH = "2"  # documents per batch: five batches, so a kill can land in the middle of the ingest
 

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from kg.graph import GraphStore
-from kg.graph.fingerprint import graph_fingerprint
-from kg.ingest.consistency import check_indexes
-from kg.ingest.loaders import LoadFailure, document_id, load_file, load_paths
-from kg.ingest.loaders.base import file_key, legacy_document_id
-from kg.ingest.pipeline import IngestPipeline
-from kg.settings import Settings
-from kg.types import Document
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.ingest.consistency import check_indexes
+from trellis.kg.ingest.loaders import LoadFailure, document_id, load_file, load_paths
+from trellis.kg.ingest.loaders.base import file_key, legacy_document_id
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+from trellis.kg.types import Document
 
 Make = Callable[..., IngestPipeline]
 LIMIT = 1_000_000
@@ -166,7 +166,7 @@ def test_documents_stored_under_absolute_path_ids_are_replaced_not_duplicated(
         return _with_legacy_ids(load_paths(*args, **kwargs))
 
     with monkeypatch.context() as patch:  # an older Trellis built this graph
-        patch.setattr("kg.ingest.pipeline.load_paths", legacy_load_paths)
+        patch.setattr("trellis.kg.ingest.pipeline.load_paths", legacy_load_paths)
         pipeline.ingest([root])
     legacy_ids = _graph_ids(pipeline.store)
     assert len(legacy_ids) == 3 and legacy_ids != new_ids and "algeria" in legacy_ids

@@ -6,16 +6,16 @@ import pytest
 import spacy
 from langchain_core.language_models import FakeListChatModel
 
-import kg.ingest.extraction as extraction
-from kg.errors import ExtractionError, ModelError
-from kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor, load_pipeline, normalise_predicate
-from kg.ingest.extraction.labels import neo4j_label
-from kg.ingest.extraction.llm import parse_answer
-from kg.ingest.extraction.predicates import noun_predicate, verb_predicate
-from kg.ingest.extraction.relations import CO_OCCURRENCE_WINDOW
-from kg.settings import Settings
-from kg.types import Chunk, ExtractionResult
+import trellis.kg.ingest.extraction as extraction
 from tests.support import outcome_within, silent_endpoint
+from trellis.kg.errors import ExtractionError, ModelError
+from trellis.kg.ingest.extraction import Extractor, LLMExtractor, SpacyExtractor, load_pipeline, normalise_predicate
+from trellis.kg.ingest.extraction.labels import neo4j_label
+from trellis.kg.ingest.extraction.llm import parse_answer
+from trellis.kg.ingest.extraction.predicates import noun_predicate, verb_predicate
+from trellis.kg.ingest.extraction.relations import CO_OCCURRENCE_WINDOW
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, ExtractionResult
 
 Fact = tuple[str, str, str, str, str]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import kg.ingest.loaders as loaders
-from kg.ingest.loaders import LoadFailure, load_bytes, load_file, load_paths
-from kg.ingest.loaders.folders import compile_globs
-from kg.types import Document
+import trellis.kg.ingest.loaders as loaders
+from trellis.kg.ingest.loaders import LoadFailure, load_bytes, load_file, load_paths
+from trellis.kg.ingest.loaders.folders import compile_globs
+from trellis.kg.types import Document
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE = REPO / "data" / "sample"

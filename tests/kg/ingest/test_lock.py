@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.lock import index_generation, index_lock
-from kg.settings import Settings
+from trellis.kg.lock import index_generation, index_lock
+from trellis.kg.settings import Settings
 
 
 def test_every_write_moves_the_generation(tmp_path: Path) -> None:

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.failpoints import pause_marker
-from kg.graph import GraphStore, LocalServer
-from kg.graph.auth import resolve_password
-from kg.graph.fingerprint import Fingerprint, graph_fingerprint
-from kg.settings import Settings
 from tests.support import REPO, free_port, run_cli, settings_env
+from trellis.kg.failpoints import pause_marker
+from trellis.kg.graph import GraphStore, LocalServer
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.graph.fingerprint import Fingerprint, graph_fingerprint
+from trellis.kg.settings import Settings
 
 BATCH = "2"
 _WAIT_S = 240
@@ -92,7 +92,7 @@ def test_neo4j_killed_mid_ingest_loses_nothing_after_a_restart(
     name = point.split(":", 1)[0]
     marker = pause_marker(own_settings, name)
     ingest = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "ingest", str(geonames_ten)],
+        [sys.executable, "-m", "trellis.api.cli", "ingest", str(geonames_ten)],
         env=_env(own_settings, TRELLIS_FAILPOINT=point),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
     )  # fmt: skip

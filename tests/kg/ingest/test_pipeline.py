@@ -6,14 +6,14 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg.graph import GraphStore
-from kg.graph.fingerprint import graph_fingerprint
-from kg.ingest.consistency import check_indexes, rebuild_indexes
-from kg.ingest.extraction import SpacyExtractor
-from kg.ingest.loaders import load_paths
-from kg.ingest.pipeline import IngestPipeline
-from kg.settings import Settings
-from kg.types import Chunk, EntityMention, ExtractionResult, Relation
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.fingerprint import graph_fingerprint
+from trellis.kg.ingest.consistency import check_indexes, rebuild_indexes
+from trellis.kg.ingest.extraction import SpacyExtractor
+from trellis.kg.ingest.loaders import load_paths
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, EntityMention, ExtractionResult, Relation
 
 Make = Callable[..., IngestPipeline]
 

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from kg.errors import ConfigurationError, ExtractionError, Neo4jUnavailableError
-from kg.graph import GraphStore, LocalServer, apply_schema
-from kg.graph.auth import resolve_password
-from kg.ingest.consistency import check_indexes
-from kg.ingest.extraction import SpacyExtractor
-from kg.ingest.loaders import load_paths
-from kg.ingest.pipeline import IngestPipeline
-from kg.settings import Settings
-from kg.types import Chunk, ExtractionResult
-from kg.vectors import Embedder
 from tests.support import free_port
+from trellis.kg.errors import ConfigurationError, ExtractionError, Neo4jUnavailableError
+from trellis.kg.graph import GraphStore, LocalServer, apply_schema
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.ingest.consistency import check_indexes
+from trellis.kg.ingest.extraction import SpacyExtractor
+from trellis.kg.ingest.loaders import load_paths
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+from trellis.kg.types import Chunk, ExtractionResult
+from trellis.kg.vectors import Embedder
 
 Make = Callable[..., IngestPipeline]
 

@@ -15,17 +15,17 @@ import boto3
 import pytest
 from pydantic import SecretStr
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.graph.fingerprint import Fingerprint, graph_fingerprint
-from kg.ingest.consistency import check_indexes
-from kg.ingest.distributed import RayCluster, RayIngest, ray_session
-from kg.ingest.extraction import SpacyExtractor
-from kg.ingest.pipeline import IngestPipeline
-from kg.settings import Settings
-from kg.vectors import Embedder
 from tests.kg.exchange.s3_server import S3Server, moto_server
 from tests.support import REPO, free_port, run_cli, settings_env
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.graph.fingerprint import Fingerprint, graph_fingerprint
+from trellis.kg.ingest.consistency import check_indexes
+from trellis.kg.ingest.distributed import RayCluster, RayIngest, ray_session
+from trellis.kg.ingest.extraction import SpacyExtractor
+from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder
 
 SAMPLE = REPO / "data" / "sample"
 ARTICLES = {"Albania": 3_000, "Andorra": 3_000}  # the opening of each: a few chunks, more than one batch
@@ -180,7 +180,9 @@ def test_an_unreachable_address_is_one_error_line_and_writes_nothing(
 
 
 def test_ray_missing_is_one_error_line_that_says_how_to_install_it(neo4j_settings: Settings, tmp_path: Path) -> None:
-    hide_ray = "import sys; sys.modules['ray'] = None; from api.cli import main; sys.argv[0] = 'trellis'; main()"
+    hide_ray = (
+        "import sys; sys.modules['ray'] = None; from trellis.api.cli.app import main; sys.argv[0] = 'trellis'; main()"
+    )
     refused = subprocess.run(
         [sys.executable, "-c", hide_ray, "ingest", str(tmp_path), "--ray"],
         env=_env(neo4j_settings, tmp_path / "data"), capture_output=True, text=True, timeout=300, cwd=REPO,

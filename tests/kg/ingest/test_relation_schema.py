@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kg.errors import ExtractionError
-from kg.ingest.extraction.schema import RELATED_TO, RelationSchema, Typed, load_schema, phrase_of
+from trellis.kg.errors import ExtractionError
+from trellis.kg.ingest.extraction.schema import RELATED_TO, RelationSchema, Typed, load_schema, phrase_of
 
 
 def test_the_packaged_schema_is_small_and_described() -> None:

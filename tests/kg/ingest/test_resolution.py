@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kg.ingest.resolution as resolution
-from kg.errors import ExtractionError
-from kg.ingest.resolution import (
+import trellis.kg.ingest.resolution as resolution
+from trellis.kg.errors import ExtractionError
+from trellis.kg.ingest.resolution import (
     EntityResolver,
     KnownEntity,
     Mention,
@@ -22,8 +22,8 @@ from kg.ingest.resolution import (
     load_pairs,
     name_key,
 )
-from kg.settings import Settings
-from kg.types import EntityMention
+from trellis.kg.settings import Settings
+from trellis.kg.types import EntityMention
 
 PAIRS = Path(__file__).resolve().parents[2] / "data" / "entity_pairs.jsonl"
 PROSE_PAIRS = PAIRS.with_name("prose_entity_pairs.jsonl")

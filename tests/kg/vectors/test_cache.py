@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kg.vectors.cache import EmbeddingCache
+from trellis.kg.vectors.cache import EmbeddingCache
 
 
 def _vector(value: float) -> np.ndarray:

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from kg.vectors.coalesce import Coalescer
+from trellis.kg.vectors.coalesce import Coalescer
 
 
 def _lengths(texts: Sequence[str]) -> np.ndarray:

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kg.errors import ModelError
-from kg.settings import Settings
-from kg.vectors import Embedder, default_model_path, resolve_device
-from kg.vectors.cache import EmbeddingCache
+from trellis.kg.errors import ModelError
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder, default_model_path, resolve_device
+from trellis.kg.vectors.cache import EmbeddingCache
 
 
 @pytest.fixture(scope="module")

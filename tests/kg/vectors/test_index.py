@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import kg.vectors
-import kg.vectors.ids
-from kg.errors import VectorIndexError
-from kg.settings import Settings
-from kg.vectors import VectorIndex, gpu_count, hash_id
-from kg.vectors.backends import TOMBSTONE_FRACTION
-from kg.vectors.ids import IdMap
-from kg.vectors.index import gpu_options, to_gpu
+import trellis.kg.vectors
+import trellis.kg.vectors.ids
+from trellis.kg.errors import VectorIndexError
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import VectorIndex, gpu_count, hash_id
+from trellis.kg.vectors.backends import TOMBSTONE_FRACTION
+from trellis.kg.vectors.ids import IdMap
+from trellis.kg.vectors.index import gpu_options, to_gpu
 
 DIM = 16
 KINDS = ["flat", "hnsw", "ivf"]
@@ -61,7 +61,7 @@ def test_hash_is_stable_and_non_negative() -> None:
 
 
 def test_hash_collisions_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kg.vectors.ids, "hash_id", lambda _: 42)
+    monkeypatch.setattr(trellis.kg.vectors.ids, "hash_id", lambda _: 42)
     ids = IdMap()
     ids.add(["first"])
     with pytest.raises(VectorIndexError, match="same FAISS id"):
@@ -71,7 +71,7 @@ def test_hash_collisions_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_package_exports_are_deliberate() -> None:
-    assert sorted(kg.vectors.__all__) == [
+    assert sorted(trellis.kg.vectors.__all__) == [
         "Embedder",
         "Neo4jVectorSearch",
         "SearchHit",

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kg.errors import ConfigurationError, VectorIndexError
-from kg.graph import GraphStore, apply_schema
-from kg.ingest.consistency import check_indexes
-from kg.settings import Settings, get_settings
-from kg.vectors import Neo4jVectorSearch, VectorIndex, open_vector_search
-from kg.vectors.neo4j_search import Target
-from retrieval import Retriever
+from trellis.kg.errors import ConfigurationError, VectorIndexError
+from trellis.kg.graph import GraphStore, apply_schema
+from trellis.kg.ingest.consistency import check_indexes
+from trellis.kg.settings import Settings, get_settings
+from trellis.kg.vectors import Neo4jVectorSearch, VectorIndex, open_vector_search
+from trellis.kg.vectors.neo4j_search import Target
+from trellis.retrieval import Retriever
 
 QUESTIONS = [
     "What is the capital of Albania?",

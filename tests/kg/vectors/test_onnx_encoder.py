@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kg.errors import ModelError
-from kg.settings import Settings
-from kg.vectors import Embedder
-from kg.vectors.embedder import ONNX_MAX_CHARS, ONNX_MAX_TEXTS
+from trellis.kg.errors import ModelError
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder
+from trellis.kg.vectors.embedder import ONNX_MAX_CHARS, ONNX_MAX_TEXTS
 
 TEXTS = [
     "What is the population of the capital of Afghanistan?",

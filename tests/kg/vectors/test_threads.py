@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from kg.settings import Settings
-from kg.vectors import VectorIndex, threads
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import VectorIndex, threads
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from kg.graph import GraphStore
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
-from kg.vectors import Embedder
-from retrieval import Retriever
-from retrieval.evaluation import DEFAULT_EVAL_DIR, EvalQuestion, load_questions
-from retrieval.evaluation.harness import ingest_corpus
+from trellis.kg.graph import GraphStore
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
+from trellis.kg.vectors import Embedder
+from trellis.retrieval import Retriever
+from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR, EvalQuestion, load_questions
+from trellis.retrieval.evaluation.harness import ingest_corpus
 
 COUNTRIES = ("AF", "AZ", "DZ", "FR")
 """Afghanistan, Azerbaijan, Algeria, France: five fact documents each."""

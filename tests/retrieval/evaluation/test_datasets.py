@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation import DEFAULT_EVAL_DIR, load_questions, load_sets
-from retrieval.evaluation.datasets import load_question_file
-from retrieval.evaluation.metrics import normalize_answer
 from tests.support import REPO
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR, load_questions, load_sets
+from trellis.retrieval.evaluation.datasets import load_question_file
+from trellis.retrieval.evaluation.metrics import normalize_answer
 
 
 def _says(text: str, answers: list[str]) -> bool:

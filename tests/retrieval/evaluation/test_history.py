@@ -10,9 +10,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from kg.settings import Settings
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.history import (
+from tests.support import REPO
+from tests.support_eval import sample_report
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.history import (
     PACKAGED_EMBEDDER,
     EvalRun,
     append_run,
@@ -24,8 +26,6 @@ from retrieval.evaluation.history import (
     set_digest,
     source_commit,
 )
-from tests.support import REPO
-from tests.support_eval import sample_report
 
 
 def _record(settings: Settings, *, name: str, when: datetime, digest: str = "0" * 64) -> EvalRun:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.evaluation.metrics import (
+from trellis.retrieval.evaluation.metrics import (
     answer_span,
     exact_match,
     normalize_answer,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.prose import (
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.prose import (
     PROSE_QUESTIONS,
     Article,
     EvidenceQuote,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation import DEFAULT_EVAL_DIR
-from retrieval.evaluation.prose import PROSE_CORPUS, PROSE_QUESTIONS
-from retrieval.evaluation.question_sets import choose_set
-from retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR
+from trellis.retrieval.evaluation.prose import PROSE_CORPUS, PROSE_QUESTIONS
+from trellis.retrieval.evaluation.question_sets import choose_set
+from trellis.retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
 
 
 def test_the_shipped_sets_by_name() -> None:

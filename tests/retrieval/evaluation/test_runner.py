@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import Retriever
-from retrieval.evaluation import SYSTEM_NAMES, EvalQuestion, EvaluationReport, build_systems, evaluate
-from retrieval.evaluation.report import report_table, save_report
+from trellis.retrieval import Retriever
+from trellis.retrieval.evaluation import SYSTEM_NAMES, EvalQuestion, EvaluationReport, build_systems, evaluate
+from trellis.retrieval.evaluation.report import report_table, save_report
 
 
 @pytest.fixture(scope="module")

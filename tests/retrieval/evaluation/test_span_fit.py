@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.evaluation.span_fit import Labelled, cross_validate
+from trellis.retrieval.evaluation.span_fit import Labelled, cross_validate
 
 
 def test_cross_validation_judges_each_question_by_a_ranker_that_never_saw_it() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from kg.settings import Settings
-from retrieval.errors import EvaluationDataError
-from retrieval.evaluation.history import EvalRun, record_run
-from retrieval.evaluation.trends import draw_history, history_table
 from tests.support_eval import sample_report
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import EvaluationDataError
+from trellis.retrieval.evaluation.history import EvalRun, record_run
+from trellis.retrieval.evaluation.trends import draw_history, history_table
 
 
 def _runs(tmp_path: Path) -> list[EvalRun]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from kg.graph.auth import resolve_password
-from kg.settings import Settings
-from retrieval import AnswerOptions, Retriever
-from retrieval.evaluation.systems import DenseSystem, generate_answer
 from tests.support import run_cli, settings_env
+from trellis.kg.graph.auth import resolve_password
+from trellis.kg.settings import Settings
+from trellis.retrieval import AnswerOptions, Retriever
+from trellis.retrieval.evaluation.systems import DenseSystem, generate_answer
 
 QUESTION = "Which river flows through the capital of Serbia?"
 """Two hops: "Belgrade is the capital of Serbia" (balkan-capitals.md), "The Danube flows through ... Belgrade"

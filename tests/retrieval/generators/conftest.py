@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from retrieval import Retriever
-from retrieval.generators import Generator
 from tests.support_api import serving
 from tests.support_openai import openai_compatible_app
+from trellis.retrieval import Retriever
+from trellis.retrieval.generators import Generator
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from retrieval.context import build_context
-from retrieval.types import Context, Evidence, Fact, LinkedEntity, Passage
+from trellis.retrieval.context import build_context
+from trellis.retrieval.types import Context, Evidence, Fact, LinkedEntity, Passage
 
 BALKANS = Passage(
     chunk_id="doc-b:0", document_id="doc-b", title="Capitals of the Balkans",

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from retrieval.generators import NOT_IN_GRAPH
-from retrieval.generators.abstention import AbstainWhenLikely
+from trellis.retrieval.generators import NOT_IN_GRAPH
+from trellis.retrieval.generators.abstention import AbstainWhenLikely
 
 
 def _scores(tokenizer: Any, abstain: float, answers: list[str]) -> Any:

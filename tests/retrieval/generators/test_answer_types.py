@@ -3,7 +3,7 @@ counts, and the type of answer it wants."""
 
 from __future__ import annotations
 
-from retrieval.generators.answer_types import asked_noun, counted_unit, expected_types, named_terms
+from trellis.retrieval.generators.answer_types import asked_noun, counted_unit, expected_types, named_terms
 
 
 def test_punctuation_ends_a_name_and_of_joins_one() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from kg.ingest.extraction import load_pipeline
-from retrieval.generators.answer_types import asked_noun, expected_types
-from retrieval.generators.candidates import FEATURES, Asked, Candidate, Sentence, candidates_of, positions
-from retrieval.ranking import content_words
+from trellis.kg.ingest.extraction import load_pipeline
+from trellis.retrieval.generators.answer_types import asked_noun, expected_types
+from trellis.retrieval.generators.candidates import FEATURES, Asked, Candidate, Sentence, candidates_of, positions
+from trellis.retrieval.ranking import content_words
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,15 @@ import pytest
 from fastapi import FastAPI
 from langchain_openai import ChatOpenAI
 
-from kg.errors import ConfigurationError
-from kg.settings import Settings
-from retrieval import Answer, AnswerOptions, Retriever
-from retrieval.errors import ChatModelError
-from retrieval.generators import ChatModelGenerator, StreamingGenerator, make_generator
-from retrieval.generators.prompts import PROMPT_RESERVE
 from tests.retrieval.generators.conftest import answering_with
 from tests.retrieval.generators.contexts import BALKANS, context
 from tests.support import free_port, outcome_within, silent_endpoint
+from trellis.kg.errors import ConfigurationError
+from trellis.kg.settings import Settings
+from trellis.retrieval import Answer, AnswerOptions, Retriever
+from trellis.retrieval.errors import ChatModelError
+from trellis.retrieval.generators import ChatModelGenerator, StreamingGenerator, make_generator
+from trellis.retrieval.generators.prompts import PROMPT_RESERVE
 
 QUESTION = "What is the capital of Albania?"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.generators.comparison import compare, options_of
-from retrieval.types import Passage
 from tests.retrieval.generators.contexts import context
+from trellis.retrieval.generators.comparison import compare, options_of
+from trellis.retrieval.types import Passage
 
 
 def _page(title: str, text: str) -> Passage:

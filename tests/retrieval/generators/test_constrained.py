@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from retrieval.generators.constrained import FactCitationConstraint, fact_lines
+from trellis.retrieval.generators.constrained import FactCitationConstraint, fact_lines
 
 CONTEXT = """Facts:
 (Tirana) -[CAPITAL_OF]-> (Albania) [1]
@@ -80,9 +80,9 @@ def _uncited(text: str, lines: list[str]) -> str:
 
 
 def test_the_local_generator_cites_only_context_facts(causal_lm: tuple[Any, Any]) -> None:
-    from kg.settings import Settings
-    from retrieval.generators.local_lm import LocalLMGenerator
-    from retrieval.types import Context
+    from trellis.kg.settings import Settings
+    from trellis.retrieval.generators.local_lm import LocalLMGenerator
+    from trellis.retrieval.types import Context
 
     model, tokenizer = causal_lm
     generator = LocalLMGenerator(Settings(llm_max_new_tokens=48), model=model, tokenizer=tokenizer, label="base")

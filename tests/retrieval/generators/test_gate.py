@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from kg.settings import Settings
-from retrieval import Answer, AnswerOptions, Retriever
-from retrieval.generators import NOT_IN_GRAPH, AnswerabilityGate, ExtractiveGenerator, make_generator
-from retrieval.generators.gate import NO_SUPPORT
 from tests.retrieval.generators.conftest import answering_with
 from tests.retrieval.generators.contexts import ALBANIA, context
+from trellis.kg.settings import Settings
+from trellis.retrieval import Answer, AnswerOptions, Retriever
+from trellis.retrieval.generators import NOT_IN_GRAPH, AnswerabilityGate, ExtractiveGenerator, make_generator
+from trellis.retrieval.generators.gate import NO_SUPPORT
 
 DECLINED = ("What is the population of Albania?", "Who founded Albania?", "Which river flows through Tirana?")
 """Questions whose context holds their names but no answer the extractive generator accepts."""

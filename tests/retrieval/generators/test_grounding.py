@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from retrieval.generators import NOT_IN_GRAPH
-from retrieval.generators.grounding import ground, span_citations
 from tests.retrieval.generators.contexts import RIVERS, context
+from trellis.retrieval.generators import NOT_IN_GRAPH
+from trellis.retrieval.generators.grounding import ground, span_citations
 
 QUESTION = "What is the capital of Albania?"
 

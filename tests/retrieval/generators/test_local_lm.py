@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 import torch
 
-from kg.settings import Settings
-from retrieval import Answer, AnswerOptions, Retriever
-from retrieval.context import build_context
-from retrieval.errors import GeneratorError
-from retrieval.generators import LocalLMGenerator, StreamingGenerator, make_generator
-from retrieval.generators.local_lm import choose_adapter
-from retrieval.generators.promoted import PromotedModel, write_promoted
 from tests.retrieval.generators.conftest import answering_with
 from tests.retrieval.generators.contexts import BALKANS, context
+from trellis.kg.settings import Settings
+from trellis.retrieval import Answer, AnswerOptions, Retriever
+from trellis.retrieval.context import build_context
+from trellis.retrieval.errors import GeneratorError
+from trellis.retrieval.generators import LocalLMGenerator, StreamingGenerator, make_generator
+from trellis.retrieval.generators.local_lm import choose_adapter
+from trellis.retrieval.generators.promoted import PromotedModel, write_promoted
 
 QUESTION = "What is the capital of Albania?"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.settings import Settings
-from retrieval.errors import AdapterError
-from retrieval.generators.promoted import PromotedModel, promoted_path, read_promoted, write_promoted
+from trellis.kg.settings import Settings
+from trellis.retrieval.errors import AdapterError
+from trellis.retrieval.generators.promoted import PromotedModel, promoted_path, read_promoted, write_promoted
 
 
 def test_a_pointer_round_trips(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from retrieval.generators import NOT_IN_GRAPH
-from retrieval.generators.prompts import SYSTEM_PROMPT, chat_messages, is_abstention, parse_citations
 from tests.retrieval.generators.contexts import context
+from trellis.retrieval.generators import NOT_IN_GRAPH
+from trellis.retrieval.generators.prompts import SYSTEM_PROMPT, chat_messages, is_abstention, parse_citations
 
 QUESTION = "What is the capital of Albania?"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.errors import EvaluationDataError, GeneratorError
-from retrieval.generators.candidates import FEATURES
-from retrieval.generators.span_ranker import DEFAULT_WEIGHTS, SpanRanker, default_ranker, fit_ranker, writable
+from trellis.retrieval.errors import EvaluationDataError, GeneratorError
+from trellis.retrieval.generators.candidates import FEATURES
+from trellis.retrieval.generators.span_ranker import DEFAULT_WEIGHTS, SpanRanker, default_ranker, fit_ranker, writable
 
 
 def test_the_shipped_weights_were_fitted_on_the_dev_split() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from retrieval.context import build_context
-from retrieval.generators.spans import matching_sentences
-from retrieval.types import Context, Passage
+from trellis.retrieval.context import build_context
+from trellis.retrieval.generators.spans import matching_sentences
+from trellis.retrieval.types import Context, Passage
 
 _MISSIONS = Passage(
     chunk_id="apollo-8:0",
