@@ -197,6 +197,7 @@ class Settings(BaseSettings):
     api_graphql_cache_size: int = Field(default=256, ge=0)  # parsed and validated documents kept (LRU); 0: none
     api_compute_threads: int = Field(default=1, ge=0)  # threads per torch / FAISS operation in `trellis serve`; 0: all
     api_switch_interval_ms: float = Field(default=0.5, gt=0, le=100)  # GIL switch interval of `trellis serve`
+    api_malloc_arenas: int = Field(default=2, ge=0, le=1024)  # malloc arenas of `trellis serve` (glibc); 0: default
     api_max_ingest_documents: int = Field(default=100, ge=1)  # documents in one ingestDocuments call
     api_max_request_bytes: int = Field(default=2_000_000, ge=1_000)  # body of a GraphQL request
     api_log_json: bool = True  # structured (JSON) request logs from `trellis serve`
@@ -205,7 +206,7 @@ class Settings(BaseSettings):
     # API (bounded work): answers computed at once and waiting, across GraphQL, subscriptions, chat and MCP; then 503.
     api_answer_slots: int = Field(default=2, ge=1, le=256)  # answers computed at once
     api_answer_queue: int = Field(default=64, ge=0, le=10_000)  # answers waiting for a slot; more are refused
-    api_answer_wait_s: float = Field(default=30.0, gt=0, le=3_600)  # longest wait for a slot before a 503
+    api_answer_wait_s: float = Field(default=60.0, gt=0, le=3_600)  # longest wait for a slot before a 503
     api_max_sockets: int = Field(default=256, ge=1)  # open WebSockets in all
     api_max_sockets_per_key: int = Field(default=64, ge=1)  # open WebSockets of one API key
     api_allowed_hosts: list[str] = Field(default_factory=list)  # Host names served with auth off (loopback always)

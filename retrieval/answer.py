@@ -94,6 +94,7 @@ class Retriever:
         self._snapshot_generation: object = _UNREAD
         self._snapshot_lock = threading.Lock()
         self._reading: threading.Thread | None = None
+        self._frozen = False  # the models and the first snapshot, once (_freeze_long_lived)
         self.reloads = 0  # times the indexes were read (once at start, then once per write seen)
         self.reload_indexes()
 
@@ -161,7 +162,11 @@ class Retriever:
                 except SnapshotTooLargeError as exc:
                     logger.warning("no graph snapshot (%s): the expansion reads Neo4j", exc)
                 self._snapshot_generation = generation
-                _freeze_long_lived()
+                if self._frozen:  # later snapshots: one young collection stops tracking their tuples (docstring)
+                    gc.collect(0)
+                else:
+                    _freeze_long_lived()
+                    self._frozen = True
             return self._snapshot
 
     def _read_in_background(self, generation: object) -> None:
@@ -295,11 +300,17 @@ class Retriever:
 
 
 def _freeze_long_lived() -> None:
-    """Move every object alive now (the models, the indexes, the graph snapshot: a few million at 10k chunks) out of
-    the cyclic garbage collector's reach. A full collection would otherwise walk them all, a pause that falls inside
-    a question now and then (figures in docs/benchmarks.md). Freed objects are still
-    freed by reference counting; :meth:`Retriever.close`, or the interpreter's exit, unfreezes them (frozen objects
-    of native extensions would otherwise be reported as leaked at exit)."""
+    """Move every object alive now (the models, the indexes, the first graph snapshot: a few million at 10k chunks)
+    out of the cyclic garbage collector's reach. A full collection would otherwise walk them all, a pause that falls
+    inside a question now and then (figures in docs/benchmarks.md). Freed objects are still freed by reference
+    counting; :meth:`Retriever.close`, or the interpreter's exit, unfreezes them (frozen objects of native
+    extensions would otherwise be reported as leaked at exit).
+
+    Done once: a frozen object that later becomes part of unreachable cycles is never collected, so freezing again
+    after every write (as this did) kept the cycles of every request in flight at that moment, a leak that grew
+    with the writes. Later snapshots need no freezing: they are made of tuples, strings and numbers
+    (:class:`~retrieval.neighbourhood.Adjacency`), which the collector stops tracking after one young collection,
+    all but one object per relation."""
     gc.collect()
     gc.freeze()
     _unfreeze_at_exit()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from trellis.kg.graph import GraphStore, Record
 
@@ -38,8 +38,11 @@ def _seed_type(entity_type: str | None) -> bool:
     return entity_type is not None and entity_type not in _VALUE_TYPES
 
 
-@dataclass(frozen=True, slots=True)
-class _Relation:
+class _Relation(NamedTuple):
+    """One relation. Every other part of an adjacency is plain tuples, strings and numbers, which the garbage
+    collector stops tracking after one pass; these stay tracked (a tuple subclass), one object per relation
+    (7,502 on the sample corpus), so a whole-graph snapshot adds little to what a full collection walks."""
+
     subject_id: str
     predicate: str
     object_id: str
@@ -53,18 +56,18 @@ class Adjacency:
 
     def __init__(self) -> None:
         self._entity: dict[str, tuple[str, str | None]] = {}
-        self._by_name: dict[str, list[str]] = defaultdict(list)
+        self._by_name: dict[str, tuple[str, ...]] = {}
         self._relations: list[_Relation] = []
         self._relation_at: dict[tuple[str, str, str], int] = {}
-        self._incident: dict[str, list[tuple[float, str, int]]] = {}
+        self._incident: dict[str, tuple[tuple[float, str, int], ...]] = {}
         """Each entity's relations as (-confidence, other end, relation index), sorted."""
         self._degree: dict[str, int] = {}
         """Relationships of each entity, relations and MENTIONS alike (``COUNT { (e)--() }``), which tells a hub."""
-        self._chunk_entities: dict[str, list[str]] = {}
+        self._chunk_entities: dict[str, tuple[str, ...]] = {}
         """Each chunk's seed entities (typed, not values), by id."""
-        self._entity_chunks: dict[str, list[str]] = {}
+        self._entity_chunks: dict[str, tuple[str, ...]] = {}
         self._documents: dict[str, str] = {}
-        self._kept: dict[tuple[str, int, int, int], list[int]] = {}
+        self._kept: dict[tuple[str, int, int, int], tuple[int, ...]] = {}
 
     def __len__(self) -> int:
         """The number of relations read."""
@@ -99,11 +102,11 @@ class Adjacency:
             relation = self._relations[index]
             other = relation.object_id if relation.subject_id == entity_id else relation.subject_id
             rows.add((-relation.confidence, other, index))
-        self._incident[entity_id] = sorted(rows)
+        self._incident[entity_id] = tuple(sorted(rows))
 
     def _set_chunk_entities(self, chunk_id: str, entity_ids: Iterable[str]) -> None:
-        self._chunk_entities[chunk_id] = sorted(
-            {e for e in entity_ids if e in self._entity and _seed_type(self._entity[e][1])}
+        self._chunk_entities[chunk_id] = tuple(
+            sorted({e for e in entity_ids if e in self._entity and _seed_type(self._entity[e][1])})
         )
 
     # The neighbourhood.
@@ -198,13 +201,13 @@ class Adjacency:
 
         return sorted(rank, key=order)[:limit]
 
-    def _kept_of(self, entity: str, per_entity: int, per_type: int, hub: int) -> list[int]:
+    def _kept_of(self, entity: str, per_entity: int, per_type: int, hub: int) -> tuple[int, ...]:
         """The ``per_entity`` most confident relations of ``entity`` (a hub's: the ``per_type`` best of each type in
         each direction first), by confidence, then the other end's id."""
         key = (entity, per_entity, per_type, hub)
         kept = self._kept.get(key)
         if kept is None:
-            rows = self._incident.get(entity, [])
+            rows: Sequence[tuple[float, str, int]] = self._incident.get(entity, ())
             if self._degree.get(entity, 0) > hub:
                 taken: dict[tuple[str, bool], int] = defaultdict(int)
                 chosen = []
@@ -215,7 +218,7 @@ class Adjacency:
                         taken[kind] += 1
                         chosen.append(row)
                 rows = chosen
-            kept = [index for _confidence, _other, index in rows[:per_entity]]
+            kept = tuple(index for _confidence, _other, index in rows[:per_entity])
             self._kept[key] = kept
         return kept
 
@@ -276,8 +279,9 @@ class LiveAdjacency(Adjacency):
             entity_id = row["id"]
             self._entity[entity_id] = (row["name"], row["type"])
             self._read.add(entity_id)
-            if entity_id not in self._by_name[row["name"]]:
-                self._by_name[row["name"]].append(entity_id)
+            named = self._by_name.get(row["name"], ())
+            if entity_id not in named:
+                self._by_name[row["name"]] = (*named, entity_id)
             self._degree[entity_id] = int(row["degree"])
             indexes = []
             for relation in row["relations"]:
@@ -290,8 +294,9 @@ class LiveAdjacency(Adjacency):
         wanted = [e for e in dict.fromkeys(ids) if e not in self._entity_chunks]
         if not wanted:
             return
-        for e in wanted:
-            self._entity_chunks[e] = []
+        found: dict[str, list[str]] = {e: [] for e in wanted}
         for row in self.store.query("adjacency_entity_chunks", ids=wanted, per_mention=per_mention):
-            self._entity_chunks[row["entity_id"]].append(row["chunk_id"])
+            found[row["entity_id"]].append(row["chunk_id"])
             self._documents[row["chunk_id"]] = row["document_id"]
+        for e, chunk_ids in found.items():
+            self._entity_chunks[e] = tuple(chunk_ids)

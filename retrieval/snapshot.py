@@ -40,9 +40,11 @@ class GraphSnapshot(Adjacency):
 
     def __init__(self, entities: Iterable[Record], relations: Iterable[Record], mentions: Iterable[Record]) -> None:
         super().__init__()
+        by_name: dict[str, list[str]] = defaultdict(list)
         for row in entities:
             self._entity[row["id"]] = (row["name"], row["type"])
-            self._by_name[row["name"]].append(row["id"])
+            by_name[row["name"]].append(row["id"])
+        self._by_name = {name: tuple(ids) for name, ids in by_name.items()}
         incident: dict[str, list[int]] = defaultdict(list)
         for row in relations:
             index = self._add_relation(row)
@@ -61,7 +63,7 @@ class GraphSnapshot(Adjacency):
             self._documents[row["chunk_id"]] = row["document_id"]
         for chunk_id, entity_ids in chunk_entities.items():
             self._set_chunk_entities(chunk_id, entity_ids)
-        self._entity_chunks = {entity: sorted(chunks) for entity, chunks in entity_chunks.items()}
+        self._entity_chunks = {entity: tuple(sorted(chunks)) for entity, chunks in entity_chunks.items()}
         self._degree = {e: len(self._incident.get(e, ())) + mentioned.get(e, 0) for e in self._entity}
 
     @classmethod

@@ -116,8 +116,8 @@ file in the current folder; the environment wins over `.env`. An existing Neo4j 
 *environment only* (the programs Trellis runs, auth, where the graph and model calls go): a `.env` that tries is
 ignored for them, with a warning. A bad value stops the program with one line naming the variable.
 
-Library code takes a `Settings` object (`trellis.kg.settings.Settings`, or `get_settings()` for the process's own) and never
-reads the environment itself. Lists and the API keys are JSON: `TRELLIS_API_KEYS='{"a-long-secret": "read"}'`.
+Library code takes a `Settings` object (`trellis.kg.settings.Settings`, or `get_settings()` for the process's own)
+and never reads the environment itself. Lists and the API keys are JSON: `TRELLIS_API_KEYS='{"a-long-secret": "read"}'`.
 """
 
 

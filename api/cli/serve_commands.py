@@ -177,11 +177,14 @@ def _detach(settings: Settings, *, host: str, port: int, url: str, key_file: Pat
 def _foreground(settings: Settings, *, host: str, port: int, url: str, key_file: Path | None) -> None:
     import uvicorn
 
+    from trellis.api.allocator import limit_malloc_arenas
     from trellis.api.app import create_app
     from trellis.api.logs import configure_logging
     from trellis.kg.vectors.threads import limit_compute_threads
 
     configure_logging(json_lines=settings.api_log_json)
+    if settings.api_malloc_arenas:  # before the server's threads allocate: its memory stays flat (api/allocator)
+        limit_malloc_arenas(settings.api_malloc_arenas)
     if settings.api_compute_threads:  # concurrent requests use the cores; one operation need not (kg/vectors/threads)
         limit_compute_threads(settings.api_compute_threads)
     # The event loop and the request threads take turns on the GIL; a thread that wants it waits up to the switch

@@ -8,7 +8,7 @@ Each batch lands in Neo4j in one transaction, then its vectors go to FAISS and t
 failure Neo4j and FAISS hold the same chunk ids (``trellis index check`` proves it); a crash between the two is noted
 in the journal (:mod:`kg.ingest.journal`) and repaired by the next writer. A document that fails a stage is
 reported and left out, the rest of its batch still lands (:func:`kg.ingest.steps.isolating`). An unchanged document
-(same content hash, built by this graph model: :data:`~kg.ingest.writer.GRAPH_VERSION`) is skipped; a changed one,
+(same content hash, built by this graph model: :func:`~kg.ingest.writer.unchanged`) is skipped; a changed one,
 or one an older graph model built, replaces its old version. A file that a graph built by an earlier Trellis holds
 under its old id (a hash of its absolute path, same source) replaces that document too, so upgrading never
 duplicates a document.
@@ -39,7 +39,7 @@ from trellis.kg.ingest.overlap import OverlappedIngest
 from trellis.kg.ingest.report import IngestReport
 from trellis.kg.ingest.resolution import EntityResolver, KnownEntity
 from trellis.kg.ingest.steps import each_alone, embed_chunks, extract_isolating, extractor_from, isolating
-from trellis.kg.ingest.writer import GRAPH_VERSION, GraphWriter, Removal
+from trellis.kg.ingest.writer import GraphWriter, Removal, unchanged
 from trellis.kg.lock import index_lock
 from trellis.kg.progress import Progress, QuietProgress
 from trellis.kg.settings import Settings
@@ -176,8 +176,8 @@ class IngestPipeline:
         replaces: dict[str, str] = {}
         for document in documents:
             row = rows.get(document.id)
-            if row is not None and row["sha256"] == document.sha256 and row["graph_version"] == GRAPH_VERSION:
-                continue  # unchanged
+            if unchanged(document, row):
+                continue
             fresh.append(document)
             if row is not None:
                 replaces[document.id] = document.id

@@ -9,19 +9,27 @@ is a function of the graph's evidence and a delete restores it exactly.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from trellis.kg.graph import GraphStore
-from trellis.kg.types import DocumentGraph
+from trellis.kg.types import Document, DocumentGraph
 
-__all__ = ["GRAPH_VERSION", "GraphWriter", "Removal"]
+__all__ = ["GRAPH_VERSION", "GraphWriter", "Removal", "unchanged"]
 
 GRAPH_VERSION = 2
 """The version of the graph model ingestion writes, stored on each Document. 2: one entity per name whatever its
 NER label, and relations typed by the canonical schema. A document an older version built (or one with no
 version) is rebuilt by the next ingest of its file, as if its text had changed."""
+
+
+def unchanged(document: Document, stored: Mapping[str, Any] | None) -> bool:
+    """Whether the graph holds ``document`` as it is, by ``stored``, its row of ``document_hashes`` (None: the graph
+    does not hold it): the same content hash, built by this graph model. An ingest skips such a document and
+    (re)builds any other; this is the one place that decides it, in one process and on Ray."""
+    return stored is not None and stored["sha256"] == document.sha256 and stored["graph_version"] == GRAPH_VERSION
+
 
 logger = logging.getLogger(__name__)
 

@@ -97,6 +97,69 @@ def test_waiting_on_the_event_loop_takes_no_thread_and_gives_up_its_place() -> N
     assert limiter.admitted == 0
 
 
+def test_waiting_answers_are_served_in_the_order_they_came() -> None:
+    """A freed slot goes to the longest waiter, on the event loop or in a thread; none is overtaken (before, waiters
+    polled for the slot, so under a steady load some waited past ``wait_s`` while later ones were served)."""
+    limiter = AnswerLimiter(slots=1, queue=8, wait_s=30)
+    holder = limiter.admit().__enter__()
+    served: list[str] = []
+
+    def in_thread(name: str) -> None:
+        with limiter.admit():
+            served.append(name)
+            time.sleep(0.01)
+
+    async def queue_up() -> None:
+        async def on_loop(name: str) -> None:
+            ticket = limiter.admit()
+            await ticket.ready()
+            with ticket:
+                served.append(name)
+                await asyncio.sleep(0.01)
+
+        tasks = []
+        for name in ("a", "b", "c"):
+            tasks.append(asyncio.ensure_future(on_loop(name)))
+            await asyncio.sleep(0.02)
+        thread = threading.Thread(target=in_thread, args=("d",))
+        thread.start()
+        await asyncio.sleep(0.05)
+        tasks.append(asyncio.ensure_future(on_loop("e")))
+        await asyncio.sleep(0.05)
+        assert limiter.waiting == 5 and not served
+        for _ in range(20):  # the queue keeps its order against fresh polls of a free slot
+            await asyncio.sleep(0)
+        holder.release()
+        await asyncio.gather(*tasks)
+        await asyncio.to_thread(thread.join, 10)
+
+    asyncio.run(queue_up())
+    assert served == ["a", "b", "c", "d", "e"] and limiter.admitted == 0 and limiter.waiting == 0
+
+
+def test_a_waiter_that_leaves_the_queue_passes_on_a_slot_granted_as_it_left() -> None:
+    limiter = AnswerLimiter(slots=1, queue=4, wait_s=30)
+    holder = limiter.admit().__enter__()
+
+    async def run() -> None:
+        leaving, next_in_line = limiter.admit(), limiter.admit()
+        first = asyncio.ensure_future(leaving.ready())
+        await asyncio.sleep(0.02)
+        second = asyncio.ensure_future(next_in_line.ready())
+        await asyncio.sleep(0.02)
+        holder.release()  # the slot is granted to the first waiter ...
+        first.cancel()  # ... which is cancelled before it runs again: the slot must reach the second
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        await asyncio.wait_for(second, 5)
+        next_in_line.release()
+
+    asyncio.run(run())
+    assert limiter.admitted == 0 and limiter.waiting == 0
+    with limiter.admit():  # the one slot is free again
+        pass
+
+
 @pytest.fixture(scope="module")
 def full(api_settings: Settings, session_retriever: Retriever) -> Iterator[tuple[str, AppState]]:
     """The app with one answer slot and no queue."""

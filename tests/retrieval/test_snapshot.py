@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from typing import Any
 
 import pytest
@@ -171,6 +172,37 @@ def test_questions_that_all_see_a_write_reload_the_indexes_once(retriever: Retri
     for thread in threads:
         thread.join()
     assert retriever.reloads == before + 1
+
+
+class _InFlight:
+    """A request's objects, alive while a snapshot is read and garbage after; cyclic, as asyncio's and HTTP
+    servers' often are, so only the cyclic collector frees them."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+def test_a_snapshot_read_after_a_write_leaves_what_was_in_flight_collectable(retriever: Retriever) -> None:
+    retriever.snapshot()  # the first read freezes what is alive (the models, the indexes, the snapshot), once
+    request = _InFlight()
+    gone = weakref.ref(request)
+    with index_lock(retriever.settings):  # a write: the next question reads a new snapshot
+        pass
+    frozen = gc.get_freeze_count()
+    assert retriever.snapshot() is not None
+    assert gc.get_freeze_count() <= frozen, "nothing more is frozen after a write"
+    del request
+    gc.collect()
+    assert gone() is None, "a cycle alive during the read was frozen: it could never be collected (a leak per write)"
+
+
+def test_a_snapshot_adds_one_tracked_object_per_relation_and_no_more(store: GraphStore) -> None:
+    gc.collect()
+    before = len(gc.get_objects())
+    snapshot = GraphSnapshot.load(store, limit=1_000_000)
+    gc.collect()
+    added = len(gc.get_objects()) - before
+    assert 0 < len(snapshot) <= added <= len(snapshot) + 200, "its tuples, dicts and strings are not tracked"
 
 
 def test_a_hub_counts_every_mention_relationship_as_neo4j_does(store: GraphStore, hub: LinkedEntity) -> None:

@@ -25,7 +25,13 @@ from trellis.kg.progress import Progress
 from trellis.kg.settings import Settings
 from trellis.kg.types import Chunk, Document, ExtractionResult
 
-__all__ = ["Handover", "StageTotals"]
+__all__ = ["CHANGED_MEANWHILE", "Handover", "StageTotals"]
+
+CHANGED_MEANWHILE = (
+    "changed in the graph while this ingest ran (another writer wrote or deleted it): not written, as its "
+    "stages passed it through as unchanged; ingest it again"
+)
+"""Why a document the first stage found unchanged is refused when the graph no longer holds it as it is."""
 
 
 @dataclass
@@ -80,7 +86,9 @@ class Handover:
 
     def prepare(self, documents: list[Document], replaces: dict[str, str], run: IngestRun) -> PreparedBatch | None:
         """The batch's new or changed documents as the stages left them; a failure at any stage is reported as
-        one process reports it, and the document left out."""
+        one process reports it, and the document left out. So is a document the stages passed through as
+        unchanged that the driver finds new or changed: the graph changed under the ingest, and the document was
+        never chunked, extracted or embedded, so it is refused (:data:`CHANGED_MEANWHILE`), never written."""
         report = run.report
         arrived = [self._arrived.pop(id(document)) for document in documents]
         last = max(item.order for item in arrived)
@@ -92,6 +100,10 @@ class Handover:
         kept: list[Document] = []
         for document, item in zip(documents, arrived, strict=True):
             work = item.work
+            if work.unchanged:  # the graph held it as it is when the ingest began, and holds something else now
+                line = document.metadata.get("line")
+                report.failures.append(LoadFailure(source=document.source, reason=CHANGED_MEANWHILE, line=line))
+                continue
             for stage in ("chunk", "extract", "embed"):
                 if stage in work.seconds:
                     report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + work.seconds[stage]

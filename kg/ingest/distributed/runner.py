@@ -4,6 +4,12 @@ The stages stream each document's work back in load order; the pipeline (:mod:`k
 skips the unchanged, resolves entities and writes Neo4j and FAISS in order, in this process, exactly as it does
 when it runs everything itself: same batches, same resolution order, same writes, same journal. So the graph is
 the one a single-process ingest builds, and an interrupted run is repaired as one.
+
+Before the stages run, the driver reads what the graph holds of every document (content hash, graph-model
+version); the first stage marks each document the graph holds as it is, and the later stages pass it through
+without chunking, extracting or embedding it, so re-ingesting an unchanged corpus costs its loading only. The
+pipeline still decides, by the same rule (:func:`~kg.ingest.writer.unchanged`), against the graph as it is when
+the document's batch comes: unchanged, it is skipped; changed meanwhile, the handover refuses it.
 """
 
 from __future__ import annotations
@@ -13,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from trellis.kg.errors import ConfigurationError, IngestError, TrellisError
+from trellis.kg.graph import GraphStore
 from trellis.kg.ingest.distributed.cluster import RayCluster, require_ray
 from trellis.kg.ingest.distributed.handover import Handover, StageTotals
 from trellis.kg.ingest.distributed.sources import Corpus, read_corpus
 from trellis.kg.ingest.distributed.stages import StagePlan, add_stages
 from trellis.kg.ingest.distributed.work import StageConfig
+from trellis.kg.ingest.journal import pages
 from trellis.kg.ingest.loaders.paths import unique_ids
 from trellis.kg.ingest.pipeline import IngestPipeline
 from trellis.kg.ingest.report import IngestReport
@@ -56,11 +64,22 @@ class RayIngest:
             load_cpus=self.plan.load_cpus,
         )
         _in_order()
-        dataset = add_stages(read_corpus(corpus), config=StageConfig.of(settings), plan=self.plan)
+        stored = _stored(self.pipeline.store)
+        dataset = add_stages(read_corpus(corpus, stored=stored), config=StageConfig.of(settings), plan=self.plan)
         handover = Handover(settings, self.pipeline.progress)
         self.totals = handover.totals
         loaded = unique_ids(handover.documents(_rows(dataset)))
         return self.pipeline.ingest_documents(loaded, prepare=handover.prepare)
+
+
+def _stored(store: GraphStore) -> dict[str, dict[str, Any]]:
+    """What the graph holds of each document, by id (``document_hashes_page``): what the first stage compares the
+    loaded documents against."""
+    return {
+        str(row["id"]): {"sha256": row["sha256"], "graph_version": row["graph_version"]}
+        for page in pages(store, "document_hashes_page")
+        for row in page
+    }
 
 
 def _in_order() -> None:

@@ -6,6 +6,10 @@ ids one process gives them. The tasks read the path on their own machine: on a c
 every node mounts at the same path, or in a bucket. A URI (``s3://bucket/prefix``, opened with pyarrow's
 filesystems as exports are) names a dataset of ``.parquet`` files with the JSONL record's columns (``id``, ``text``,
 ``title``, ``metadata``) or of ``.jsonl`` files read by the JSONL loader itself, one document per record.
+
+Each loaded document is compared with what the graph held of it when the ingest began (read once by the driver,
+sent with the loading function): one the graph holds as it is is marked unchanged
+(:meth:`~kg.ingest.distributed.work.DocumentWork.loaded`), and the stages after this one pass it through.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pydantic import BaseModel
 
 from trellis.kg.errors import ConfigurationError, LoaderError
 from trellis.kg.exchange.filesystems import Location, open_location
-from trellis.kg.ingest.distributed.work import Batch, DocumentWork, encoded
+from trellis.kg.ingest.distributed.work import Batch, DocumentWork, Stored, encoded
 from trellis.kg.ingest.loaders import LoadFailure
 from trellis.kg.ingest.loaders.base import make_document
 from trellis.kg.ingest.loaders.jsonl import iter_jsonl, parse_record
@@ -60,11 +64,11 @@ def is_uri(path: str | Path) -> bool:
     return "://" in str(path) and not str(path).startswith("file://")
 
 
-def _works(results: Iterator[LoadResult], began: float) -> Iterator[Batch]:
+def _works(results: Iterator[LoadResult], began: float, stored: Stored) -> Iterator[Batch]:
     works: list[DocumentWork] = []
     for result in results:
         if isinstance(result, Document):
-            works.append(DocumentWork(document=result, seconds={"load": perf_counter() - began}))
+            works.append(DocumentWork.loaded(result, perf_counter() - began, stored))
         else:
             works.append(DocumentWork(failure=result))
         began = perf_counter()
@@ -75,20 +79,22 @@ def _works(results: Iterator[LoadResult], began: float) -> Iterator[Batch]:
         yield encoded(works)
 
 
-def _load_files(batch: Batch, *, max_bytes: int) -> Iterator[Batch]:
+def _load_files(batch: Batch, *, max_bytes: int, stored: Stored) -> Iterator[Batch]:
     for text in batch["item"]:
         item = _FileItem.model_validate_json(text)
         if item.failure is not None:
             yield encoded([DocumentWork(failure=item.failure)])
             continue
         root = None if item.root is None else Path(item.root)
-        yield from _works(load_file(item.path, root=root, max_bytes=max_bytes), perf_counter())
+        yield from _works(load_file(item.path, root=root, max_bytes=max_bytes), perf_counter(), stored)
 
 
-def _load_jsonl(batch: Batch, *, max_bytes: int, scheme: str) -> Iterator[Batch]:
+def _load_jsonl(batch: Batch, *, max_bytes: int, scheme: str, stored: Stored) -> Iterator[Batch]:
     for path, data in zip(batch["path"], batch["bytes"], strict=True):
         source = f"{scheme}://{path}"  # pyarrow names a file without its scheme
-        yield from _works(iter_jsonl(io.BytesIO(bytes(data)), source=source, max_bytes=max_bytes), perf_counter())
+        yield from _works(
+            iter_jsonl(io.BytesIO(bytes(data)), source=source, max_bytes=max_bytes), perf_counter(), stored
+        )
 
 
 def _record_document(record: dict[str, Any], source: str) -> LoadResult:
@@ -104,7 +110,7 @@ def _record_document(record: dict[str, Any], source: str) -> LoadResult:
         return LoadFailure.from_error(error)
 
 
-def _load_records(batch: Batch, *, scheme: str) -> Batch:
+def _load_records(batch: Batch, *, scheme: str, stored: Stored) -> Batch:
     columns = [name for name in batch if name != "path"]
     works = []
     for position, path in enumerate(batch["path"]):
@@ -112,7 +118,7 @@ def _load_records(batch: Batch, *, scheme: str) -> Batch:
         record = {name: _plain(batch[name][position]) for name in columns}
         result = _record_document(record, f"{scheme}://{path}")
         if isinstance(result, Document):
-            works.append(DocumentWork(document=result, seconds={"load": perf_counter() - began}))
+            works.append(DocumentWork.loaded(result, perf_counter() - began, stored))
         else:
             works.append(DocumentWork(failure=result))
     return encoded(works)
@@ -123,7 +129,7 @@ def _plain(value: Any) -> Any:
     return value.tolist() if hasattr(value, "tolist") else value
 
 
-def _local(corpus: Corpus) -> Any:
+def _local(corpus: Corpus, stored: Stored) -> Any:
     import ray.data
 
     items = []
@@ -134,7 +140,7 @@ def _local(corpus: Corpus) -> Any:
             items.append(_FileItem(path=str(found[0]), root=None if found[1] is None else str(found[1])))
     rows = [{"item": item.model_dump_json()} for item in items]
     blocks = max(1, min(len(rows), _MAX_BLOCKS))
-    load = partial(_load_files, max_bytes=corpus.max_bytes)
+    load = partial(_load_files, max_bytes=corpus.max_bytes, stored=stored)
     return ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
         load, batch_size=1, batch_format="numpy", num_cpus=corpus.load_cpus
     )
@@ -149,7 +155,7 @@ def _dataset_files(location: Location) -> list[str]:
     return [location.join(name) for name in location.files()]
 
 
-def _remote(corpus: Corpus) -> Any:
+def _remote(corpus: Corpus, stored: Stored) -> Any:
     import ray.data
 
     if len(corpus.paths) != 1:
@@ -167,17 +173,19 @@ def _remote(corpus: Corpus) -> Any:
         read = ray.data.read_binary_files(
             jsonl, filesystem=location.filesystem, include_paths=True, ray_remote_args=reading
         )
-        load = partial(_load_jsonl, max_bytes=corpus.max_bytes, scheme=scheme)
+        load = partial(_load_jsonl, max_bytes=corpus.max_bytes, scheme=scheme, stored=stored)
         return read.map_batches(load, batch_size=1, batch_format="numpy", num_cpus=corpus.load_cpus)
     read = ray.data.read_parquet(parquet, filesystem=location.filesystem, include_paths=True, ray_remote_args=reading)
-    records = partial(_load_records, scheme=scheme)
+    records = partial(_load_records, scheme=scheme, stored=stored)
     return read.map_batches(records, batch_size=_ROWS_PER_BATCH, batch_format="numpy", num_cpus=corpus.load_cpus)
 
 
-def read_corpus(corpus: Corpus) -> Any:
+def read_corpus(corpus: Corpus, *, stored: Stored | None = None) -> Any:
     """The Ray dataset of the corpus's documents (a ``ray.data.Dataset`` of :mod:`~kg.ingest.distributed.work`
-    rows), in load order."""
+    rows), in load order; those that ``stored`` (what the graph holds, read by the driver) holds as they are
+    marked unchanged."""
+    stored = {} if stored is None else stored
     uris = [path for path in corpus.paths if is_uri(path)]
     if uris and len(uris) != len(corpus.paths):
         raise ConfigurationError("give local paths or one dataset URI, not both")
-    return _remote(corpus) if uris else _local(corpus)
+    return _remote(corpus, stored) if uris else _local(corpus, stored)

@@ -2,25 +2,41 @@
 
 Rows hold plain strings and bytes (Arrow columns), so any worker of any cluster reads them without unpickling
 Trellis's classes. A document that fails a stage keeps travelling, carrying the failure, so the driver still sees
-it in order: an unchanged document is skipped there before any failure of it is reported, as in one process.
+it in order: an unchanged document is skipped there before any failure of it is reported, as in one process. A
+document the first stage finds unchanged (:attr:`DocumentWork.unchanged`) travels too, with no work done on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from trellis.kg.ingest.loaders import LoadFailure
+from trellis.kg.ingest.writer import unchanged
 from trellis.kg.settings import Settings
 from trellis.kg.types import Chunk, Document, ExtractionResult
 
-__all__ = ["VECTORS", "WORK", "Batch", "DocumentWork", "StageConfig", "decoded", "encoded", "vectors_of"]
+__all__ = [
+    "VECTORS",
+    "WORK",
+    "Batch",
+    "DocumentWork",
+    "StageConfig",
+    "Stored",
+    "decoded",
+    "encoded",
+    "vectors_of",
+]
 
 WORK, VECTORS = "work", "vectors"
 Batch = dict[str, Any]
 """A Ray Data batch in the ``numpy`` format: column name -> the column's values."""
+Stored = Mapping[str, Mapping[str, Any]]
+"""What the graph holds of each document, by id, as the driver read it before the stages ran: its row of
+``document_hashes_page`` (content hash, graph-model version)."""
 
 
 class DocumentWork(BaseModel):
@@ -35,11 +51,19 @@ class DocumentWork(BaseModel):
     """The stage that failed the document (``chunk``, ``extract``, ``embed``); None for a load failure."""
     seconds: dict[str, float] = Field(default_factory=dict)
     """Seconds each stage spent on this document, in its worker."""
+    unchanged: bool = False
+    """The graph held the document as it is when the ingest began (:func:`~kg.ingest.writer.unchanged`): the
+    stages after loading pass it on untouched, and the driver skips it (or refuses it, if the graph changed since)."""
+
+    @classmethod
+    def loaded(cls, document: Document, seconds: float, stored: Stored) -> DocumentWork:
+        """A document the first stage loaded in ``seconds``, marked unchanged when ``stored`` holds it as it is."""
+        return cls(document=document, seconds={"load": seconds}, unchanged=unchanged(document, stored.get(document.id)))
 
     @property
     def pending(self) -> bool:
-        """Still to be worked on: loaded, and failed at no stage."""
-        return self.document is not None and self.failure is None
+        """Still to be worked on: loaded, not unchanged, and failed at no stage."""
+        return self.document is not None and self.failure is None and not self.unchanged
 
     def fail(self, stage: str, failure: LoadFailure) -> None:
         """The document goes on without further work, carrying why ``stage`` refused it."""

@@ -1,11 +1,13 @@
 """Ingest on Ray against the real server, models and a local Ray that this module starts: the graph equals the one a
 single-process ingest builds, from a folder or from a JSONL dataset on S3 (moto's server on loopback), FAISS agrees
-with Neo4j, the command line joins a cluster by address, and a cluster that is not there (or Ray not installed) is
-one clear error line with nothing written."""
+with Neo4j, a re-ingest does no stage work on the unchanged documents (and refuses one the graph changed under),
+the command line joins a cluster by address, and a cluster that is not there (or Ray not installed) is one clear
+error line with nothing written."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,9 +24,14 @@ from trellis.kg.graph.auth import resolve_password
 from trellis.kg.graph.fingerprint import Fingerprint, graph_fingerprint
 from trellis.kg.ingest.consistency import check_indexes
 from trellis.kg.ingest.distributed import RayCluster, RayIngest, ray_session
+from trellis.kg.ingest.distributed.handover import CHANGED_MEANWHILE, Handover
+from trellis.kg.ingest.distributed.work import VECTORS, WORK, DocumentWork
 from trellis.kg.ingest.extraction import SpacyExtractor
+from trellis.kg.ingest.loaders import load_paths
 from trellis.kg.ingest.pipeline import IngestPipeline
+from trellis.kg.ingest.writer import GRAPH_VERSION
 from trellis.kg.settings import Settings
+from trellis.kg.types import Document
 from trellis.kg.vectors import Embedder
 
 SAMPLE = REPO / "data" / "sample"
@@ -106,17 +113,61 @@ def test_ray_builds_the_graph_one_process_builds(
     settings = _settings(neo4j_settings, tmp_path / "data")
     pipeline = IngestPipeline(settings, store=empty_graph, embedder=embedder, extractor=extractor)
     ray = RayIngest(pipeline, cluster)
+    copy = shutil.copytree(corpus, tmp_path / corpus.name)  # the same ids: a file's id comes from its relative path
 
-    report = ray.ingest([corpus])
+    report = ray.ingest([copy])
     assert report.failed == 0 and report.documents == 5 and report.chunks > 5
     assert graph_fingerprint(empty_graph) == one_process
     assert all(check.ok for check in check_indexes(settings, empty_graph))
     assert {"load", "chunk", "extract", "embed"} <= set(ray.totals.seconds)
     assert ray.totals.chunks["embed"] == report.chunks
 
-    again = ray.ingest([corpus])
-    assert (again.documents, again.skipped) == (0, 5), "unchanged documents are skipped, as in one process"
+    again = ray.ingest([copy])
+    assert (again.documents, again.skipped, again.failed) == (0, 5, 0), "skipped as unchanged, as in one process"
+    assert set(ray.totals.seconds) == {"load"}, "no stage after loading worked on an unchanged document"
+    assert ray.totals.documents["load"] == 5
     assert graph_fingerprint(empty_graph) == one_process
+
+    changed = copy / "extra" / "geography-facts.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nThe Drina flows past Foca.\n", encoding="utf-8")
+    third = ray.ingest([copy])
+    assert (third.documents, third.replaced, third.skipped, third.failed) == (1, 1, 4, 0)
+    assert {stage: ray.totals.documents[stage] for stage in ("load", "chunk", "extract", "embed")} == {
+        "load": 5,
+        "chunk": 1,
+        "extract": 1,
+        "embed": 1,
+    }, "the stages worked on the changed document only"
+    (document,) = [
+        found for found in load_paths([copy]) if isinstance(found, Document) and found.source == str(changed.resolve())
+    ]
+    assert empty_graph.query("document_hashes", ids=[document.id])[0]["sha256"] == document.sha256
+    assert all(check.ok for check in check_indexes(settings, empty_graph))
+
+
+def test_a_document_passed_through_as_unchanged_is_refused_when_the_graph_changed_under_it(
+    neo4j_settings: Settings,
+    empty_graph: GraphStore,
+    embedder: Embedder,
+    extractor: SpacyExtractor,
+    corpus: Path,
+    tmp_path: Path,
+) -> None:
+    """The first stage found the documents in the graph as they are; by the time they reach the driver the graph no
+    longer holds them (another writer deleted them): never chunked, extracted or embedded, they are not written."""
+    settings = _settings(neo4j_settings, tmp_path / "data")
+    pipeline = IngestPipeline(settings, store=empty_graph, embedder=embedder, extractor=extractor)
+    documents = [found for found in load_paths([corpus / "extra"]) if isinstance(found, Document)]
+    stored = {d.id: {"sha256": d.sha256, "graph_version": GRAPH_VERSION} for d in documents}
+    works = [DocumentWork.loaded(document, 0.0, stored) for document in documents]
+    assert len(works) == 3 and all(work.unchanged and not work.pending for work in works)
+
+    handover = Handover(settings, pipeline.progress)
+    rows = [{WORK: work.model_dump_json(), VECTORS: b""} for work in works]
+    report = pipeline.ingest_documents(handover.documents(rows), prepare=handover.prepare)
+    assert (report.documents, report.skipped) == (0, 0)
+    assert [failure.reason for failure in report.failures] == [CHANGED_MEANWHILE] * 3
+    assert not any(empty_graph.query("graph_counts")[0].values())
 
 
 def test_a_jsonl_dataset_on_s3_builds_the_graph_of_the_local_file(
