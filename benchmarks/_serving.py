@@ -63,8 +63,8 @@ def cli_env(settings: Settings, **overrides: str) -> dict[str, str]:
         TRELLIS_NEO4J_PASSWORD=resolve_password(settings),
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
-        **overrides,
     )
+    env.update(overrides)  # an override may name a variable set above (crash_recovery.py's own data folder)
     return env
 
 
