@@ -2,9 +2,9 @@
 
 glibc gives each thread that allocates while others do an arena of its own, up to eight per core. A server's
 request threads, torch's and the tokenizers' allocate and free buffers of every size in turn; each arena keeps its
-freed pages, fragmented, for its own thread. Under 64 clients for five minutes (`benchmarks/load.py`, figures in
-docs/benchmarks.md) the default let the server's resident memory climb by about 120 MiB a minute; two arenas held
-it flat after the first minute at the same throughput. Outside glibc (musl, macOS) there is nothing to set.
+freed pages, fragmented, for its own thread, so a busy server's resident memory keeps climbing; two arenas hold
+it flat at the same throughput (`benchmarks/load.py`, figures in docs/benchmarks.md). Outside glibc (musl, macOS)
+there is nothing to set.
 """
 
 from __future__ import annotations

@@ -300,8 +300,8 @@ class Retriever:
 
 
 def _freeze_long_lived() -> None:
-    """Move every object alive now (the models, the indexes, the first graph snapshot: a few million at 10k chunks)
-    out of the cyclic garbage collector's reach. A full collection would otherwise walk them all, a pause that falls
+    """Move every object alive now (the models, the indexes, the first graph snapshot) out of the cyclic garbage
+    collector's reach. A full collection would otherwise walk them all, a pause that falls
     inside a question now and then (figures in docs/benchmarks.md). Freed objects are still freed by reference
     counting; :meth:`Retriever.close`, or the interpreter's exit, unfreezes them (frozen objects of native
     extensions would otherwise be reported as leaked at exit).

@@ -40,8 +40,8 @@ def _seed_type(entity_type: str | None) -> bool:
 
 class _Relation(NamedTuple):
     """One relation. Every other part of an adjacency is plain tuples, strings and numbers, which the garbage
-    collector stops tracking after one pass; these stay tracked (a tuple subclass), one object per relation
-    (7,502 on the sample corpus), so a whole-graph snapshot adds little to what a full collection walks."""
+    collector stops tracking after one pass; these stay tracked (a tuple subclass), one object per relation, so a
+    whole-graph snapshot adds little to what a full collection walks."""
 
     subject_id: str
     predicate: str
