@@ -514,21 +514,33 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_parser(description: str) -> argparse.ArgumentParser:
+    """The arguments of every ingest benchmark: the corpus and a limit on its articles, a JSON file for the figures,
+    the throwaway server's memory."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--limit", type=int, default=None, help="use only the first N Wikipedia articles")
     parser.add_argument("--corpus", type=Path, default=SAMPLE, help="the sample folder (default: data/sample)")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--heap", default="2g", help="the throwaway server's heap (default 2g)")
     parser.add_argument("--pagecache", default="1g", help="the throwaway server's page cache (default 1g)")
+    return parser
+
+
+def parse_corpus_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """The arguments of :func:`corpus_parser` (and any the benchmark added), checked; the models set to load
+    offline."""
     args = parser.parse_args()
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
     if not (args.corpus / WIKIPEDIA).is_file():
         parser.error(f"no {WIKIPEDIA} in {args.corpus}")
-
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return args
+
+
+def main() -> None:
+    args = parse_corpus_arguments(corpus_parser(__doc__.splitlines()[0]))
     console = Console()
     results = run(args, console)
     if args.json is not None:

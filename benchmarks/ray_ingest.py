@@ -1,6 +1,6 @@
 """Ingest on a local Ray against the single-process ingest, in one run, on a throwaway Neo4j server of its own.
 
-    python benchmarks/ray_ingest.py [--limit N] [--corpus DIR] [--cpus 2] [--json FILE]
+    python benchmarks/ray_ingest.py [--limit N] [--corpus DIR] [--cpus 2] [--command-rounds 1] [--json FILE]
 
 The corpus is ``data/sample`` (``--limit N`` keeps its first N Wikipedia articles). Both ingests run into an emptied
 database with a fresh FAISS folder, the single-process one first; the models and the server are warmed up before
@@ -14,14 +14,18 @@ Reported:
 2. the throughput of each Ray stage per worker (tokens per worker-second: each actor runs one thread, so this is
    per core on a CPU), and of the driver's own work (resolution, Neo4j writes, FAISS).
 3. an estimate of a cluster's throughput per added core and per GPU, from those rates, with its assumptions.
+4. the two commands as a user runs them, ``trellis ingest CORPUS`` and ``trellis ingest CORPUS --ray`` (a local Ray
+   of 2 CPUs), each a process of its own timed from start to exit, for ``--command-rounds`` rounds: here both pay for
+   starting and loading their models, where 1. warms the single process up and Ray's actors load theirs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,7 +33,8 @@ from time import perf_counter
 from typing import Any
 
 from _common import cpu_model, throwaway_server
-from ingest import SAMPLE, WIKIPEDIA, stage_corpus, warm_up, warm_up_server
+from _serving import cli_env
+from ingest import corpus_parser, parse_corpus_arguments, stage_corpus, warm_up, warm_up_server
 from rich.console import Console
 from rich.table import Table
 
@@ -47,6 +52,7 @@ _HERE = Path(__file__).resolve().parent
 TARGET = 1.15  # Ray's seconds at most this many times one process's
 RAY_STAGES = ("load", "chunk", "extract", "embed")
 DRIVER_STAGES = ("resolve", "write", "index")
+TRELLIS = str(Path(sys.executable).with_name("trellis"))
 GPU_EMBEDDING_SPEED_UP = 50.0
 """Assumed: one GPU embeds as fast as this many CPU cores (all-MiniLM-L6-v2, batches of 64); not measured here."""
 
@@ -131,29 +137,37 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
             warm_up(pipeline)
         warm_up_server(pipeline, corpus, folder, console)
         with console.status(f"starting Ray on this machine ({args.cpus} CPUs) ..."):
-            cluster = stack.enter_context(ray_session(None, cpus=args.cpus))
+            session = ray_session(None, cpus=args.cpus)
+            cluster = session.__enter__()
+        try:
+            console.rule("1. one process")
+            pipeline.settings = _fresh(store, base, folder, "one-process")
+            with StageBars(console) as bars:
+                pipeline.progress = bars
+                single = pipeline.ingest([corpus])
+            expected = graph_fingerprint(store)
 
-        console.rule("1. one process")
-        pipeline.settings = _fresh(store, base, folder, "one-process")
-        with StageBars(console) as bars:
-            pipeline.progress = bars
-            single = pipeline.ingest([corpus])
-        expected = graph_fingerprint(store)
-
-        console.rule(f"2. Ray on this machine ({args.cpus} CPUs)")
-        pipeline.settings = _fresh(store, base, folder, "ray")
-        timed = FirstDocument(console)
-        with timed:
-            pipeline.progress = timed
-            ray = RayIngest(pipeline, cluster)
-            distributed = ray.ingest([corpus])
-        same = graph_fingerprint(store) == expected
-        first = timed.first or 0.0
+            console.rule(f"2. Ray on this machine ({args.cpus} CPUs)")
+            pipeline.settings = _fresh(store, base, folder, "ray")
+            timed = FirstDocument(console)
+            with timed:
+                pipeline.progress = timed
+                ray = RayIngest(pipeline, cluster)
+                distributed = ray.ingest([corpus])
+            same = graph_fingerprint(store) == expected
+            first = timed.first or 0.0
+        finally:
+            session.__exit__(None, None, None)
+        commands = [
+            _commands(store, base, folder, corpus, expected, console, round_)
+            for round_ in range(1, args.command_rounds + 1)
+        ]
 
     rates = stage_rates(ray.totals, distributed, single)
     estimate = scaling(rates, distributed)
     ratio = distributed.seconds / single.seconds if single.seconds else float("inf")
     _show(console, single, distributed, first, ratio, same, rates, estimate, ray.plan.model_dump())
+    _show_commands(console, commands)
     return {
         "cpu": cpu_model(),
         "ray_cpus": args.cpus,
@@ -168,9 +182,60 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         "same_graph": same,
         "failed": {"one_process": single.failed, "ray": distributed.failed},
         "stages": rates,
+        "commands": commands,
+        "commands_ratio": _command_ratio(commands),
         "scaling": estimate,
         "assumed_gpu_embedding_speed_up": GPU_EMBEDDING_SPEED_UP,
     }
+
+
+def _commands(
+    store: GraphStore,
+    base: Settings,
+    folder: Path,
+    corpus: Path,
+    expected: str,
+    console: Console,
+    round_: int,
+) -> dict[str, Any]:
+    """``trellis ingest CORPUS`` and ``trellis ingest CORPUS --ray``, each a process of its own into an emptied
+    database and a fresh data folder, timed from start to exit as a user waits for them: start-up, loading the
+    models (and, with --ray, starting a local Ray with its actors) included."""
+    seconds: dict[str, float] = {}
+    same: dict[str, bool] = {}
+    for name, extra in (("one process", []), ("--ray", ["--ray"])):
+        console.rule(f"3. the command, round {round_}: trellis ingest {' '.join(extra)}".rstrip())
+        settings = _fresh(store, base, folder, f"command-{round_}-{name.strip('-').replace(' ', '-')}")
+        env = cli_env(base, TRELLIS_DATA_DIR=str(settings.data_dir))  # the server's password is in base's folder
+        began = perf_counter()
+        subprocess.run([TRELLIS, "ingest", str(corpus), *extra], env=env, check=True, stdout=subprocess.DEVNULL)
+        seconds[name] = perf_counter() - began
+        same[name] = graph_fingerprint(store) == expected
+        console.print(f"{name}: {seconds[name]:.1f} s, same graph: {same[name]}")
+    return {"seconds": seconds, "same_graph": same}
+
+
+def _command_ratio(commands: list[dict[str, Any]]) -> float:
+    """Ray's seconds over one process's, summed over the rounds."""
+    single = sum(round_["seconds"]["one process"] for round_ in commands)
+    return sum(round_["seconds"]["--ray"] for round_ in commands) / single if single else float("inf")
+
+
+def _show_commands(console: Console, commands: list[dict[str, Any]]) -> None:
+    if not commands:
+        return
+    table = Table(title="the command as a user runs it (start-up and models included)")
+    for column in ("round", "trellis ingest", "trellis ingest --ray", "ratio", "same graph"):
+        table.add_column(column, justify="right")
+    for number, round_ in enumerate(commands, start=1):
+        one, ray = round_["seconds"]["one process"], round_["seconds"]["--ray"]
+        table.add_row(
+            str(number), f"{one:.1f} s", f"{ray:.1f} s", f"{ray / one:.2f}", str(all(round_["same_graph"].values()))
+        )
+    ratio = _command_ratio(commands)
+    verdict = "[green]met[/green]" if ratio <= TARGET else "[red]missed[/red]"
+    table.caption = f"--ray / one process over all rounds = {ratio:.2f} (target <= {TARGET:.2f}: {verdict})"
+    console.print(table)
 
 
 def _show(
@@ -220,20 +285,12 @@ def _show(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=None, help="use only the first N Wikipedia articles")
-    parser.add_argument("--corpus", type=Path, default=SAMPLE, help="the sample folder (default: data/sample)")
+    parser = corpus_parser(__doc__.splitlines()[0])
     parser.add_argument("--cpus", type=int, default=2, help="CPUs of the local Ray (default 2)")
-    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
-    parser.add_argument("--heap", default="2g", help="the throwaway server's heap (default 2g)")
-    parser.add_argument("--pagecache", default="1g", help="the throwaway server's page cache (default 1g)")
-    args = parser.parse_args()
-    if args.limit is not None and args.limit < 1:
-        parser.error("--limit must be at least 1")
-    if not (args.corpus / WIKIPEDIA).is_file():
-        parser.error(f"no {WIKIPEDIA} in {args.corpus}")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    parser.add_argument(
+        "--command-rounds", type=int, default=1, help="rounds of the two `trellis ingest` commands (default 1; 0: none)"
+    )
+    args = parse_corpus_arguments(parser)
     console = Console()
     results = run(args, console)
     if args.json is not None:

@@ -1,4 +1,5 @@
-"""The Neo4j Browser link of an answer: the Browser URL with the subgraph query, ids written as safe literals."""
+"""The Neo4j Browser link of an answer: the Browser URL with the subgraph query, ids written as safe literals, and the
+user for the connect form."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ def test_link_opens_the_browser_editor_on_the_subgraph_query() -> None:
     assert f"{link.scheme}://{link.netloc}{link.path}" == "http://127.0.0.1:7575/browser/"
     query = parse_qs(link.query)
     assert query["cmd"] == ["edit"] and query["db"] == ["neo4j"]
+    assert query["dbms"] == [f"bolt://neo4j@127.0.0.1:{settings.neo4j_bolt_port}"]  # the Browser fills in the user
     assert '["ent-1", "doc-1:00000"]' in query["arg"][0] and "$ids" not in query["arg"][0]
+    assert query["arg"] == [subgraph_query(["ent-1", "doc-1:00000"])]
 
 
 def test_ids_cannot_break_out_of_their_literal() -> None:

@@ -32,6 +32,10 @@ from trellis.kg.ingest.report import IngestReport
 
 __all__ = ["RayIngest"]
 
+_BLOCK_BYTES = 64 * 1024
+"""A stage hands on its output once it holds this much (Ray's default, 128 MiB, holds a small corpus's every document
+in one block, so each stage would wait for the whole corpus before the next began)."""
+
 
 class RayIngest:
     """Ingest with ``pipeline``'s settings, store and progress, its per-document work done on ``cluster``."""
@@ -90,6 +94,7 @@ def _in_order() -> None:
     context = DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
+    context.target_max_block_size = _BLOCK_BYTES
     context.issue_detectors_config.detectors = []
 
 

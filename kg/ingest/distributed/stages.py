@@ -4,9 +4,10 @@ chunked, extracted and embedded exactly as one process would. A document the loa
 passed on untouched, and an actor loads its model only when a document needs it: re-ingesting an unchanged corpus
 loads no model.
 
-How many actors each stage may grow to, and what each asks of the cluster, is :class:`StagePlan`: on CPUs embedding
-takes the most time per token, then extraction (``benchmarks/ray_ingest.py`` measures both); the embedder takes a
-GPU where the cluster has them, and chunking and loading are light.
+Which steps each stage runs, how many actors it has and what each asks of the cluster is :class:`StagePlan`: on CPUs
+embedding takes the most time per token, then extraction (``benchmarks/ray_ingest.py`` measures both); the embedder
+takes a GPU where the cluster has them, and chunking and loading are light. On a small machine one actor per CPU
+runs all three steps on its documents.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 from functools import cached_property
 from time import perf_counter
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -28,44 +29,71 @@ from trellis.kg.ingest.steps import chunk_or_failure, each_alone, embed_chunks, 
 from trellis.kg.types import Chunk, Document
 from trellis.kg.vectors import Embedder
 
-__all__ = ["ChunkStage", "EmbedStage", "ExtractStage", "StagePlan", "add_stages"]
+__all__ = ["STEPS", "ChunkStage", "EmbedStage", "ExtractStage", "StagePlan", "StageSpec", "Steps", "add_stages"]
 
-DOCUMENTS_PER_CALL = 8
-"""Documents an actor takes per call: enough for spaCy's batches, few enough to keep the stream moving."""
+Step = Literal["chunk", "extract", "embed"]
+
+DOCUMENTS_PER_CALL = 2
+"""Documents an actor takes per call: their chunks make spaCy's batches, and few documents a call keep the stream
+moving (the driver writes the first documents while the actors work on the next)."""
+STEPS: tuple[Step, ...] = ("chunk", "extract", "embed")
+
+
+class StageSpec(BaseModel):
+    """One Ray Data stage: the steps its actors run in order, how many actors, and what each asks of the cluster."""
+
+    steps: tuple[Step, ...]
+    actors: int
+    cpus: float
+    gpus: float = 0.0
 
 
 class StagePlan(BaseModel):
-    """Per stage: the most actors it may run, and the CPUs (and GPUs) each asks for (loading: each task)."""
+    """The stages after loading, in order, and the CPUs each loading task asks for."""
 
     load_cpus: float
-    chunk_actors: int
-    extract_actors: int
-    embed_actors: int
-    chunk_cpus: float
-    extract_cpus: float
-    embed_cpus: float
-    embed_gpus: float
+    stages: list[StageSpec]
 
     @classmethod
     def for_cluster(cls, cluster: RayCluster) -> StagePlan:
-        """Embedding gets about 60% of the CPUs and extraction 30%; with GPUs, embedding one actor per GPU and
-        extraction 80%; chunking 10%. On fewer than 4 CPUs (a local Ray) the stages share them with fractional
-        requests, one actor each, leaving room for the loading tasks (a request that cannot be met would wait for
+        """On 4 CPUs or more, a stage per step: embedding gets about 60% of the CPUs and extraction 30% (with GPUs,
+        one embedding actor per GPU and extraction 80%), chunking 10%.
+
+        On fewer (a local Ray on a small machine) and no GPU, one stage whose actors chunk, extract and embed each
+        document themselves, one actor per CPU: every actor process loads its models once per ingest, and on two
+        cores four processes would spend the start-up and the hand-offs that one process saves by overlapping its
+        steps (``benchmarks/ray_ingest.py``). With a GPU there, chunking and extraction share the CPUs and the
+        embedder has the GPU. Each request leaves room for the loading tasks (one that cannot be met would wait for
         ever)."""
         cpus = max(cluster.cpus, 1.0)
         gpus = math.floor(cluster.gpus)
         if cpus < 4:
-            share = cpus / 4  # of 2 CPUs: 0.5 for extraction, 0.5 for embedding, less for the light stages
+            load = cpus / 20
+            if not gpus:
+                workers = max(1, math.floor(cpus))
+                each = (cpus - load) / workers
+                return cls(load_cpus=load, stages=[StageSpec(steps=STEPS, actors=workers, cpus=each)])
             return cls(
-                load_cpus=share / 3, chunk_actors=1, extract_actors=1, embed_actors=1, chunk_cpus=share / 3,
-                extract_cpus=share, embed_cpus=0.0 if gpus else share, embed_gpus=1.0 if gpus else 0.0,
-            )  # fmt: skip
+                load_cpus=load,
+                stages=[
+                    StageSpec(steps=("chunk", "extract"), actors=1, cpus=cpus - load),
+                    StageSpec(steps=("embed",), actors=1, cpus=0.0, gpus=1.0),
+                ],
+            )
         extraction = 0.8 if gpus else 0.3
         return cls(
-            load_cpus=0.5, chunk_actors=max(1, round(cpus * 0.1)), extract_actors=max(1, round(cpus * extraction)),
-            embed_actors=gpus or max(1, round(cpus * 0.6)), chunk_cpus=1.0, extract_cpus=1.0,
-            embed_cpus=1.0, embed_gpus=1.0 if gpus else 0.0,
-        )  # fmt: skip
+            load_cpus=0.5,
+            stages=[
+                StageSpec(steps=("chunk",), actors=max(1, round(cpus * 0.1)), cpus=1.0),
+                StageSpec(steps=("extract",), actors=max(1, round(cpus * extraction)), cpus=1.0),
+                StageSpec(
+                    steps=("embed",),
+                    actors=gpus or max(1, round(cpus * 0.6)),
+                    cpus=0.0 if gpus else 1.0,
+                    gpus=1.0 if gpus else 0.0,
+                ),
+            ],
+        )
 
 
 class ChunkStage:
@@ -169,23 +197,36 @@ def _shares(works: list[DocumentWork], seconds: float) -> list[float]:
     return [seconds * count / total if total else 0.0 for count in counts]
 
 
+class Steps:
+    """An actor that runs some of the steps on each batch, in order (each with its own model, loaded when needed)."""
+
+    def __init__(self, config: StageConfig, steps: tuple[Step, ...]) -> None:
+        self.steps = [_STEP_CLASSES[step](config) for step in steps]
+
+    def __call__(self, batch: Batch) -> Batch:
+        for step in self.steps:
+            batch = step(batch)
+        return batch
+
+
+_STEP_CLASSES: dict[Step, type[ChunkStage] | type[ExtractStage] | type[EmbedStage]] = {
+    "chunk": ChunkStage, "extract": ExtractStage, "embed": EmbedStage,
+}  # fmt: skip
+
+
 def add_stages(dataset: Any, *, config: StageConfig, plan: StagePlan) -> Any:
-    """``dataset`` (loaded documents) chunked, extracted and embedded, each stage a pool of actors."""
+    """``dataset`` (loaded documents) chunked, extracted and embedded, each stage a pool of actors of a fixed size
+    (all started at once: a pool grown on demand starts its later actors, and loads their models, mid-ingest)."""
     from ray.data import ActorPoolStrategy
 
-    stages: list[tuple[type, int, float, float]] = [
-        (ChunkStage, plan.chunk_actors, plan.chunk_cpus, 0.0),
-        (ExtractStage, plan.extract_actors, plan.extract_cpus, 0.0),
-        (EmbedStage, plan.embed_actors, plan.embed_cpus, plan.embed_gpus),
-    ]
-    for stage, actors, cpus, gpus in stages:
+    for stage in plan.stages:
         dataset = dataset.map_batches(
-            stage,
-            fn_constructor_kwargs={"config": config},
-            compute=ActorPoolStrategy(min_size=1, max_size=actors),
+            Steps,
+            fn_constructor_kwargs={"config": config, "steps": stage.steps},
+            compute=ActorPoolStrategy(size=stage.actors),
             batch_size=DOCUMENTS_PER_CALL,
             batch_format="numpy",
-            num_cpus=cpus,
-            num_gpus=gpus,
+            num_cpus=stage.cpus,
+            num_gpus=stage.gpus,
         )
     return dataset

@@ -1,8 +1,9 @@
 """Ingest on Ray against the real server, models and a local Ray that this module starts: the graph equals the one a
-single-process ingest builds, from a folder or from a JSONL dataset on S3 (moto's server on loopback), FAISS agrees
-with Neo4j, a re-ingest does no stage work on the unchanged documents (and refuses one the graph changed under),
-the command line joins a cluster by address, and a cluster that is not there (or Ray not installed) is one clear
-error line with nothing written."""
+single-process ingest builds, with one stage doing every step (a small machine's plan) or a stage per step (a larger
+cluster's), from a folder or from a JSONL dataset on S3 (moto's server on loopback), FAISS agrees with Neo4j, a
+re-ingest does no stage work on the unchanged documents (and refuses one the graph changed under), the command line
+joins a cluster by address, and a cluster that is not there (or Ray not installed) is one clear error line with
+nothing written; each cluster gets a plan that fits it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from trellis.kg.graph.fingerprint import Fingerprint, graph_fingerprint
 from trellis.kg.ingest.consistency import check_indexes
 from trellis.kg.ingest.distributed import RayCluster, RayIngest, ray_session
 from trellis.kg.ingest.distributed.handover import CHANGED_MEANWHILE, Handover
+from trellis.kg.ingest.distributed.stages import STEPS, StagePlan, StageSpec
 from trellis.kg.ingest.distributed.work import VECTORS, WORK, DocumentWork
 from trellis.kg.ingest.extraction import SpacyExtractor
 from trellis.kg.ingest.loaders import load_paths
@@ -143,6 +145,57 @@ def test_ray_builds_the_graph_one_process_builds(
     ]
     assert empty_graph.query("document_hashes", ids=[document.id])[0]["sha256"] == document.sha256
     assert all(check.ok for check in check_indexes(settings, empty_graph))
+
+
+def test_a_stage_per_step_builds_the_same_graph(
+    cluster: RayCluster,
+    one_process: Fingerprint,
+    neo4j_settings: Settings,
+    empty_graph: GraphStore,
+    embedder: Embedder,
+    extractor: SpacyExtractor,
+    corpus: Path,
+    tmp_path: Path,
+) -> None:
+    """The plan of a larger cluster (chunking, extraction and embedding in actor pools of their own, each handing
+    its documents to the next) on this module's local Ray."""
+    plan = StagePlan(
+        load_cpus=0.1,
+        stages=[
+            StageSpec(steps=("chunk",), actors=1, cpus=0.2),
+            StageSpec(steps=("extract",), actors=1, cpus=0.6),
+            StageSpec(steps=("embed",), actors=1, cpus=0.6),
+        ],
+    )
+    settings = _settings(neo4j_settings, tmp_path / "data")
+    pipeline = IngestPipeline(settings, store=empty_graph, embedder=embedder, extractor=extractor)
+    ray = RayIngest(pipeline, cluster, plan=plan)
+
+    report = ray.ingest([shutil.copytree(corpus, tmp_path / corpus.name)])
+    assert report.failed == 0 and report.documents == 5
+    assert graph_fingerprint(empty_graph) == one_process
+    assert ray.totals.chunks["embed"] == report.chunks
+
+
+@pytest.mark.parametrize(
+    ("cpus", "gpus", "stages"),
+    [
+        (1, 0, [(STEPS, 1)]),
+        (2, 0, [(STEPS, 2)]),
+        (2, 1, [(("chunk", "extract"), 1), (("embed",), 1)]),
+        (16, 0, [(("chunk",), 2), (("extract",), 5), (("embed",), 10)]),
+        (16, 2, [(("chunk",), 2), (("extract",), 13), (("embed",), 2)]),
+    ],
+)
+def test_the_plan_fits_the_cluster(cpus: int, gpus: int, stages: list[tuple[tuple[str, ...], int]]) -> None:
+    """Every step runs once, in order; the requests fit in the cluster beside one loading task; a GPU embeds."""
+    plan = StagePlan.for_cluster(RayCluster(address="local", cpus=cpus, gpus=gpus, local=True))
+    assert [(stage.steps, stage.actors) for stage in plan.stages] == stages
+    assert [step for stage in plan.stages for step in stage.steps] == list(STEPS)
+    if cpus < 4:
+        assert plan.load_cpus + sum(stage.cpus * stage.actors for stage in plan.stages) <= cpus
+    embedding = plan.stages[-1]
+    assert (embedding.gpus, embedding.cpus == 0) == ((1.0, True) if gpus else (0.0, False))
 
 
 def test_a_document_passed_through_as_unchanged_is_refused_when_the_graph_changed_under_it(
