@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,7 @@ import httpx
 from trellis.kg.graph.auth import resolve_password
 from trellis.kg.settings import Settings
 
-__all__ = ["KEY", "QUESTIONS", "REPO", "cli_env", "percentile", "start_api"]
+__all__ = ["KEY", "QUESTIONS", "REPO", "cli_env", "percentile", "start_api", "trellis_command"]
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "benchmark-write-key-0123456789abcdef"
@@ -66,6 +67,24 @@ def cli_env(settings: Settings, **overrides: str) -> dict[str, str]:
     )
     env.update(overrides)  # an override may name a variable set above (crash_recovery.py's own data folder)
     return env
+
+
+FOLDERS = ("kg", "retrieval", "training", "api", "cypher")  # what setup.py installs under ``trellis.`` (its FOLDERS)
+
+
+def trellis_command(checkout: Path, shim: Path) -> tuple[list[str], dict[str, str]]:
+    """The argv prefix and the extra environment that run the ``trellis`` command of the code in ``checkout`` with
+    this interpreter and its packages (whatever the installed ``trellis`` points at)."""
+    scripts = tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    module, _, function = scripts["trellis"].partition(":")
+    path = str(checkout)
+    if module.startswith("trellis."):  # a namespace layout: the checkout's folders as trellis.<folder>
+        (shim / "trellis").mkdir(parents=True)
+        for folder in FOLDERS:
+            (shim / "trellis" / folder).symlink_to(checkout / folder, target_is_directory=True)
+        path = str(shim)
+    run = f"import sys; sys.argv[0] = 'trellis'; from {module} import {function}; sys.exit({function}())"
+    return [sys.executable, "-c", run], {"PYTHONPATH": path}
 
 
 def start_api(settings: Settings, port: int, log: Path, **overrides: str) -> subprocess.Popen[bytes]:

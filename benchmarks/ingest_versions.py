@@ -2,12 +2,12 @@
 
     python benchmarks/ingest_versions.py --baseline REF [--rounds 2] [--limit N] [--corpus DIR] [--json FILE]
 
-Each round runs ``trellis ingest CORPUS`` of the baseline (a git worktree at REF, run with this environment's
-packages) and of this checkout, each a process of its own into the emptied database and a fresh data folder, timed
-from start to exit (start-up and loading the models included, as a user waits for them); which one goes first
-alternates between rounds. The server, and so its schema and indexes, is this checkout's: what is compared is the
-ingest's code. Reported: the seconds and tokens/s of every run, what each built (documents, chunks, entities,
-relations), and this checkout's mean tokens/s over the baseline's.
+Each round runs ``trellis ingest CORPUS`` of the baseline (a git worktree at REF) and of this checkout, both with
+this environment's interpreter and packages, each a process of its own into the emptied database and a fresh data
+folder, timed from start to exit (start-up and loading the models included, as a user waits for them); which one
+goes first alternates between rounds, and each side ingests once untimed first. The server, and so its schema and
+indexes, is this checkout's: what is compared is the ingest's code. Reported: the seconds and tokens/s of every run,
+what each built (documents, chunks, entities, relationships), and this checkout's mean tokens/s over the baseline's.
 
 The baseline may be a commit from before the ``trellis`` namespace (its command is ``api.cli:main``) or after it.
 """
@@ -19,16 +19,14 @@ import json
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
-import tomllib
 from contextlib import ExitStack
 from pathlib import Path
 from time import perf_counter
 from typing import Any
 
 from _common import cpu_model, throwaway_server
-from _serving import REPO, cli_env
+from _serving import REPO, cli_env, trellis_command
 from ingest import corpus_parser, parse_corpus_arguments, stage_corpus
 from rich.console import Console
 from rich.table import Table
@@ -38,22 +36,6 @@ from trellis.kg.ingest.loaders import load_paths
 from trellis.kg.settings import Settings
 from trellis.kg.types import Document
 
-FOLDERS = ("kg", "retrieval", "training", "api", "cypher")  # what setup.py installs under ``trellis.``
-
-
-def baseline_command(worktree: Path, shim: Path) -> tuple[list[str], dict[str, str]]:
-    """The argv prefix and the extra environment that run the worktree's ``trellis`` with this interpreter."""
-    scripts = tomllib.loads((worktree / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    module, _, function = scripts["trellis"].partition(":")
-    path = str(worktree)
-    if module.startswith("trellis."):  # a namespace layout: the worktree's folders as trellis.<folder>
-        (shim / "trellis").mkdir(parents=True)
-        for folder in FOLDERS:
-            (shim / "trellis" / folder).symlink_to(worktree / folder, target_is_directory=True)
-        path = str(shim)
-    run = f"import sys; sys.argv[0] = 'trellis'; from {module} import {function}; sys.exit({function}())"
-    return [sys.executable, "-c", run], {"PYTHONPATH": path}
-
 
 def corpus_tokens(corpus: Path, settings: Settings) -> int:
     """Whitespace words of the corpus's documents, as ``IngestReport.tokens`` counts them."""
@@ -62,16 +44,17 @@ def corpus_tokens(corpus: Path, settings: Settings) -> int:
 
 
 def timed_ingest(
-    name: str, command: list[str], extra_env: dict[str, str], cwd: Path, corpus: Path,
-    store: GraphStore, base: Settings, folder: Path,
-) -> dict[str, Any]:  # fmt: skip
-    """One ``trellis ingest`` into the emptied database and a fresh data folder: seconds and what it built."""
+    name: str, side: tuple[list[str], dict[str, str]], *, corpus: Path, store: GraphStore, base: Settings, folder: Path
+) -> dict[str, Any]:
+    """One ``trellis ingest`` into the emptied database and a fresh data folder, run in ``folder`` (no project's
+    ``.env`` there): seconds and what it built."""
+    command, extra_env = side
     store.execute("delete_everything")
     data = folder / name
     shutil.rmtree(data, ignore_errors=True)
     env = cli_env(base, TRELLIS_DATA_DIR=str(data), **extra_env)  # the server's password stays in base's folder
     began = perf_counter()
-    subprocess.run([*command, "ingest", str(corpus)], env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*command, "ingest", str(corpus)], env=env, cwd=folder, check=True, stdout=subprocess.DEVNULL)
     seconds = perf_counter() - began
     (counts,) = store.query("graph_counts")
     return {"seconds": seconds, "built": {key: int(value) for key, value in counts.items()}}
@@ -82,25 +65,29 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="trellis-bench-versions-")))
         worktree = folder / "baseline"
         subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.baseline], cwd=REPO, check=True)
+        stack.callback(subprocess.run, ["git", "worktree", "prune"], cwd=REPO, check=False)
         stack.callback(subprocess.run, ["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO, check=False)
-        baseline, baseline_env = baseline_command(worktree, folder / "shim")
-        current = [str(Path(sys.executable).with_name("trellis"))]
+        sides = {
+            "baseline": trellis_command(worktree, folder / "shim-baseline"),
+            "current": trellis_command(REPO, folder / "shim-current"),
+        }
         corpus = stage_corpus(args.corpus, args.limit, folder)
         base, store = stack.enter_context(throwaway_server(console, heap=args.heap, pagecache=args.pagecache))
         tokens = corpus_tokens(corpus, base)
+        with console.status("warming up the server and each side's bytecode (an ingest each, not timed) ..."):
+            for side, command in sides.items():
+                timed_ingest(f"warm-up-{side}", command, corpus=corpus, store=store, base=base, folder=folder)
         runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "current": []}
-        sides = {"baseline": (baseline, baseline_env, worktree), "current": (current, {}, REPO)}
-        timed_ingest("warm-up", current, {}, REPO, corpus, store, base, folder)  # the server's JIT and caches
         for number in range(1, args.rounds + 1):
             order = ["baseline", "current"] if number % 2 else ["current", "baseline"]
             for side in order:
-                command, env, cwd = sides[side]
                 console.rule(f"round {number}: {side}")
-                result = timed_ingest(f"{side}-{number}", command, env, cwd, corpus, store, base, folder)
-                runs[side].append(result)
-                console.print(
-                    f"{result['seconds']:.1f} s, {tokens / result['seconds']:,.0f} tokens/s, {result['built']}"
+                result = timed_ingest(
+                    f"{side}-{number}", sides[side], corpus=corpus, store=store, base=base, folder=folder
                 )
+                runs[side].append(result)
+                rate = tokens / result["seconds"]
+                console.print(f"{result['seconds']:.1f} s, {rate:,.0f} tokens/s, {result['built']}")
     mean = {side: statistics.fmean(tokens / r["seconds"] for r in results) for side, results in runs.items()}
     return {
         "cpu": cpu_model(), "baseline": args.baseline, "current": _head(), "tokens": tokens, "runs": runs,

@@ -117,7 +117,7 @@ def main() -> None:
             found = neo4j.search(vectors, args.k)
             calls = [lambda v=v, n=neo4j: n.search(v[None, :], args.k) for v in vectors]
             rows[f"neo4j x{oversample}"] = {"recall": recall(exact, found, args.k), **timed(calls, args.repeat)}
-        floor = timed([lambda: store.run_text("RETURN 1")] * len(questions), args.repeat)  # constant text, no input
+        floor = timed([lambda: store.query("round_trip")] * len(questions), args.repeat)
         stages: dict[str, dict[str, float]] = {}
         indexes: dict[str, VectorSearch] = {"faiss flat": faiss}
         for oversample in args.oversample:

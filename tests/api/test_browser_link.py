@@ -39,3 +39,12 @@ def test_no_link_without_nodes_and_at_most_the_cap() -> None:
 def test_no_link_for_a_caller_who_may_not_see_the_servers_addresses() -> None:
     subgraph = Subgraph(nodes=[GraphNode(id="ent-1", kind="entity", name="n")])
     assert browser_link(Settings(), subgraph, internals=False) is None
+
+
+def test_the_user_replaces_any_in_the_uri_and_is_escaped() -> None:
+    """A NEO4J_URI's own credentials never reach the link; the user goes in escaped, scheme and port kept."""
+    settings = Settings(neo4j_uri="neo4j+s://admin:secret@db.example.com:7687", neo4j_user="ana@team")
+    subgraph = Subgraph(nodes=[GraphNode(id="ent-1", kind="entity", name="n")])
+    link = browser_link(settings, subgraph, internals=True) or ""
+    assert parse_qs(urlparse(link).query)["dbms"] == ["neo4j+s://ana%40team@db.example.com:7687"]
+    assert "secret" not in link and "admin" not in link

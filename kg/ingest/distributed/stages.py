@@ -56,15 +56,18 @@ class StagePlan(BaseModel):
 
     @classmethod
     def for_cluster(cls, cluster: RayCluster) -> StagePlan:
-        """On 4 CPUs or more, a stage per step: embedding gets about 60% of the CPUs and extraction 30% (with GPUs,
-        one embedding actor per GPU and extraction 80%), chunking 10%.
+        """On 4 CPUs or more, a stage per step, one CPU an actor: of the whole CPUs left beside the loading tasks,
+        chunking gets about 10%, extraction 30% and embedding the rest; with GPUs, one embedding actor per GPU and
+        the CPUs for chunking (10%) and extraction.
 
         On fewer (a local Ray on a small machine) and no GPU, one stage whose actors chunk, extract and embed each
         document themselves, one actor per CPU: every actor process loads its models once per ingest, and on two
         cores four processes would spend the start-up and the hand-offs that one process saves by overlapping its
         steps (``benchmarks/ray_ingest.py``). With a GPU there, chunking and extraction share the CPUs and the
-        embedder has the GPU. Each request leaves room for the loading tasks (one that cannot be met would wait for
-        ever)."""
+        embedder has the GPU.
+
+        The pools start whole, so together they never ask for more than the cluster has beside the loading tasks:
+        a request that cannot be met would wait for ever."""
         cpus = max(cluster.cpus, 1.0)
         gpus = math.floor(cluster.gpus)
         if cpus < 4:
@@ -80,18 +83,21 @@ class StagePlan(BaseModel):
                     StageSpec(steps=("embed",), actors=1, cpus=0.0, gpus=1.0),
                 ],
             )
-        extraction = 0.8 if gpus else 0.3
+        load = 0.5
+        whole = math.floor(cpus - load)  # at least 3
+        chunking = max(1, round(whole * 0.1))
+        if gpus:
+            embedding = StageSpec(steps=("embed",), actors=gpus, cpus=0.0, gpus=1.0)
+            extraction = whole - chunking
+        else:
+            extraction = max(1, round(whole * 0.3))
+            embedding = StageSpec(steps=("embed",), actors=whole - chunking - extraction, cpus=1.0)
         return cls(
-            load_cpus=0.5,
+            load_cpus=load,
             stages=[
-                StageSpec(steps=("chunk",), actors=max(1, round(cpus * 0.1)), cpus=1.0),
-                StageSpec(steps=("extract",), actors=max(1, round(cpus * extraction)), cpus=1.0),
-                StageSpec(
-                    steps=("embed",),
-                    actors=gpus or max(1, round(cpus * 0.6)),
-                    cpus=0.0 if gpus else 1.0,
-                    gpus=1.0 if gpus else 0.0,
-                ),
+                StageSpec(steps=("chunk",), actors=chunking, cpus=1.0),
+                StageSpec(steps=("extract",), actors=extraction, cpus=1.0),
+                embedding,
             ],
         )
 
