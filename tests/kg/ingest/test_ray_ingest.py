@@ -102,18 +102,25 @@ def one_process(
     return fingerprint
 
 
+@pytest.fixture
+def pipeline(
+    neo4j_settings: Settings, empty_graph: GraphStore, embedder: Embedder, extractor: SpacyExtractor, tmp_path: Path
+) -> IngestPipeline:
+    """A single-process pipeline into the empty graph, with a data folder of the test's own: the driver of a Ray
+    ingest."""
+    settings = _settings(neo4j_settings, tmp_path / "data")
+    return IngestPipeline(settings, store=empty_graph, embedder=embedder, extractor=extractor)
+
+
 def test_ray_builds_the_graph_one_process_builds(
     cluster: RayCluster,
     one_process: Fingerprint,
-    neo4j_settings: Settings,
+    pipeline: IngestPipeline,
     empty_graph: GraphStore,
-    embedder: Embedder,
-    extractor: SpacyExtractor,
     corpus: Path,
     tmp_path: Path,
 ) -> None:
-    settings = _settings(neo4j_settings, tmp_path / "data")
-    pipeline = IngestPipeline(settings, store=empty_graph, embedder=embedder, extractor=extractor)
+    settings = pipeline.settings
     ray = RayIngest(pipeline, cluster)
     copy = shutil.copytree(corpus, tmp_path / corpus.name)  # the same ids: a file's id comes from its relative path
 
@@ -150,10 +157,8 @@ def test_ray_builds_the_graph_one_process_builds(
 def test_a_stage_per_step_builds_the_same_graph(
     cluster: RayCluster,
     one_process: Fingerprint,
-    neo4j_settings: Settings,
+    pipeline: IngestPipeline,
     empty_graph: GraphStore,
-    embedder: Embedder,
-    extractor: SpacyExtractor,
     corpus: Path,
     tmp_path: Path,
 ) -> None:
@@ -167,8 +172,6 @@ def test_a_stage_per_step_builds_the_same_graph(
             StageSpec(steps=("embed",), actors=1, cpus=0.6),
         ],
     )
-    settings = _settings(neo4j_settings, tmp_path / "data")
-    pipeline = IngestPipeline(settings, store=empty_graph, embedder=embedder, extractor=extractor)
     ray = RayIngest(pipeline, cluster, plan=plan)
 
     report = ray.ingest([shutil.copytree(corpus, tmp_path / corpus.name)])
@@ -203,17 +206,13 @@ def test_the_plan_fits_the_cluster(cpus: int, gpus: int, stages: list[tuple[tupl
 
 
 def test_a_document_passed_through_as_unchanged_is_refused_when_the_graph_changed_under_it(
-    neo4j_settings: Settings,
+    pipeline: IngestPipeline,
     empty_graph: GraphStore,
-    embedder: Embedder,
-    extractor: SpacyExtractor,
     corpus: Path,
-    tmp_path: Path,
 ) -> None:
     """The first stage found the documents in the graph as they are; by the time they reach the driver the graph no
     longer holds them (another writer deleted them): never chunked, extracted or embedded, they are not written."""
-    settings = _settings(neo4j_settings, tmp_path / "data")
-    pipeline = IngestPipeline(settings, store=empty_graph, embedder=embedder, extractor=extractor)
+    settings = pipeline.settings
     documents = [found for found in load_paths([corpus / "extra"]) if isinstance(found, Document)]
     stored = {d.id: {"sha256": d.sha256, "graph_version": GRAPH_VERSION} for d in documents}
     works = [DocumentWork.loaded(document, 0.0, stored) for document in documents]
