@@ -1,7 +1,8 @@
 """The candidate answers of the sentences that match a question, and what is known of each.
 
-Candidates are the named entities of the sentences (spaCy), runs of proper nouns and of number words the small
-model leaves unnamed, and the noun chunks. Each carries two judgements:
+Candidates are the spans of the sentences (:mod:`retrieval.generators.answer_spans`: named entities, runs of
+proper nouns and numbers, noun chunks, quoted and named phrases, each made whole), without a leading article or a
+possessive ("Nick Bollettieri's" -> "Nick Bollettieri"). Each carries two judgements:
 
 - its **support** (:func:`support`): how surely the context answers the question at all, by the hand-set rules
   of the sentence's match, the candidate's type against the one asked for, and how near it stands to the
@@ -14,17 +15,15 @@ model leaves unnamed, and the noun chunks. Each carries two judgements:
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.lang.en.lex_attrs import like_num
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from trellis.kg.ingest.extraction.labels import entity_type
+from trellis.retrieval.generators.answer_spans import YEAR, spans_of
 from trellis.retrieval.ranking import content_words
 from trellis.retrieval.ranking import words as all_words
 
@@ -57,6 +56,8 @@ FEATURES: tuple[str, ...] = (
     "from_proper_nouns",
     "from_number",
     "from_noun_chunk",
+    "from_quote",  # a quoted phrase ("The Battle of the Cowshed", "Abstract of the Disclosure")
+    "from_naming",  # what a sentence says something is known as or called ("also known as RU-486")
     "length",  # log(1 + its words)
     "head_asked",  # its syntactic head is a question word ("school" in "his school, the Lyceum")
     "subject",
@@ -70,9 +71,7 @@ FEATURES: tuple[str, ...] = (
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_YEAR = re.compile(r"\d{3,4}s?")
-_DURATIONS = frozenset(["year", "month", "week", "day", "hour", "minute", "second", "decade", "century"])
-_MONTHS = frozenset(calendar.month_name[1:])
+_POSSESSIVE = re.compile("['\u2019]s?$")
 _NAMES = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
 _PRONOUNS = frozenset(
     {"it", "he", "she", "they", "them", "this", "that", "these", "those", "who", "which", "what", "his", "her"}
@@ -158,13 +157,10 @@ class Candidate:
 def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
     """The candidates of one sentence, each judged against what is asked."""
     doc = sentence.doc
-    found = [(_with_unit(ent, asked.words), ent, _kind(ent), "from_entity") for ent in doc.ents]
-    found += [(run.text, run, "Thing", "from_proper_nouns") for run in _runs(doc, _proper_noun)]
-    found += [(_with_unit(run, asked.words), run, "Quantity", "from_number") for run in _runs(doc, _number)]
-    found += [(chunk.text, chunk, None, "from_noun_chunk") for chunk in doc.noun_chunks]
+    found = spans_of(doc, asked.words)
     out = []
     for raw, span, kind, source in found:
-        text = without_determiner(raw.strip(" ,;:.\"'"))
+        text = _POSSESSIVE.sub("", without_determiner(raw.strip(" ,;:.\"'“”"))).strip()
         own = own_words(text)
         if not own or own <= asked.words or text.casefold() in _PRONOUNS:
             continue  # an answer says something the question does not
@@ -198,7 +194,7 @@ def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
             apposition=float(root.dep_ == "appos" or any(t.dep_ == "appos" for t in root.children)),
             verb_asked=float(bool(content_words(_verb_of(root)) & asked.words)),
             tree_nearness=1 / (1 + _tree_distance(root, sentence.anchor_tokens)),
-            has_year=float(any(_YEAR.fullmatch(t.text) for t in span)),
+            has_year=float(any(YEAR.fullmatch(t.text) for t in span)),
             bridge=float(any(title and (own <= title or title <= own) for title in sentence.leads_to)),
         )
         out.append(Candidate(text, kind, support, features))
@@ -273,17 +269,6 @@ def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str
     return fit
 
 
-def _kind(entity: SpacySpan) -> str | None:
-    """An entity's type as an answer: its label's, but a span of time that counts and names no point in time
-    ("seven different years", "the next twenty-seven years", not "1833", "the third century" or "130 million
-    years ago") is a count, not a date."""
-    kind = entity_type(entity.label_)
-    if kind != "Date" or any(t.lower_ == "ago" or _YEAR.fullmatch(t.text) or t.text in _MONTHS for t in entity):
-        return kind
-    counts = any(t.like_num and t.pos_ == "NUM" for t in entity)
-    return "Quantity" if counts and any(t.lemma_.lower() in _DURATIONS for t in entity) else kind
-
-
 def _beside(span: SpacySpan) -> set[str]:
     """The content words of the three tokens either side of a span (its apposition: "Angola's capital, Luanda,")."""
     doc = span.doc
@@ -299,40 +284,6 @@ def _counted(span: SpacySpan) -> set[str]:
 def own_words(text: str) -> set[str]:
     """The words a candidate says: its content words and its numbers ("nine" is a stop word to spaCy)."""
     return content_words(text) | {word for word in all_words(text) if like_num(word)}
-
-
-def _with_unit(entity: SpacySpan, words: set[str]) -> str:
-    """A number with the next word when the question uses it ("ten" + "times"), else the number's text."""
-    if (entity.label_ in ("CARDINAL", "QUANTITY") or not entity.label_) and entity.end < len(entity.doc):
-        following = entity.doc[entity.end]
-        if content_words(following.text) & words:
-            return f"{entity.text} {following.text}"
-    return entity.text
-
-
-def _proper_noun(token: Token) -> bool:
-    """Proper nouns the small model leaves unnamed ("Stagira")."""
-    return token.pos_ == "PROPN"
-
-
-def _number(token: Token) -> bool:
-    """Number words the small model leaves unnamed ("130 million" in "130 million years ago")."""
-    return bool(token.like_num) and token.pos_ == "NUM"
-
-
-def _runs(doc: Doc, kept: Callable[[Token], bool]) -> list[SpacySpan]:
-    """The runs of consecutive tokens that ``kept`` keeps, outside the doc's named entities."""
-    inside = {token.i for ent in doc.ents for token in ent}
-    runs: list[SpacySpan] = []
-    start = None
-    for token in [*doc, None]:
-        if token is not None and kept(token) and token.i not in inside:
-            start = token.i if start is None else start
-            continue
-        if start is not None:
-            runs.append(doc[start : token.i if token is not None else len(doc)])
-            start = None
-    return runs
 
 
 def without_determiner(text: str) -> str:

@@ -77,3 +77,52 @@ def test_a_candidate_naming_the_document_its_sentence_leads_to_is_the_bridge(nlp
     )  # fmt: skip
     found = {c.text: c.features for c in candidates_of(sentence, asked)}
     assert found["Apollo 11"]["bridge"] == 1.0 and found["Aldrin"]["bridge"] == 0.0
+
+
+def _sources(nlp: Language, question: str, text: str) -> dict[str, set[str]]:
+    """Each candidate's text, with every source that found it."""
+    words = content_words(question)
+    asked = Asked(words=words, expected=None, kind_word=set(), unit=set(), predicates=words, titled=[])
+    sentence = Sentence(
+        doc=nlp(text), words=0.8, meaning=0.6, rank=0, led=False, names_held=1.0, aside=False,
+        anchors=positions(text, words),
+    )  # fmt: skip
+    found: dict[str, set[str]] = {}
+    for candidate in candidates_of(sentence, asked):
+        found.setdefault(candidate.text, set()).update(
+            k for k, v in candidate.features.items() if k[:5] == "from_" and v
+        )
+    return found
+
+
+def test_quoted_and_named_phrases_are_candidates(nlp: Language) -> None:
+    text = 'During the war, the Dutch occupied Luanda as "The Fort Aardenburgh" from 1640 to 1648.'
+    assert "from_quote" in _sources(nlp, "Under what name did the Dutch occupy Luanda?", text)["Fort Aardenburgh"]
+    text = "Affirming the consequent, sometimes called converse error or fallacy of the converse, is a formal fallacy."
+    named = _sources(nlp, "What else is affirming the consequent called?", text)
+    assert "from_naming" in named["converse error"] and "from_naming" in named["fallacy of the converse"]
+    assert not any(name.startswith("is ") for name in named), "the clause that goes on is no name"
+    drug = _sources(nlp, "What is mifepristone also known as?", "The drug mifepristone (also known as RU-486).")
+    assert "from_naming" in drug["RU-486"]
+
+
+def test_names_stay_whole_and_possessives_go(nlp: Language) -> None:
+    academy = _candidates(
+        nlp, "Whose academy did Andre attend?", "At age 13, Andre was sent to Nick Bollettieri's Tennis Academy."
+    )
+    assert "Nick Bollettieri" in academy and "Nick Bollettieri's" not in academy
+    act = _candidates(nlp, "Which act shifted education?", "The Smith-Hughes Act of 1917 shifted education.")
+    assert "Smith-Hughes Act" in act
+    text = "In 1911 the Dutch physicist Antonius van den Broek suggested it; the aardvark (Orycteropus afer) digs."
+    names = _candidates(nlp, "Who suggested it?", text)
+    assert "Antonius van den Broek" in names and "Orycteropus afer" in names
+    puzzle = _sources(nlp, "How many pieces does the puzzle have?", "They made a 300-piece jigsaw puzzle.")
+    assert puzzle["300"] & {"from_number", "from_entity"}, "a number keeps its own span"
+    assert not any(text.startswith("300-") and "from_noun_chunk" not in found for text, found in puzzle.items())
+
+
+def test_numbers_keep_their_marks_and_years_their_era(nlp: Language) -> None:
+    text = "Nansen reached a record latitude of 86°14\u2032 in 1895."
+    assert "86°14\u2032" in _candidates(nlp, "What latitude did Nansen reach?", text)
+    found = _candidates(nlp, "In what year did Alexander arrive?", "Alexander arrived in Afghanistan in 330 BCE.")
+    assert found["330 BCE"].type == "Date" and found["330 BCE"].features["type_asked"] == 1.0
