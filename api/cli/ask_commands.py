@@ -39,7 +39,9 @@ def _streamed(retriever: Retriever, question: str, options: AnswerOptions) -> tu
 
 
 QuestionArgument = Annotated[str, typer.Argument(help="The question, in quotes.")]
-KOption = Annotated[int, typer.Option("--k", min=1, max=50, help="How many passages to retrieve.")]
+KOption = Annotated[
+    int | None, typer.Option("--k", min=1, max=50, help="How many passages to read (default: 8).", show_default=False)
+]
 HopsOption = Annotated[int, typer.Option("--hops", min=0, max=3, help="How far to expand the graph.")]
 PngOption = Annotated[Path | None, typer.Option("--png", help="Draw the answer's subgraph to this PNG file.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the whole answer as JSON.")]
@@ -52,7 +54,7 @@ StreamOption = Annotated[bool, typer.Option("--stream", help="Print the answer's
 
 def ask(
     question: QuestionArgument,
-    k: KOption = 6,
+    k: KOption = None,
     hops: HopsOption = 2,
     png: PngOption = None,
     as_json: JsonOption = False,
@@ -67,7 +69,7 @@ def ask(
 
     transformers_logging.disable_progress_bar()
     settings = _ask_settings(generator)
-    options = AnswerOptions(k=k, hops=hops)
+    options = AnswerOptions(hops=hops) if k is None else AnswerOptions(k=k, hops=hops)
     answer, answer_id, streamed = _answer_and_log(settings, question, options, stream=stream and not as_json)
     if as_json:
         console.print_json(json.dumps({"id": answer_id, **answer.model_dump(mode="json")}))

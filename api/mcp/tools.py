@@ -31,6 +31,7 @@ from trellis.api.state import AppState
 from trellis.kg.errors import TrellisError
 from trellis.kg.settings import Settings
 from trellis.retrieval import AnswerOptions, Fact, GraphEdge
+from trellis.retrieval.types import DEFAULT_K
 
 __all__ = [
     "AskResult",
@@ -165,7 +166,7 @@ class GraphTools:
     def _page(self) -> int:
         return self.state.settings.api_max_page_size
 
-    def ask(self, question: str, ctx: Context, k: int = 6, hops: int = 2) -> AskResult:
+    def ask(self, question: str, ctx: Context, k: int = DEFAULT_K, hops: int = 2) -> AskResult:
         """Answer a question from the knowledge graph, citing passages as [n] (or saying it is not in the graph)."""
         settings = self.state.settings
         with tool_errors(settings):

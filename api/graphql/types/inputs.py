@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import strawberry
 
-from trellis.retrieval.types import AnswerOptions
+from trellis.retrieval.types import DEFAULT_K, DEFAULT_TOKEN_BUDGET, AnswerOptions
 
 __all__ = ["AskOptions", "DocumentInput", "EntityFilter"]
 
 
 @strawberry.input(description="How to answer; omitted fields keep their defaults.")
 class AskOptions:
-    k: int | None = strawberry.field(default=None, description="Passages to use (1-100, default 6).")
+    k: int | None = strawberry.field(default=None, description=f"Passages to use (1-100, default {DEFAULT_K}).")
     hops: int | None = strawberry.field(default=None, description="Graph expansion depth (0-3, default 2).")
     max_facts: int | None = strawberry.field(default=None, description="Facts to use (0-100, default 8).")
-    token_budget: int | None = strawberry.field(default=None, description="Context tokens (32-32768, default 1024).")
+    token_budget: int | None = strawberry.field(
+        default=None, description=f"Context tokens (32-32768, default {DEFAULT_TOKEN_BUDGET})."
+    )
 
     def to_domain(self) -> AnswerOptions:
         """Validated options (pydantic refuses values out of range)."""

@@ -12,6 +12,7 @@ from tests.support_graphql import data, gql, subscribe
 from trellis.api.app import create_app
 from trellis.kg.settings import Settings
 from trellis.retrieval import Retriever
+from trellis.retrieval.types import DEFAULT_K
 
 ASK = "query($q: String!) { ask(question: $q) { id text model } }"
 RATE = """mutation($id: ID!, $rating: Rating!, $correction: String, $comment: String) {
@@ -55,7 +56,7 @@ def test_an_answer_is_logged_rated_by_a_read_key_and_listed_for_write_keys(api_u
     )  # fmt: skip
     assert node["keyName"].startswith("key-") and "read" in node["keyName"] and READ_KEY not in node["keyName"]
     assert node["citations"] and not any(c["gone"] for c in node["citations"])
-    assert node["timings"] and '"k": 6' in node["retrieval"]
+    assert node["timings"] and f'"k": {DEFAULT_K}' in node["retrieval"]
 
     up = _rate(api_url, asked["id"], "UP", key=WRITE_KEY)
     assert up["__typename"] == "AnswerRated"
