@@ -35,6 +35,11 @@ _LONGEST_NAME = 8
 """The most tokens a quoted or named candidate may have."""
 _JOINERS = frozenset({"-", "\u2013"})
 _ERAS = frozenset({"BC", "BCE", "AD", "CE"})
+_TITLES = frozenset(
+    {"Princess", "Prince", "King", "Queen", "Emperor", "Empress", "Pope", "Saint", "Sir", "Dame", "Lady", "Lord"}
+    | {"Duke", "Duchess", "Count", "Countess", "Tsar", "Czar", "Sultan", "Caliph", "Pharaoh"}
+)
+"""Words of rank the small NER model leaves outside a person's name ("Princess" + "Louise Caroline Alberta")."""
 _PARTICLES = frozenset({"van", "von", "den", "der", "de", "da", "di", "du", "del", "della", "la", "le", "bin", "ibn"})
 _MOST_PARTICLES = 2
 _UNIT_MARKS = frozenset({"°", "\u2032", "\u2033", "'", "%"})
@@ -46,7 +51,7 @@ _MONTHS = frozenset(calendar.month_name[1:])
 def spans_of(doc: Doc, words: set[str]) -> list[Found]:
     """Every candidate span of a parsed sentence, made whole, with its type and source (``words``: the
     question's content words, which a number may carry as its unit)."""
-    entities = [_whole(ent) for ent in doc.ents]
+    entities = [_titled(_whole(ent)) for ent in doc.ents]
     found = [(_with_unit(ent, words), ent, _kind(ent), "from_entity") for ent in entities]
     found += [(run.text, run, "Thing", "from_proper_nouns") for run in map(_whole, _runs(doc, _proper_noun))]
     numbers = [_whole(run) for run in _runs(doc, _number)]
@@ -81,6 +86,13 @@ def _whole(span: SpacySpan) -> SpacySpan:
     if (start, end) == (span.start, span.end):
         return span
     return SpacySpan(doc, start, end, label=span.label_)
+
+
+def _titled(span: SpacySpan) -> SpacySpan:
+    """A person's name with the title of rank written before it ("Princess Louise", "Pope Gregory XIII")."""
+    if span.label_ != "PERSON" or span.start == 0 or span.doc[span.start - 1].text not in _TITLES:
+        return span
+    return SpacySpan(span.doc, span.start - 1, span.end, label=span.label_)
 
 
 def _with_particles(doc: Doc, end: int) -> int:
@@ -168,9 +180,11 @@ def _dated(span: SpacySpan) -> bool:
 def _kind(entity: SpacySpan) -> str | None:
     """An entity's type as an answer: its label's, but a span of time that counts and names no point in time
     ("seven different years", "the next twenty-seven years", not "1833", "the third century" or "130 million
-    years ago") is a count, not a date."""
+    years ago") is a count, not a date, and a nationality or creed said as an adjective is no name at all."""
     if _dated(entity):
         return "Date"
+    if entity.label_ == "NORP" and entity.root.pos_ == "ADJ":
+        return None  # "a Greek philosopher": a nationality said of someone, not a group that answers "who"
     kind = entity_type(entity.label_)
     if kind != "Date" or any(t.lower_ == "ago" or YEAR.fullmatch(t.text) or t.text in _MONTHS for t in entity):
         return kind

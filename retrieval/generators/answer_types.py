@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-__all__ = ["NAME_JOINS", "asked_noun", "counted_unit", "expected_types", "named_terms"]
+from spacy.language import Language
+
+__all__ = ["NAME_JOINS", "asked_noun", "counted_unit", "expected_types", "named_terms", "subject_names"]
 
 PLACE = frozenset({"Location", "Facility"})
 NAME = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
@@ -251,3 +253,11 @@ def named_terms(question: str) -> list[str]:
     if run:
         names.append(" ".join(run))
     return list(dict.fromkeys(name.casefold() for name in names if name))
+
+
+def subject_names(question: str, nlp: Language) -> list[str]:
+    """The question's names (:func:`named_terms`) but those that describe rather than name: nationalities,
+    peoples and creeds, as the parse finds them ("the Greek thinker", "a Canadian province", "the Etruscans").
+    A context about the question's subject need not repeat them: Aristotle's article calls him a philosopher."""
+    described = {ent.text.casefold().removesuffix("'s") for ent in nlp(question).ents if ent.label_ == "NORP"}
+    return [name for name in named_terms(question) if name not in described]

@@ -119,6 +119,8 @@ class Asked:
     """Its content words that are not its names."""
     titled: list[set[str]]
     """The content words of the context's document titles."""
+    said: set[str]
+    """Every word it says, its numbers and ordinals too ("first"): an answer made of them says nothing new."""
 
 
 @dataclass(frozen=True)
@@ -146,12 +148,14 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A candidate answer of one sentence: its text, type, support (0..1) and features."""
+    """A candidate answer of one sentence: its text, type, support (0..1), features and where it starts."""
 
     text: str
     type: str | None
     support: float
     features: dict[str, float]
+    start: int = 0
+    """Its character offset in the sentence: of two candidates judged alike, the first written wins."""
 
 
 def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
@@ -162,7 +166,7 @@ def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
     for raw, span, kind, source in found:
         text = _POSSESSIVE.sub("", without_determiner(raw.strip(" ,;:.\"'“”"))).strip()
         own = own_words(text)
-        if not own or own <= asked.words or text.casefold() in _PRONOUNS:
+        if not own or own <= asked.words | asked.said or text.casefold() in _PRONOUNS:
             continue  # an answer says something the question does not
         features = dict.fromkeys(FEATURES, 0.0)
         features[source] = 1.0
@@ -197,7 +201,7 @@ def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
             has_year=float(any(YEAR.fullmatch(t.text) for t in span)),
             bridge=float(any(title and (own <= title or title <= own) for title in sentence.leads_to)),
         )
-        out.append(Candidate(text, kind, support, features))
+        out.append(Candidate(text, kind, support, features, span.start_char))
     return out
 
 

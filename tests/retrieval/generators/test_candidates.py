@@ -7,7 +7,15 @@ from spacy.language import Language
 
 from trellis.kg.ingest.extraction import load_pipeline
 from trellis.retrieval.generators.answer_types import asked_noun, expected_types
-from trellis.retrieval.generators.candidates import FEATURES, Asked, Candidate, Sentence, candidates_of, positions
+from trellis.retrieval.generators.candidates import (
+    FEATURES,
+    Asked,
+    Candidate,
+    Sentence,
+    candidates_of,
+    own_words,
+    positions,
+)
 from trellis.retrieval.ranking import content_words
 
 
@@ -26,6 +34,7 @@ def _judged(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] =
         unit=set(),
         predicates=words,
         titled=[content_words(page) for page in pages],
+        said=own_words(question),
     )
     sentence = Sentence(
         doc=nlp(text), words=0.8, meaning=0.6, rank=0, led=False, names_held=1.0, aside=False,
@@ -66,6 +75,25 @@ def test_the_verb_and_the_parse_tree_tie_a_candidate_to_the_question(nlp: Langua
     assert launched["has_year"] == 1.0 and returned["has_year"] == 0.0
 
 
+def test_an_ordinal_or_number_the_question_says_is_not_a_candidate(nlp: Language) -> None:
+    question = "What did Connes introduce in the early 1980s as a first step toward noncommutative geometry?"
+    text = "He introduced cyclic cohomology in the early 1980s as a first step in noncommutative geometry."
+    found = _candidates(nlp, question, text)
+    assert "cyclic cohomology" in found
+    assert not {"first", "1980s", "early 1980s"} & set(found)
+
+
+def test_a_nationality_said_as_an_adjective_is_no_answer_to_who(nlp: Language) -> None:
+    found = _candidates(nlp, "Whom did he name as his executor?", "The Greek philosopher named Antipater executor.")
+    assert found["Greek"].type is None and found["Greek"].features["type_off"] == 1.0
+    assert _candidates(nlp, "Whom did Sparta fight?", "The Greeks fought the Persians.")["Persians"].type == "Group"
+
+
+def test_a_person_keeps_the_title_of_rank_before_the_name(nlp: Language) -> None:
+    found = _candidates(nlp, "Who is Alberta named after?", "Alberta is named after Princess Louise Caroline Alberta.")
+    assert "Princess Louise Caroline Alberta" in found
+
+
 def test_a_candidate_naming_a_context_document_is_marked(nlp: Language) -> None:
     found = _candidates(nlp, "Who taught Alexander?", "Aristotle taught Alexander.", pages=("Aristotle",))
     assert found["Aristotle"].features["names_page"] == 1.0
@@ -75,7 +103,7 @@ def test_a_candidate_naming_the_document_its_sentence_leads_to_is_the_bridge(nlp
     question = "What was that mission's command module called?"
     text = "Armstrong went on to command Apollo 11, where Aldrin was returned to the LMP position."
     words = content_words(question)
-    asked = Asked(words=words, expected=None, kind_word=set(), unit=set(), predicates=words, titled=[])
+    asked = Asked(words=words, expected=None, kind_word=set(), unit=set(), predicates=words, titled=[], said=words)
     sentence = Sentence(
         doc=nlp(text), words=0.5, meaning=0.5, rank=0, led=False, names_held=1.0, aside=False,
         anchors=positions(text, words), leads_to=[content_words("Apollo 11")],
