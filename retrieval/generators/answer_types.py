@@ -257,7 +257,17 @@ def named_terms(question: str) -> list[str]:
 
 def subject_names(question: str, nlp: Language) -> list[str]:
     """The question's names (:func:`named_terms`) but those that describe rather than name: nationalities,
-    peoples and creeds, as the parse finds them ("the Greek thinker", "a Canadian province", "the Etruscans").
-    A context about the question's subject need not repeat them: Aristotle's article calls him a philosopher."""
+    peoples and creeds, as the parse finds them ("the Greek thinker", "a Canadian province", "the Etruscans"),
+    and a name that qualifies the noun a "which X" question asks for ("Which Shakespeare play"): they say what
+    the answer is, and a context about the question's subject need not repeat them (Aristotle's article calls
+    him a philosopher; Tarkovsky's says he directed Hamlet)."""
     described = {ent.text.casefold().removesuffix("'s") for ent in nlp(question).ents if ent.label_ == "NORP"}
+    noun = asked_noun(question)
+    if noun:
+        described |= {
+            name
+            for name in named_terms(question)
+            if not any(ch.isdigit() for ch in name)
+            and re.search(rf"\b{re.escape(name)}(?:['\u2019]s)?\s+{re.escape(noun)}\b", question, re.IGNORECASE)
+        }
     return [name for name in named_terms(question) if name not in described]

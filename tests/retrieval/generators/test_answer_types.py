@@ -39,6 +39,12 @@ def test_a_nationality_describes_the_subject_and_is_not_one_of_its_names(nlp: La
     assert subject_names("Who founded Pixar Animation Studios in 1986?", nlp) == ["pixar animation studios", "1986"]
 
 
+def test_a_name_that_qualifies_the_asked_noun_describes_the_answer(nlp: Language) -> None:
+    question = "Which Shakespeare play was the only stage production Tarkovsky ever directed?"
+    assert subject_names(question, nlp) == ["tarkovsky"]
+    assert subject_names("Which 1917 act changed agricultural education?", nlp) == ["1917"], "a year still names"
+
+
 def test_the_noun_a_which_question_asks_for() -> None:
     assert asked_noun("Which centaur reared Achilles on Mount Pelion?") == "centaur"
     assert asked_noun("What is the capital of Alberta?") == "capital"
