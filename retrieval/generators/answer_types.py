@@ -172,7 +172,7 @@ def expected_types(question: str) -> frozenset[str] | None:
                 if noun in _STOPS or noun in _VERBS:
                     break
             if words[position] == "which" and following and following[0] not in _STOPS | _VERBS:
-                return NAME  # "which moon of Saturn": a name, whatever its kind
+                return None  # "which moon of Saturn", "which animals": a name or a plain noun, it does not say
             break
     for cue, types in _CUES:
         if len(cue) == 1 and cue[0] in words:

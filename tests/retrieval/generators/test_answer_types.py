@@ -66,6 +66,12 @@ def test_a_count_of_years_ago_may_be_a_date() -> None:
     assert expected_types("In how many different years was he nominated?") == frozenset({"Quantity"})
 
 
+def test_a_which_question_of_an_unknown_kind_does_not_say_what_type_it_asks_for() -> None:
+    assert expected_types("Apollo's epithet was connected with which animals?") is None, "dolphins: a plain noun"
+    assert asked_noun("Apollo's epithet was connected with which animals?") == "animals"
+    assert expected_types("Which god made the lyre?") == frozenset({"Person"})
+
+
 def test_a_date_or_a_number_carries_no_asked_noun() -> None:
     assert asked_noun("In what year did he settle in Frankfurt?") is None
     assert asked_noun("What percentage voted for independence?") is None
