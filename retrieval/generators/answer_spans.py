@@ -179,14 +179,16 @@ def _dated(span: SpacySpan) -> bool:
 
 def _kind(entity: SpacySpan) -> str | None:
     """An entity's type as an answer: its label's, but a span of time that counts and names no point in time
-    ("seven different years", "the next twenty-seven years", not "1833", "the third century" or "130 million
-    years ago") is a count, not a date, and a nationality or creed said as an adjective is no name at all."""
+    ("seven different years", "within 24 hours", not "1833", "the third century" or "130 million years ago") is
+    a count, not a date, and a nationality or creed said as an adjective is no name at all."""
     if _dated(entity):
         return "Date"
     if entity.label_ == "NORP" and entity.root.pos_ == "ADJ":
         return None  # "a Greek philosopher": a nationality said of someone, not a group that answers "who"
-    kind = entity_type(entity.label_)
-    if kind != "Date" or any(t.lower_ == "ago" or YEAR.fullmatch(t.text) or t.text in _MONTHS for t in entity):
+    kind = entity_type(entity.label_)  # None for a time of day ("7:51 a.m."): no date, no count
+    if kind != "Date" and entity.label_ != "TIME":
+        return kind
+    if any(t.lower_ == "ago" or YEAR.fullmatch(t.text) or t.text in _MONTHS for t in entity):
         return kind
     counts = any(t.like_num and t.pos_ == "NUM" for t in entity)
     return "Quantity" if counts and any(t.lemma_.lower() in _DURATIONS for t in entity) else kind

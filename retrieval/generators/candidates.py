@@ -171,7 +171,7 @@ def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
         features = dict.fromkeys(FEATURES, 0.0)
         features[source] = 1.0
         fit = _typed(features, own, span, kind, asked)
-        echo = (content_words(span.text) & asked.words) - asked.kind_word  # "age of thirty-seven" for "what age"
+        echo = (content_words(span.text) & asked.words) - asked.kind_word - asked.unit  # "age of 37", "24 hours"
         fit *= 1 - _ECHO * len(echo) / len(own)
         distance = min((abs(span.start_char - a) for a in sentence.anchors), default=200)
         nearness = 1 / (1 + distance / 40)

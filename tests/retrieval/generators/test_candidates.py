@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 
 from trellis.kg.ingest.extraction import load_pipeline
-from trellis.retrieval.generators.answer_types import asked_noun, expected_types
+from trellis.retrieval.generators.answer_types import asked_noun, counted_unit, expected_types
 from trellis.retrieval.generators.candidates import (
     FEATURES,
     Asked,
@@ -31,7 +31,7 @@ def _judged(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] =
         words=words,
         expected=expected_types(question),
         kind_word=content_words(asked_noun(question) or ""),
-        unit=set(),
+        unit=content_words(" ".join(counted_unit(question))),
         predicates=words,
         titled=[content_words(page) for page in pages],
         said=own_words(question),
@@ -87,6 +87,14 @@ def test_a_nationality_said_as_an_adjective_is_no_answer_to_who(nlp: Language) -
     found = _candidates(nlp, "Whom did he name as his executor?", "The Greek philosopher named Antipater executor.")
     assert found["Greek"].type is None and found["Greek"].features["type_off"] == 1.0
     assert _candidates(nlp, "Whom did Sparta fight?", "The Greeks fought the Persians.")["Persians"].type == "Group"
+
+
+def test_a_span_of_hours_counts_and_a_time_of_day_neither_counts_nor_dates(nlp: Language) -> None:
+    found = _candidates(nlp, "Within how many hours must people be arraigned?", "They are arraigned within 24 hours.")
+    assert found["24 hours"].type == "Quantity" and found["24 hours"].features["echo"] == 0.0
+    found = _candidates(nlp, "When was Apollo 8 launched?", "Apollo 8 launched at 7:51:00 a.m. on December 21, 1968.")
+    assert found["December 21, 1968"].type == "Date"
+    assert all(c.type is None for text, c in found.items() if text.startswith("7:51"))
 
 
 def test_a_person_keeps_the_title_of_rank_before_the_name(nlp: Language) -> None:
