@@ -2,9 +2,10 @@
 
 The spans are spaCy's named entities, the runs of proper nouns and of number words the small model leaves
 unnamed, the noun chunks, quoted phrases, and what a sentence says something is known as or called. Each is made
-whole before it is judged: the words hyphens or particles join to a name ("Smith-Hughes Act", "Antonius van den
-Broek"), a genus's species ("Orycteropus afer"), the marks written onto a number ("86°14'") and a year's era
-("330 BCE"). :mod:`retrieval.generators.candidates` judges them against the question.
+whole before it is judged: a person's title of rank ("Princess Louise"), the words hyphens or particles join to a
+name ("Smith-Hughes Act", "Antonius van den Broek"), a genus's species ("Orycteropus afer"), the marks written onto
+a number ("86°14'") and a year's era ("330 BCE"). :mod:`retrieval.generators.candidates` judges them against the
+question.
 """
 
 from __future__ import annotations

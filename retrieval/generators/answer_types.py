@@ -1,7 +1,8 @@
 """What kind of answer a question asks for, read off its words: "who" a person or a body, "where" a place, "when"
 or "what year" a date, "how many" a quantity, "which X" / "what X" an entity of X's kind ("which city" a place,
-"what novel" a work). Types are the graph's entity labels (:data:`kg.ingest.extraction.labels.SPACY_LABELS`),
-so an answer from a fact and an answer from a sentence are judged the same way.
+"what novel" a work; an X of no known kind says nothing). Types are the graph's entity labels
+(:data:`kg.ingest.extraction.labels.SPACY_LABELS`), so an answer from a fact and an answer from a sentence are
+judged the same way.
 """
 
 from __future__ import annotations
@@ -152,7 +153,8 @@ _VERBS = frozenset({"can", "could", "would", "will", "should", "became", "become
 
 
 def expected_types(question: str) -> frozenset[str] | None:
-    """The entity types a question asks for, None when it does not say ("what is X?")."""
+    """The entity types a question asks for, None when it does not say ("what is X?", or "which X" of an X of no
+    known kind: "which animals" may be answered by a name or a plain noun)."""
     words = _WORD.findall(question.lower())
     pairs = set(pairwise(words))
     if ("how", "many") in pairs and "ago" in words:  # "how many years ago": a count that dates
@@ -256,18 +258,22 @@ def named_terms(question: str) -> list[str]:
 
 
 def subject_names(question: str, nlp: Language) -> list[str]:
-    """The question's names (:func:`named_terms`) but those that describe rather than name: nationalities,
-    peoples and creeds, as the parse finds them ("the Greek thinker", "a Canadian province", "the Etruscans"),
-    and a name that qualifies the noun a "which X" question asks for ("Which Shakespeare play"): they say what
-    the answer is, and a context about the question's subject need not repeat them (Aristotle's article calls
-    him a philosopher; Tarkovsky's says he directed Hamlet)."""
-    described = {ent.text.casefold().removesuffix("'s") for ent in nlp(question).ents if ent.label_ == "NORP"}
+    """The question's names (:func:`named_terms`) but those that describe rather than name: a nationality or creed
+    said as an adjective, as the parse finds it ("the Greek thinker", "a Canadian province"), and a name that
+    qualifies the noun a "which X" question asks for ("Which Shakespeare play"): they say what the answer is, and
+    a context about the question's subject need not repeat them (Aristotle's article calls him a philosopher;
+    Tarkovsky's says he directed Hamlet). A people named as such ("the Aztecs") stays a name."""
+    described = {
+        ent.text.casefold().removesuffix("'s")
+        for ent in nlp(question).ents
+        if ent.label_ == "NORP" and ent.root.pos_ == "ADJ"
+    }
     noun = asked_noun(question)
     if noun:
         described |= {
             name
             for name in named_terms(question)
             if not any(ch.isdigit() for ch in name)
-            and re.search(rf"\b{re.escape(name)}(?:['\u2019]s)?\s+{re.escape(noun)}\b", question, re.IGNORECASE)
+            and re.search(rf"\b(?:which|what)\s+{re.escape(name)}(?:['\u2019]s)?\s+{re.escape(noun)}\b", question, re.I)
         }
     return [name for name in named_terms(question) if name not in described]

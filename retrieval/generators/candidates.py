@@ -120,7 +120,7 @@ class Asked:
     titled: list[set[str]]
     """The content words of the context's document titles."""
     said: set[str]
-    """Every word it says, its numbers and ordinals too ("first"): an answer made of them says nothing new."""
+    """Its content words and its numbers, ordinals too ("first"): an answer made only of them says nothing new."""
 
 
 @dataclass(frozen=True)
@@ -166,12 +166,13 @@ def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
     for raw, span, kind, source in found:
         text = _POSSESSIVE.sub("", without_determiner(raw.strip(" ,;:.\"'“”"))).strip()
         own = own_words(text)
-        if not own or own <= asked.words | asked.said or text.casefold() in _PRONOUNS:
+        if not own or own <= asked.said or text.casefold() in _PRONOUNS:
             continue  # an answer says something the question does not
         features = dict.fromkeys(FEATURES, 0.0)
         features[source] = 1.0
         fit = _typed(features, own, span, kind, asked)
-        echo = (content_words(span.text) & asked.words) - asked.kind_word - asked.unit  # "age of 37", "24 hours"
+        unit = asked.unit if kind == "Quantity" else set()  # "24 hours" for "how many hours"
+        echo = (content_words(span.text) & asked.words) - asked.kind_word - unit  # "age of 37" for "what age"
         fit *= 1 - _ECHO * len(echo) / len(own)
         distance = min((abs(span.start_char - a) for a in sentence.anchors), default=200)
         nearness = 1 / (1 + distance / 40)

@@ -144,10 +144,10 @@ class ExtractiveGenerator:
         )
 
     def _knows_names(self, question: str, context: Context) -> bool:
-        """Whether the context holds at least ``context_names_share`` of the question's names and numbers (text,
-        titles or facts): a question about something the graph has never heard of is not answered from whatever
-        else it holds. A question typed all in lower case hides its names: each of its longer content words must
-        then be held."""
+        """Whether the context holds at least ``context_names_share`` of the question's names and numbers
+        (:func:`~retrieval.generators.answer_types.subject_names`; in text, titles or facts): a question about something
+        the graph has never heard of is not answered from whatever else it holds. A question typed all in lower case
+        hides its names: each of its longer content words must then be held."""
         held = " ".join(
             [
                 *(f"{p.title or ''} {p.text}" for p in context.passages),

@@ -84,8 +84,8 @@ class SentenceMatch:
 
 @dataclass(frozen=True)
 class Span:
-    """A candidate answer: its text, its type (None for a noun chunk), its support, its rank score and the
-    sentence it comes from."""
+    """A candidate answer: its text, its type (None for a noun chunk), its support, its rank score, the sentence it
+    comes from and where it starts there."""
 
     text: str
     type: str | None
@@ -236,24 +236,16 @@ def candidates(
     """Every candidate answer of the matching sentences, with its sentence (see
     :func:`~retrieval.generators.candidates.candidates_of`).
 
-    A sentence that, with its title and the sentence leading to it, holds less than ``names_share`` of the
-    question's names and numbers is about something else: its candidates have no support. One that holds none of
-    the question's other content words (its predicate: "currency" in "What is the currency of Serbia?") says
-    something else of it, and its candidates' support is discounted. A candidate that names one of ``pages`` (the
-    titles of the context's documents) is the question's subject or the bridge to the answer, rarely the answer.
+    A sentence that, with its title and the sentence leading to it, holds less than ``names_share`` of the question's
+    names and numbers (:func:`~retrieval.generators.answer_types.subject_names`) is about something else: its candidates
+    have no support. One that holds none of the question's other content words (its predicate: "currency" in "What is
+    the currency of Serbia?") says something else of it, and its candidates' support is discounted. A candidate that
+    names one of ``pages`` (the titles of the context's documents) is the question's subject or the bridge to the
+    answer, rarely the answer.
     """
-    words = content_words(question)
     names = subject_names(question, nlp)
-    predicates = words - content_words(" ".join(names))
-    asked = Asked(
-        words=words,
-        expected=expected,
-        kind_word=content_words(asked_noun(question) or ""),
-        unit=content_words(" ".join(counted_unit(question))),
-        predicates=predicates,
-        titled=[content_words(page) for page in pages if page],
-        said=own_words(question),
-    )
+    asked = _asked(question, names, expected=expected, pages=pages)
+    words, predicates = asked.words, asked.predicates
     found: list[tuple[Candidate, SentenceMatch]] = []
     for rank, (match, doc) in enumerate(zip(matches, nlp.pipe(m.text for m in matches), strict=True)):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
@@ -276,6 +268,25 @@ def candidates(
     return found
 
 
+def _asked(question: str, names: list[str], *, expected: frozenset[str] | None, pages: Sequence[str]) -> Asked:
+    """What the question asks, as its candidates are judged against it; ``names``: its subject's names."""
+    words = content_words(question)
+    return Asked(
+        words=words,
+        expected=expected,
+        kind_word=content_words(asked_noun(question) or ""),
+        unit=content_words(" ".join(counted_unit(question))),
+        predicates=words - content_words(" ".join(names)),
+        titled=[content_words(page) for page in pages if page],
+        said=own_words(question),
+    )
+
+
+def _written_at(span: Span) -> tuple[int, int]:
+    """Where a candidate is written in its passage: its sentence's offset there, then its own in the sentence."""
+    return span.sentence.passage.text.find(span.sentence.text), span.start
+
+
 def best_spans(found: Sequence[tuple[Candidate, SentenceMatch]], ranker: SpanRanker | None = None) -> list[Span]:
     """The candidates (:func:`candidates`) that have support, the ranker's choice first; each distinct text once,
     at its best. Candidates whose sentence is not about what the question names have none and are left out."""
@@ -289,4 +300,4 @@ def best_spans(found: Sequence[tuple[Candidate, SentenceMatch]], ranker: SpanRan
         key = candidate.text.casefold()
         if key not in best or best[key].rank < span.rank:
             best[key] = span
-    return sorted(best.values(), key=lambda s: (-s.rank, -s.score, s.sentence.number, s.start, s.text))
+    return sorted(best.values(), key=lambda s: (-s.rank, -s.score, s.sentence.number, _written_at(s), s.text))

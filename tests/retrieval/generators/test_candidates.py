@@ -80,7 +80,9 @@ def test_an_ordinal_or_number_the_question_says_is_not_a_candidate(nlp: Language
     text = "He introduced cyclic cohomology in the early 1980s as a first step in noncommutative geometry."
     found = _candidates(nlp, question, text)
     assert "cyclic cohomology" in found
-    assert not {"first", "1980s", "early 1980s"} & set(found)
+    assert "first" not in found
+    found = _candidates(nlp, "Which of the nine planets has rings?", "Of the nine planets, Saturn has rings.")
+    assert "Saturn" in found and "nine" not in found and "nine planets" not in found
 
 
 def test_a_nationality_said_as_an_adjective_is_no_answer_to_who(nlp: Language) -> None:
@@ -94,12 +96,14 @@ def test_a_span_of_hours_counts_and_a_time_of_day_neither_counts_nor_dates(nlp: 
     assert found["24 hours"].type == "Quantity" and found["24 hours"].features["echo"] == 0.0
     found = _candidates(nlp, "When was Apollo 8 launched?", "Apollo 8 launched at 7:51:00 a.m. on December 21, 1968.")
     assert found["December 21, 1968"].type == "Date"
-    assert all(c.type is None for text, c in found.items() if text.startswith("7:51"))
+    times = [c for text, c in found.items() if text.startswith("7:51")]
+    assert times and all(c.type is None for c in times)
 
 
 def test_a_person_keeps_the_title_of_rank_before_the_name(nlp: Language) -> None:
     found = _candidates(nlp, "Who is Alberta named after?", "Alberta is named after Princess Louise Caroline Alberta.")
-    assert "Princess Louise Caroline Alberta" in found
+    louise = found["Princess Louise Caroline Alberta"]
+    assert louise.type == "Person" and louise.features["from_entity"] == 1.0
 
 
 def test_a_candidate_naming_a_context_document_is_marked(nlp: Language) -> None:
