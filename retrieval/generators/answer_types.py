@@ -268,12 +268,12 @@ def subject_names(question: str, nlp: Language) -> list[str]:
         for ent in nlp(question).ents
         if ent.label_ == "NORP" and ent.root.pos_ == "ADJ"
     }
-    noun = asked_noun(question)
+    names, noun = named_terms(question), asked_noun(question)
     if noun:
         described |= {
             name
-            for name in named_terms(question)
+            for name in names
             if not any(ch.isdigit() for ch in name)
             and re.search(rf"\b(?:which|what)\s+{re.escape(name)}(?:['\u2019]s)?\s+{re.escape(noun)}\b", question, re.I)
         }
-    return [name for name in named_terms(question) if name not in described]
+    return [name for name in names if name not in described]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.lang.en.lex_attrs import like_num
@@ -24,10 +25,11 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from trellis.retrieval.generators.answer_spans import YEAR, spans_of
+from trellis.retrieval.generators.answer_types import asked_noun, counted_unit
 from trellis.retrieval.ranking import content_words
 from trellis.retrieval.ranking import words as all_words
 
-__all__ = ["FEATURES", "Asked", "Candidate", "candidates_of", "own_words", "without_determiner"]
+__all__ = ["FEATURES", "Asked", "Candidate", "asked_of", "candidates_of", "own_words", "without_determiner"]
 
 FEATURES: tuple[str, ...] = (
     "sentence_words",  # the share of the question's content words the sentence holds (with its title)
@@ -115,8 +117,6 @@ class Asked:
     """The noun a "which X" question asks for."""
     unit: set[str]
     """What a "how many X" question counts."""
-    predicates: set[str]
-    """Its content words that are not its names."""
     titled: list[set[str]]
     """The content words of the context's document titles."""
     said: set[str]
@@ -156,6 +156,18 @@ class Candidate:
     features: dict[str, float]
     start: int = 0
     """Its character offset in the sentence: of two candidates judged alike, the first written wins."""
+
+
+def asked_of(question: str, *, expected: frozenset[str] | None, pages: Sequence[str] = ()) -> Asked:
+    """What ``question`` asks, judged with the types it ``expected`` and the context's document titles ``pages``."""
+    return Asked(
+        words=content_words(question),
+        expected=expected,
+        kind_word=content_words(asked_noun(question) or ""),
+        unit=content_words(" ".join(counted_unit(question))),
+        titled=[content_words(page) for page in pages if page],
+        said=own_words(question),
+    )
 
 
 def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:

@@ -20,13 +20,12 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from trellis.retrieval.generators.answer_types import NAME_JOINS, asked_noun, counted_unit, subject_names
+from trellis.retrieval.generators.answer_types import NAME_JOINS, subject_names
 from trellis.retrieval.generators.candidates import (
-    Asked,
     Candidate,
     Sentence,
+    asked_of,
     candidates_of,
-    own_words,
     positions,
     without_determiner,
 )
@@ -244,8 +243,9 @@ def candidates(
     answer, rarely the answer.
     """
     names = subject_names(question, nlp)
-    asked = _asked(question, names, expected=expected, pages=pages)
-    words, predicates = asked.words, asked.predicates
+    asked = asked_of(question, expected=expected, pages=pages)
+    words = asked.words
+    predicates = words - content_words(" ".join(names))  # "currency" in "What is the currency of Serbia?"
     found: list[tuple[Candidate, SentenceMatch]] = []
     for rank, (match, doc) in enumerate(zip(matches, nlp.pipe(m.text for m in matches), strict=True)):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
@@ -266,20 +266,6 @@ def candidates(
         for candidate in candidates_of(sentence, asked):
             found.append((replace(candidate, support=0.0) if unsupported else candidate, match))
     return found
-
-
-def _asked(question: str, names: list[str], *, expected: frozenset[str] | None, pages: Sequence[str]) -> Asked:
-    """What the question asks, as its candidates are judged against it; ``names``: its subject's names."""
-    words = content_words(question)
-    return Asked(
-        words=words,
-        expected=expected,
-        kind_word=content_words(asked_noun(question) or ""),
-        unit=content_words(" ".join(counted_unit(question))),
-        predicates=words - content_words(" ".join(names)),
-        titled=[content_words(page) for page in pages if page],
-        said=own_words(question),
-    )
 
 
 def _written_at(span: Span) -> tuple[int, int]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from trellis.retrieval.generators.answer_types import asked_noun, counted_unit, expected_types
+from trellis.retrieval.generators.answer_types import expected_types
 from trellis.retrieval.generators.candidates import (
     FEATURES,
     Asked,
     Candidate,
     Sentence,
+    asked_of,
     candidates_of,
-    own_words,
     positions,
 )
 from trellis.retrieval.ranking import content_words
@@ -19,19 +19,10 @@ from trellis.retrieval.ranking import content_words
 
 def _judged(nlp: Language, question: str, text: str, *, pages: tuple[str, ...] = ()) -> list[Candidate]:
     """Every candidate of ``text`` (parsed for real), judged against ``question``, in the order found."""
-    words = content_words(question)
-    asked = Asked(
-        words=words,
-        expected=expected_types(question),
-        kind_word=content_words(asked_noun(question) or ""),
-        unit=content_words(" ".join(counted_unit(question))),
-        predicates=words,
-        titled=[content_words(page) for page in pages],
-        said=own_words(question),
-    )
+    asked = asked_of(question, expected=expected_types(question), pages=pages)
     sentence = Sentence(
         doc=nlp(text), words=0.8, meaning=0.6, rank=0, led=False, names_held=1.0, aside=False,
-        anchors=positions(text, words),
+        anchors=positions(text, asked.words),
     )  # fmt: skip
     return candidates_of(sentence, asked)
 
@@ -108,7 +99,7 @@ def test_a_candidate_naming_the_document_its_sentence_leads_to_is_the_bridge(nlp
     question = "What was that mission's command module called?"
     text = "Armstrong went on to command Apollo 11, where Aldrin was returned to the LMP position."
     words = content_words(question)
-    asked = Asked(words=words, expected=None, kind_word=set(), unit=set(), predicates=words, titled=[], said=words)
+    asked = Asked(words=words, expected=None, kind_word=set(), unit=set(), titled=[], said=words)
     sentence = Sentence(
         doc=nlp(text), words=0.5, meaning=0.5, rank=0, led=False, names_held=1.0, aside=False,
         anchors=positions(text, words), leads_to=[content_words("Apollo 11")],
