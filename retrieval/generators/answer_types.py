@@ -145,6 +145,7 @@ _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[\w'\u2019.-]+")
 _QUESTION_WORDS = frozenset({"what", "which"})
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
+_DEMONSTRATIVES = frozenset({"these", "those", "them", "two", "three", "both"})
 _STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
 _COUNT_STOPS = frozenset({"ago", "ahead", "more", "than", "per"})
 NAME_JOINS = frozenset({"of", "the", "de", "von", "van", "du", "del", "la"})
@@ -194,17 +195,32 @@ def asked_noun(question: str) -> str | None:
         following = [w for w in words[position + 1 : position + 9] if w not in _SKIPPED]
         if following[:2] == ["name", "of"]:
             following = following[2:]
-        partitive = word == "which" and following[:1] == ["of"]  # "which of the stable alkali metals"
-        following = following[1:] if partitive else following
-        for noun in following[:3]:
+        if word == "which" and following[:1] == ["of"]:  # "which of the stable alkali metals has": "metals"
+            return _partitive_noun(words[position + 2 :])
+        for place, noun in enumerate(following[:3]):
             kind = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))
             if kind is not None:
-                return None if kind in (DATE, QUANTITY) else noun  # "what year": a date carries no "year"
+                if kind in (DATE, QUANTITY):
+                    return None  # "what year": a date carries no "year"
+                head = following[place + 1 : place + 3]  # "the state flower of Alabama": the flower, not the state
+                return head[0] if len(head) == 2 and head[1] == "of" and head[0] not in _STOPS | _VERBS else noun
             if noun in _STOPS or noun in _VERBS:
                 break
-        if word == "which" and not partitive and following and following[0] not in _STOPS | _VERBS:
+        if word == "which" and following and following[0] not in _STOPS | _VERBS:
             return following[0]
         return None
+    return None
+
+
+def _partitive_noun(following: list[str]) -> str | None:
+    """The noun a partitive "which of the ..." chooses among: the last word of its phrase, up to its verb (None when
+    the phrase runs past four words: no verb this list knows ends it)."""
+    phrase: list[str] = []
+    for word in following[:6]:
+        if word in _STOPS or word in _VERBS or (phrase and word in _SKIPPED):
+            return phrase[-1] if phrase and phrase[-1] not in _DEMONSTRATIVES else None
+        if word not in _SKIPPED:
+            phrase.append(word)
     return None
 
 

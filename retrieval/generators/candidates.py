@@ -257,7 +257,10 @@ def _tree_distance(token: Token, anchors: list[Token]) -> int:
 def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str | None, asked: Asked) -> float:
     """Set the candidate's type features; return its fit for the support."""
     expected = asked.expected
-    if asked.kind_word and asked.kind_word <= own | _beside(span):
+    if asked.kind_word and (kind == "Quantity" or all(like_num(word) for word in own - asked.kind_word)):
+        fit = _OFF_TYPE  # "which metals": "three metals", a count of them, is none of them
+        features["type_off"] = 1.0
+    elif asked.kind_word and asked.kind_word <= own | _beside(span):
         fit = _CARRIES  # "Chiron the Centaur", "capital Edmonton", whatever the NER model calls them
         features["carries_noun"] = 1.0
         features["joined_noun"] = float(asked.kind_word <= own | _joined_words(span.root))
@@ -269,7 +272,7 @@ def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str
         fit = 1.0
     else:
         fit = _NAME_MIX_UP if kind in _NAMES and expected & _NAMES else _OFF_TYPE
-    if expected is not None and not features["carries_noun"]:  # the noun says its type, whatever the NER says
+    if expected is not None and not features["carries_noun"] + features["type_off"]:  # the noun says its type
         if kind in expected:
             features["type_asked"] = 1.0
         elif kind in _NAMES and expected & _NAMES:

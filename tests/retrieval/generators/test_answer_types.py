@@ -42,7 +42,9 @@ def test_the_noun_a_which_question_asks_for() -> None:
     assert asked_noun("Which centaur reared Achilles on Mount Pelion?") == "centaur"
     assert asked_noun("What is the capital of Alberta?") == "capital"
     assert asked_noun("Which European country borders Albania?") == "country"
-    assert asked_noun("Which of the stable alkali metals is golden?") is None, "a partitive names no kind"
+    assert asked_noun("Which of the stable alkali metals is golden?") == "metals", "a partitive chooses among them"
+    assert asked_noun("Which of these was first?") is None
+    assert asked_noun("What is the state flower of Alabama?") == "flower", "the head of the compound"
     assert asked_noun("Who killed Achilles?") is None
 
 

@@ -50,6 +50,23 @@ def test_the_noun_asked_for_joins_its_name_in_the_parse(nlp: Language) -> None:
     assert lyceum["carries_noun"] == 1.0 and lyceum["joined_noun"] == 1.0 and lyceum["apposition"] == 1.0
 
 
+def test_a_count_of_the_things_asked_for_is_none_of_them(nlp: Language) -> None:
+    question = "Which of the stable alkali metals has a golden tint?"
+    text = (
+        "The stable alkali metals are all silver-coloured metals except for caesium, which has a golden tint: "
+        "it is one of only three metals that are clearly coloured."
+    )
+    found = _candidates(nlp, question, text)
+    assert found["only three metals"].features["type_off"] == 1.0 and found["caesium"].features["carries_noun"] == 1.0
+    assert found["caesium"].support > found["only three metals"].support
+
+
+def test_the_head_of_a_compound_is_the_noun_asked_for(nlp: Language) -> None:
+    text = "The state tree is the longleaf pine, and the state flower is the camellia."
+    found = _candidates(nlp, "What is the state flower of Alabama?", text, pages=("Alabama",))
+    assert found["camellia"].features["joined_noun"] == 1.0 and found["state tree"].features["type_off"] == 1.0
+
+
 def test_the_verb_and_the_parse_tree_tie_a_candidate_to_the_question(nlp: Language) -> None:
     text = "Apollo 8 was launched on December 21, 1968, and it returned on December 27."
     found = _candidates(nlp, "When was Apollo 8 launched?", text)
