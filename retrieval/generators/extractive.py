@@ -92,7 +92,7 @@ class ExtractiveGenerator:
     def __init__(
         self,
         *,
-        threshold: float = 0.40,
+        threshold: float = 0.36,
         names_share: float = 0.5,
         context_names_share: float = 0.6,
         fact_weight: float = 0.8,
