@@ -12,7 +12,16 @@ from itertools import pairwise
 
 from spacy.language import Language
 
-__all__ = ["NAME_JOINS", "asked_noun", "counted_unit", "expected_types", "named_terms", "subject_names"]
+__all__ = [
+    "NAME_JOINS",
+    "asked_noun",
+    "counted_unit",
+    "expected_types",
+    "initialisms",
+    "named_terms",
+    "subject_names",
+    "undotted",
+]
 
 PLACE = frozenset({"Location", "Facility"})
 NAME = frozenset({"Person", "Organization", "Location", "Facility", "Group", "Work", "Event", "Product", "Thing"})
@@ -145,6 +154,8 @@ _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[\w'\u2019.-]+")
 _QUESTION_WORDS = frozenset({"what", "which"})
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|the)\s+)*[A-Z][a-z]+)+")
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,6}")
 _DEMONSTRATIVES = frozenset({"these", "those", "them", "two", "three", "both"})
 _STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
 _COUNT_STOPS = frozenset({"ago", "ahead", "more", "than", "per"})
@@ -222,6 +233,24 @@ def _partitive_noun(following: list[str]) -> str | None:
         if word not in _SKIPPED:
             phrase.append(word)
     return None
+
+
+def initialisms(text: str) -> set[str]:
+    """The short forms a text spells out, lower-cased: the initials of each run of capitalised words, and of the
+    run's beginnings and ends ("United States Army" -> "usa", "us"; "Union of Soviet Socialist Republics" ->
+    "ussr"), two to six letters long: a question's "US" is held by a context that writes "United States"."""
+    found = set()
+    for run in _CAPITALISED_RUN.finditer(text):
+        initials = "".join(word[0] for word in run.group().split() if word[0].isupper()).lower()
+        # a run may begin before the name ("In the United States") or go on past it ("United States Army")
+        ends = [initials[start:] for start in range(len(initials))] + [initials[:end] for end in range(len(initials))]
+        found |= {short for short in ends if 2 <= len(short) <= 6}
+    return found
+
+
+def undotted(text: str) -> str:
+    """``text`` with each dotted short form written without its dots ("U.S. Army" -> "US Army")."""
+    return _DOTTED.sub(lambda dotted: dotted.group().replace(".", ""), text)
 
 
 def counted_unit(question: str) -> list[str]:

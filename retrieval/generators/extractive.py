@@ -35,6 +35,7 @@ from trellis.retrieval.generators.spans import (
     candidates,
     matching_sentences,
     name_held,
+    setting_of,
 )
 from trellis.retrieval.pages import plain_title
 from trellis.retrieval.ranking import content_words, words
@@ -146,15 +147,16 @@ class ExtractiveGenerator:
     def _knows_names(self, question: str, context: Context) -> bool:
         """Whether the context holds at least ``context_names_share`` of the question's names and numbers
         (:func:`~retrieval.generators.answer_types.subject_names`; in text, titles or facts): a question about something
-        the graph has never heard of is not answered from whatever else it holds. A question typed all in lower case
-        hides its names: each of its longer content words must then be held."""
+        the graph has never heard of is not answered from whatever else it holds. A short form is held by the words
+        it stands for ("US" by "United States"). A question typed all in lower case hides its names: each of its
+        longer content words must then be held."""
         held = " ".join(
             [
                 *(f"{p.title or ''} {p.text}" for p in context.passages),
                 *(f"{f.subject} {f.object}" for f in context.facts),
             ]
         )
-        held = f" {' '.join(words(_MOUNT.sub('Mount ', held)))} "
+        held = setting_of(_MOUNT.sub("Mount ", held))
         names, share = subject_names(question, self.nlp), self.context_names_share
         if not names and question == question.lower():
             names, share = [w for w in words(question) if len(w) >= _LONG_WORD and w not in STOP_WORDS], 1.0

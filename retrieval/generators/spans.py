@@ -20,7 +20,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from trellis.retrieval.generators.answer_types import NAME_JOINS, subject_names
+from trellis.retrieval.generators.answer_types import NAME_JOINS, initialisms, subject_names, undotted
 from trellis.retrieval.generators.candidates import (
     Candidate,
     Sentence,
@@ -44,6 +44,7 @@ __all__ = [
     "candidates",
     "matching_sentences",
     "name_held",
+    "setting_of",
     "without_determiner",
 ]
 
@@ -211,6 +212,13 @@ def _discounted(match: SentenceMatch, share: float) -> SentenceMatch:
     return replace(match, words=round(match.words * share, 6), meaning=meaning)
 
 
+def setting_of(text: str) -> str:
+    """A text as :func:`name_held` reads it: its words joined by single spaces and padded with spaces, then the
+    short forms it spells out (:func:`~retrieval.generators.answer_types.initialisms`: "United States" holds "US"),
+    a dotted one without its dots ("U.S." holds "US")."""
+    return f" {' '.join([*all_words(undotted(text)), *sorted(initialisms(text))])} "
+
+
 def name_held(name: str, setting: str) -> float:
     """How much of a question's name a setting (its words joined by single spaces, padded with spaces) holds: 1.0
     for the whole name, else for a name joined over "of" ("President of Algeria") the share of its parts it holds
@@ -249,7 +257,7 @@ def candidates(
     found: list[tuple[Candidate, SentenceMatch]] = []
     for rank, (match, doc) in enumerate(zip(matches, nlp.pipe(m.text for m in matches), strict=True)):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
-        setting = f" {' '.join(all_words(f'{plain_title(match.passage.title)} {lead} {match.text}'))} "
+        setting = setting_of(f"{plain_title(match.passage.title)} {lead} {match.text}")
         held = sum(name_held(name, setting) for name in names) / len(names) if names else 1.0
         sentence = Sentence(
             doc=doc,

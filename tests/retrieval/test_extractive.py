@@ -115,6 +115,15 @@ def test_a_span_of_years_is_no_date() -> None:
     )
 
 
+def test_a_short_form_is_held_by_the_words_it_stands_for() -> None:
+    text = "In the United States, the abstract of a patent may be called the Abstract of the Disclosure."
+    question = "In US patent law, what may the abstract of a patent be called?"
+    assert _from_sentences(question, "Abstract (law)", text).answerable
+    dotted = "The U.S. Patent Office was established in 1790."
+    assert _from_sentences("When was the US Patent Office established?", "Patents", dotted).span == "1790"
+    assert not _from_sentences("When was the UN Patent Office established?", "Patents", dotted).answerable
+
+
 def test_names_a_comma_separates_are_each_held_and_a_question_with_no_names_is_answered() -> None:
     text = "His last descendant, great-grandson Robert Todd Lincoln Beckwith, died in 1985."
     question = "In what year did Robert Todd Lincoln Beckwith, Abraham Lincoln's last descendant, die?"

@@ -9,8 +9,10 @@ from trellis.retrieval.generators.answer_types import (
     asked_noun,
     counted_unit,
     expected_types,
+    initialisms,
     named_terms,
     subject_names,
+    undotted,
 )
 
 
@@ -70,3 +72,9 @@ def test_a_which_question_of_an_unknown_kind_does_not_say_what_type_it_asks_for(
 def test_a_date_or_a_number_carries_no_asked_noun() -> None:
     assert asked_noun("In what year did he settle in Frankfurt?") is None
     assert asked_noun("What percentage voted for independence?") is None
+
+
+def test_the_short_forms_a_text_spells_out() -> None:
+    text = "The Union of Soviet Socialist Republics and the North Atlantic Treaty Organization. In the United States"
+    assert {"ussr", "nato", "us"} <= initialisms(text), "a sentence's first word may begin a name or not"
+    assert undotted("In the U.S. Army") == "In the US Army"
