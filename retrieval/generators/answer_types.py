@@ -19,6 +19,7 @@ __all__ = [
     "expected_types",
     "initialisms",
     "named_terms",
+    "short_forms",
     "subject_names",
     "undotted",
 ]
@@ -156,7 +157,11 @@ _QUESTION_WORDS = frozenset({"what", "which"})
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|the)\s+)*[A-Z][a-z]+)+")
 _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,6}")
-_DEMONSTRATIVES = frozenset({"these", "those", "them", "two", "three", "both"})
+_SHORT_FORM = re.compile(r"\b[A-Z]{2,6}\b")
+_NAMES_NOTHING = frozenset({"these", "those", "this", "thus", "following"})
+"""Words of a partitive that name nothing it chooses among ("which of the following")."""
+_PARTITIVE_WORDS = 4
+"""How many words after "which of" a partitive's noun is looked for in."""
 _STOPS = frozenset({"did", "does", "do", "of", "in", "on", "for", "has", "had", "have"})
 _COUNT_STOPS = frozenset({"ago", "ahead", "more", "than", "per"})
 NAME_JOINS = frozenset({"of", "the", "de", "von", "van", "du", "del", "la"})
@@ -208,13 +213,10 @@ def asked_noun(question: str) -> str | None:
             following = following[2:]
         if word == "which" and following[:1] == ["of"]:  # "which of the stable alkali metals has": "metals"
             return _partitive_noun(words[position + 2 :])
-        for place, noun in enumerate(following[:3]):
+        for noun in following[:3]:
             kind = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))
             if kind is not None:
-                if kind in (DATE, QUANTITY):
-                    return None  # "what year": a date carries no "year"
-                head = following[place + 1 : place + 3]  # "the state flower of Alabama": the flower, not the state
-                return head[0] if len(head) == 2 and head[1] == "of" and head[0] not in _STOPS | _VERBS else noun
+                return None if kind in (DATE, QUANTITY) else _compound_head(noun, words[position + 1 :])
             if noun in _STOPS or noun in _VERBS:
                 break
         if word == "which" and following and following[0] not in _STOPS | _VERBS:
@@ -223,16 +225,28 @@ def asked_noun(question: str) -> str | None:
     return None
 
 
+def _compound_head(noun: str, words: list[str]) -> str:
+    """The head of the compound ``noun`` begins, when the word right after it is followed by "of" ("the state
+    flower of Alabama": "flower", not "state"), else ``noun``."""
+    place = words.index(noun)
+    head = words[place + 1 : place + 3]
+    return head[0] if len(head) == 2 and head[1] == "of" and head[0] not in _STOPS | _VERBS | _SKIPPED else noun
+
+
 def _partitive_noun(following: list[str]) -> str | None:
-    """The noun a partitive "which of the ..." chooses among: the last word of its phrase, up to its verb (None when
-    the phrase runs past four words: no verb this list knows ends it)."""
-    phrase: list[str] = []
-    for word in following[:6]:
-        if word in _STOPS or word in _VERBS or (phrase and word in _SKIPPED):
-            return phrase[-1] if phrase and phrase[-1] not in _DEMONSTRATIVES else None
-        if word not in _SKIPPED:
-            phrase.append(word)
+    """The noun a partitive "which of the ..." chooses among: the first plural among its next few words ("which of
+    the following countries borders": "countries"), None when they hold none ("which of these")."""
+    for word in [w for w in following if w not in _SKIPPED][:_PARTITIVE_WORDS]:
+        if word in _STOPS or word in _VERBS:
+            return None
+        if len(word) > 3 and word.endswith("s") and word not in _NAMES_NOTHING:
+            return word
     return None
+
+
+def short_forms(question: str) -> set[str]:
+    """The short forms a question writes in capitals, lower-cased ("In US patent law" -> {"us"})."""
+    return {word.lower() for word in _SHORT_FORM.findall(undotted(question))}
 
 
 def initialisms(text: str) -> set[str]:
@@ -273,7 +287,8 @@ def named_terms(question: str) -> list[str]:
     and "de" inside a run ("University of Berlin"), and numbers, lower-cased, possessives dropped ("Who founded
     Pixar Animation Studios in 1986?" -> ["pixar animation studios", "1986"]); punctuation ends a run
     ("Robert Todd Lincoln Beckwith, Abraham Lincoln's" is two names): the terms a context about the question's
-    subject holds."""
+    subject holds. A dotted short form is read without its dots ("U.S." -> "us")."""
+    question = undotted(question)
     matches = list(_TOKEN.finditer(question))
     names: list[str] = []
     run: list[str] = []

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.lang.en.lex_attrs import like_num
+from spacy.lang.en.lex_attrs import _ordinal_words, like_num
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -100,6 +100,9 @@ _A_PAGE = 0.5
 _NAME_MIX_UP = 0.6
 """The fit of a name of another kind than the one asked for: the small NER model often calls a city a person or
 an organisation, but never a year a name."""
+_ORDINALS = frozenset(_ordinal_words)
+_NOT_A_COUNT = re.compile(r"\d{4}s?|\d+(?:st|nd|rd|th)")
+"""A year ("1917") or an ordinal written in figures ("19th"): a name's part, never a count of what is asked for."""
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _JOINS = frozenset({"appos", "compound"})
 _OBJECTS = frozenset({"dobj", "pobj", "attr", "oprd"})
@@ -257,7 +260,7 @@ def _tree_distance(token: Token, anchors: list[Token]) -> int:
 def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str | None, asked: Asked) -> float:
     """Set the candidate's type features; return its fit for the support."""
     expected = asked.expected
-    if asked.kind_word and (kind == "Quantity" or all(like_num(word) for word in own - asked.kind_word)):
+    if asked.kind_word and (kind == "Quantity" or _a_count(own - asked.kind_word)):
         fit = _OFF_TYPE  # "which metals": "three metals", a count of them, is none of them
         features["type_off"] = 1.0
     elif asked.kind_word and asked.kind_word <= own | _beside(span):
@@ -272,7 +275,7 @@ def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str
         fit = 1.0
     else:
         fit = _NAME_MIX_UP if kind in _NAMES and expected & _NAMES else _OFF_TYPE
-    if expected is not None and not features["carries_noun"] + features["type_off"]:  # the noun says its type
+    if expected is not None and not (features["carries_noun"] or features["type_off"]):  # the noun says its type
         if kind in expected:
             features["type_asked"] = 1.0
         elif kind in _NAMES and expected & _NAMES:
@@ -287,6 +290,12 @@ def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str
         features["names_page"] = 1.0
         fit *= _A_PAGE
     return fit
+
+
+def _a_count(words: set[str]) -> bool:
+    """Whether a candidate's words, but the noun asked for, are only a count ("three" in "three metals"; not an
+    ordinal, "Thirteenth Amendment", nor a year, "1917")."""
+    return bool(words) and all(like_num(w) and not _NOT_A_COUNT.fullmatch(w) and w not in _ORDINALS for w in words)
 
 
 def _beside(span: SpacySpan) -> set[str]:

@@ -22,7 +22,7 @@ from spacy.language import Language
 
 from trellis.kg.ingest.extraction import load_pipeline
 from trellis.kg.ingest.extraction.spacy_extractor import DEFAULT_PIPELINE
-from trellis.retrieval.generators.answer_types import NAME, expected_types, subject_names
+from trellis.retrieval.generators.answer_types import NAME, expected_types, short_forms, subject_names
 from trellis.retrieval.generators.base import NOT_IN_GRAPH, Generation
 from trellis.retrieval.generators.candidates import Candidate
 from trellis.retrieval.generators.comparison import compare
@@ -152,11 +152,11 @@ class ExtractiveGenerator:
         longer content words must then be held."""
         held = " ".join(
             [
-                *(f"{p.title or ''} {p.text}" for p in context.passages),
+                *(f"{p.title or ''}. {p.text}" for p in context.passages),
                 *(f"{f.subject} {f.object}" for f in context.facts),
             ]
         )
-        held = setting_of(_MOUNT.sub("Mount ", held))
+        held = setting_of(_MOUNT.sub("Mount ", held), short=short_forms(question))
         names, share = subject_names(question, self.nlp), self.context_names_share
         if not names and question == question.lower():
             names, share = [w for w in words(question) if len(w) >= _LONG_WORD and w not in STOP_WORDS], 1.0

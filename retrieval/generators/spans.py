@@ -13,14 +13,14 @@ answers at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
-from trellis.retrieval.generators.answer_types import NAME_JOINS, initialisms, subject_names, undotted
+from trellis.retrieval.generators.answer_types import NAME_JOINS, initialisms, short_forms, subject_names, undotted
 from trellis.retrieval.generators.candidates import (
     Candidate,
     Sentence,
@@ -212,11 +212,11 @@ def _discounted(match: SentenceMatch, share: float) -> SentenceMatch:
     return replace(match, words=round(match.words * share, 6), meaning=meaning)
 
 
-def setting_of(text: str) -> str:
-    """A text as :func:`name_held` reads it: its words joined by single spaces and padded with spaces, then the
-    short forms it spells out (:func:`~retrieval.generators.answer_types.initialisms`: "United States" holds "US"),
-    a dotted one without its dots ("U.S." holds "US")."""
-    return f" {' '.join([*all_words(undotted(text)), *sorted(initialisms(text))])} "
+def setting_of(text: str, *, short: Set[str] = frozenset()) -> str:
+    """A text as :func:`name_held` reads it: its words joined by single spaces and padded with spaces, a dotted
+    short form without its dots ("U.S." holds "US"), then those of the question's ``short`` forms that the text
+    spells out (:func:`~retrieval.generators.answer_types.initialisms`: "United States" holds "US")."""
+    return f" {' '.join([*all_words(undotted(text)), *sorted(initialisms(text) & short)])} "
 
 
 def name_held(name: str, setting: str) -> float:
@@ -250,14 +250,14 @@ def candidates(
     names one of ``pages`` (the titles of the context's documents) is the question's subject or the bridge to the
     answer, rarely the answer.
     """
-    names = subject_names(question, nlp)
+    names, short = subject_names(question, nlp), short_forms(question)
     asked = asked_of(question, expected=expected, pages=pages)
     words = asked.words
     predicates = words - content_words(" ".join(names))  # "currency" in "What is the currency of Serbia?"
     found: list[tuple[Candidate, SentenceMatch]] = []
     for rank, (match, doc) in enumerate(zip(matches, nlp.pipe(m.text for m in matches), strict=True)):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
-        setting = setting_of(f"{plain_title(match.passage.title)} {lead} {match.text}")
+        setting = setting_of(f"{plain_title(match.passage.title)}. {lead}. {match.text}", short=short)
         held = sum(name_held(name, setting) for name in names) / len(names) if names else 1.0
         sentence = Sentence(
             doc=doc,

@@ -121,7 +121,10 @@ def test_a_short_form_is_held_by_the_words_it_stands_for() -> None:
     assert _from_sentences(question, "Abstract (law)", text).answerable
     dotted = "The U.S. Patent Office was established in 1790."
     assert _from_sentences("When was the US Patent Office established?", "Patents", dotted).span == "1790"
-    assert not _from_sentences("When was the UN Patent Office established?", "Patents", dotted).answerable
+    assert _from_sentences("When was the U.S. Patent Office established?", "Patents", dotted).span == "1790"
+    ocean = "In the Indian Ocean, the moon of the story was first seen in 1610."
+    assert not _from_sentences("When was Io first seen?", "Moons", ocean).answerable, "a name is not a short form"
+    assert _from_sentences("When was the IO moon first seen?", "Moons", ocean).answerable
 
 
 def test_names_a_comma_separates_are_each_held_and_a_question_with_no_names_is_answered() -> None:

@@ -11,6 +11,7 @@ from trellis.retrieval.generators.answer_types import (
     expected_types,
     initialisms,
     named_terms,
+    short_forms,
     subject_names,
     undotted,
 )
@@ -46,6 +47,8 @@ def test_the_noun_a_which_question_asks_for() -> None:
     assert asked_noun("Which European country borders Albania?") == "country"
     assert asked_noun("Which of the stable alkali metals is golden?") == "metals", "a partitive chooses among them"
     assert asked_noun("Which of these was first?") is None
+    assert asked_noun("Which of the following countries borders Chad?") == "countries"
+    assert asked_noun("Which state is south of Kentucky?") == "state", "a compound's head comes right after it"
     assert asked_noun("What is the state flower of Alabama?") == "flower", "the head of the compound"
     assert asked_noun("Who killed Achilles?") is None
 
@@ -78,3 +81,4 @@ def test_the_short_forms_a_text_spells_out() -> None:
     text = "The Union of Soviet Socialist Republics and the North Atlantic Treaty Organization. In the United States"
     assert {"ussr", "nato", "us"} <= initialisms(text), "a sentence's first word may begin a name or not"
     assert undotted("In the U.S. Army") == "In the US Army"
+    assert short_forms("Which U.S. state did NATO name?") == {"us", "nato"}, "a name in capitals only"

@@ -59,6 +59,8 @@ def test_a_count_of_the_things_asked_for_is_none_of_them(nlp: Language) -> None:
     found = _candidates(nlp, question, text)
     assert found["only three metals"].features["type_off"] == 1.0 and found["caesium"].features["carries_noun"] == 1.0
     assert found["caesium"].support > found["only three metals"].support
+    amendment = _candidates(nlp, "Which amendment abolished slavery?", "The Thirteenth Amendment abolished slavery.")
+    assert amendment["Thirteenth Amendment"].features["type_off"] == 0.0, "an ordinal is no count"
 
 
 def test_the_head_of_a_compound_is_the_noun_asked_for(nlp: Language) -> None:
