@@ -216,7 +216,8 @@ def setting_of(text: str, *, short: Set[str] = frozenset()) -> str:
     """A text as :func:`name_held` reads it: its words joined by single spaces and padded with spaces, a dotted
     short form without its dots ("U.S." holds "US"), then those of the question's ``short`` forms that the text
     spells out (:func:`~retrieval.generators.answer_types.initialisms`: "United States" holds "US")."""
-    return f" {' '.join([*all_words(undotted(text)), *sorted(initialisms(text) & short)])} "
+    spelt = sorted(initialisms(text) & short) if short else []  # most questions write no short form
+    return f" {' '.join([*all_words(undotted(text)), *spelt])} "
 
 
 def name_held(name: str, setting: str) -> float:
