@@ -32,9 +32,10 @@ from trellis.kg.ingest.report import IngestReport
 
 __all__ = ["RayIngest"]
 
-_BLOCK_BYTES = 64 * 1024
-"""A stage hands on its output once it holds this much (Ray's default, 128 MiB, holds a small corpus's every document
-in one block, so each stage would wait for the whole corpus before the next began)."""
+_BLOCK_BYTES = 16 * 1024
+"""A stage hands on its output once it holds this much: Ray's default, 128 MiB, holds a small corpus's every document
+in one block, so each stage would wait for the whole corpus before the next began; below a call's documents, each
+call of the loading stage is a block, and a block is one call of the next stage."""
 
 
 class RayIngest:

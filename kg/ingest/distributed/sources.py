@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from trellis.kg.errors import ConfigurationError, LoaderError
 from trellis.kg.exchange.filesystems import Location, open_location
-from trellis.kg.ingest.distributed.work import Batch, DocumentWork, Stored, encoded
+from trellis.kg.ingest.distributed.work import DOCUMENTS_PER_CALL, Batch, DocumentWork, Stored, encoded
 from trellis.kg.ingest.loaders import LoadFailure
 from trellis.kg.ingest.loaders.base import make_document
 from trellis.kg.ingest.loaders.jsonl import iter_jsonl, parse_record
@@ -34,7 +34,6 @@ from trellis.kg.types import Document
 
 __all__ = ["Corpus", "is_uri", "read_corpus"]
 
-_ROWS_PER_BATCH = 16  # documents a loading task hands on at a time, so a large JSONL file streams
 _MAX_BLOCKS = 256  # blocks the list of files is cut into: one loading task each
 _JSONL, _PARQUET = (".jsonl", ".ndjson"), (".parquet",)
 
@@ -72,7 +71,7 @@ def _works(results: Iterator[LoadResult], began: float, stored: Stored) -> Itera
         else:
             works.append(DocumentWork(failure=result))
         began = perf_counter()
-        if len(works) == _ROWS_PER_BATCH:
+        if len(works) == DOCUMENTS_PER_CALL:
             yield encoded(works)
             works = []
     if works:
@@ -177,7 +176,7 @@ def _remote(corpus: Corpus, stored: Stored) -> Any:
         return read.map_batches(load, batch_size=1, batch_format="numpy", num_cpus=corpus.load_cpus)
     read = ray.data.read_parquet(parquet, filesystem=location.filesystem, include_paths=True, ray_remote_args=reading)
     records = partial(_load_records, scheme=scheme, stored=stored)
-    return read.map_batches(records, batch_size=_ROWS_PER_BATCH, batch_format="numpy", num_cpus=corpus.load_cpus)
+    return read.map_batches(records, batch_size=DOCUMENTS_PER_CALL, batch_format="numpy", num_cpus=corpus.load_cpus)
 
 
 def read_corpus(corpus: Corpus, *, stored: Stored | None = None) -> Any:

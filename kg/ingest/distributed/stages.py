@@ -22,7 +22,14 @@ from pydantic import BaseModel
 
 from trellis.kg.ingest.chunking import Chunker
 from trellis.kg.ingest.distributed.cluster import RayCluster
-from trellis.kg.ingest.distributed.work import Batch, DocumentWork, StageConfig, decoded, encoded
+from trellis.kg.ingest.distributed.work import (
+    DOCUMENTS_PER_CALL,
+    Batch,
+    DocumentWork,
+    StageConfig,
+    decoded,
+    encoded,
+)
 from trellis.kg.ingest.extraction import Extractor
 from trellis.kg.ingest.loaders import LoadFailure
 from trellis.kg.ingest.steps import chunk_or_failure, each_alone, embed_chunks, extract_isolating, extractor_from
@@ -33,9 +40,6 @@ __all__ = ["STEPS", "ChunkStage", "EmbedStage", "ExtractStage", "StagePlan", "St
 
 Step = Literal["chunk", "extract", "embed"]
 
-DOCUMENTS_PER_CALL = 2
-"""Documents an actor takes per call: their chunks make spaCy's batches, and few documents a call keep the stream
-moving (the driver writes the first documents while the actors work on the next)."""
 STEPS: tuple[Step, ...] = ("chunk", "extract", "embed")
 
 
@@ -222,14 +226,18 @@ _STEP_CLASSES: dict[Step, type[ChunkStage] | type[ExtractStage] | type[EmbedStag
 
 def add_stages(dataset: Any, *, config: StageConfig, plan: StagePlan) -> Any:
     """``dataset`` (loaded documents) chunked, extracted and embedded, each stage a pool of actors of a fixed size
-    (all started at once: a pool grown on demand starts its later actors, and loads their models, mid-ingest)."""
+    (all started at once: a pool grown on demand starts its later actors, and loads their models, mid-ingest).
+
+    An actor is given its next call only when it is free: with Ray's default of four calls queued on each actor,
+    the first actor ready took a run of documents that the driver then waited for in order, while the other sat
+    idle for half the ingest (``benchmarks/ray_ingest.py``)."""
     from ray.data import ActorPoolStrategy
 
     for stage in plan.stages:
         dataset = dataset.map_batches(
             Steps,
             fn_constructor_kwargs={"config": config, "steps": stage.steps},
-            compute=ActorPoolStrategy(size=stage.actors),
+            compute=ActorPoolStrategy(size=stage.actors, max_tasks_in_flight_per_actor=1),
             batch_size=DOCUMENTS_PER_CALL,
             batch_format="numpy",
             num_cpus=stage.cpus,

@@ -20,6 +20,7 @@ from trellis.kg.settings import Settings
 from trellis.kg.types import Chunk, Document, ExtractionResult
 
 __all__ = [
+    "DOCUMENTS_PER_CALL",
     "VECTORS",
     "WORK",
     "Batch",
@@ -32,6 +33,10 @@ __all__ = [
 ]
 
 WORK, VECTORS = "work", "vectors"
+DOCUMENTS_PER_CALL = 2
+"""Documents the loading stage hands on at a time and an actor takes per call: their chunks make spaCy's batches,
+and few documents a call keep the stream moving (the driver writes the first documents while the actors work on
+the next) and the actors evenly busy (a free actor takes the next call)."""
 Batch = dict[str, Any]
 """A Ray Data batch in the ``numpy`` format: column name -> the column's values."""
 Stored = Mapping[str, Mapping[str, Any]]
