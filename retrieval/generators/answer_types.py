@@ -179,20 +179,9 @@ def expected_types(question: str) -> frozenset[str] | None:
     for cue, types in _CUES:  # the two-word cues first: "what year" before any "which X"
         if len(cue) == 2 and cue in pairs:
             return types
-    for position, word in enumerate(words):
-        if word in _QUESTION_WORDS:
-            following = [w for w in words[position + 1 : position + 9] if w not in _SKIPPED]
-            if following[:2] == ["name", "of"]:  # "what was the name of the school": the school is asked for
-                following = following[2:]
-            for noun in following[:3]:  # "which European country", "what is the capital of"
-                kind = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))
-                if kind is not None:
-                    return kind
-                if noun in _STOPS or noun in _VERBS:
-                    break
-            if words[position] == "which" and following and following[0] not in _STOPS | _VERBS:
-                return None  # "which moon of Saturn", "which animals": a name or a plain noun, it does not say
-            break
+    asked = _asked(words)
+    if asked is not None:  # "which moon of Saturn", "which animals": a name or a plain noun, it does not say
+        return _kind(asked)
     for cue, types in _CUES:
         if len(cue) == 1 and cue[0] in words:
             return types
@@ -204,25 +193,39 @@ def asked_noun(question: str) -> str | None:
     the capital of Alberta?" -> "capital"), None when it names none or asks for a date or a number: an answer
     that carries it ("Chiron the Centaur", "Battle of Shiloh") or stands beside it ("capital Edmonton") says what
     it is."""
-    words: list[str] = _WORD.findall(question.lower())
+    asked = _asked(_WORD.findall(question.lower()))
+    return None if asked is None or _kind(asked) in (DATE, QUANTITY) else asked
+
+
+def _asked(words: list[str]) -> str | None:
+    """The noun the first "what" / "which" of a question asks for, the one reading of it that both the types and
+    the noun come from: a known kind among the next few words ("which European country"), the head of a compound
+    it begins ("the state flower of": "flower"), what a partitive chooses among ("which of the alkali metals",
+    "which one of the planets"), or the word after "which" ("which moon"). None when it asks for nothing named."""
     for position, word in enumerate(words):
         if word not in _QUESTION_WORDS:
             continue
         following = [w for w in words[position + 1 : position + 9] if w not in _SKIPPED]
-        if following[:2] == ["name", "of"]:
+        if following[:2] == ["name", "of"]:  # "what was the name of the school": the school is asked for
             following = following[2:]
-        if word == "which" and following[:1] == ["of"]:  # "which of the stable alkali metals has": "metals"
-            return _partitive_noun(words[position + 2 :])
-        for noun in following[:3]:
-            kind = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))
-            if kind is not None:
-                return None if kind in (DATE, QUANTITY) else _compound_head(noun, words[position + 1 :])
+        if word == "which" and (following[:1] == ["of"] or following[:2] == ["one", "of"]):
+            return _partitive_noun(words[words.index("of", position) + 1 :])
+        for noun in following[:3]:  # "which European country", "what is the capital of"
+            kind = _kind(noun)
+            if kind is not None:  # a count or a date stays one ("the population density of")
+                return noun if kind in (DATE, QUANTITY) else _compound_head(noun, words[position + 1 :])
             if noun in _STOPS or noun in _VERBS:
                 break
         if word == "which" and following and following[0] not in _STOPS | _VERBS:
             return following[0]
         return None
     return None
+
+
+def _kind(noun: str) -> frozenset[str] | None:
+    """The types a noun names ("city", "cities": a place), None for a noun of no known kind."""
+    singular = noun[:-3] + "y" if noun.endswith("ies") else noun.removesuffix("s")
+    return _KINDS.get(noun) or _KINDS.get(singular)
 
 
 def _compound_head(noun: str, words: list[str]) -> str:

@@ -50,7 +50,18 @@ def test_the_noun_a_which_question_asks_for() -> None:
     assert asked_noun("Which of the following countries borders Chad?") == "countries"
     assert asked_noun("Which state is south of Kentucky?") == "state", "a compound's head comes right after it"
     assert asked_noun("What is the state flower of Alabama?") == "flower", "the head of the compound"
+    assert asked_noun("Which one of the planets has rings?") == "planets", "'one of' is a partitive too"
     assert asked_noun("Who killed Achilles?") is None
+
+
+def test_the_types_asked_for_come_from_the_same_noun() -> None:
+    place = frozenset({"Location", "Facility"})
+    assert expected_types("What is the state flower of Alabama?") is None, "a flower, of no known kind: not a state"
+    assert expected_types("Which state is south of Kentucky?") == place
+    assert expected_types("Which of the following countries borders Chad?") == place, "a plural in -ies"
+    assert expected_types("Which one of the planets has rings?") is None
+    assert expected_types("What is the population density of Aruba?") == frozenset({"Quantity"}), "a count stays one"
+    assert expected_types("What is the capital city of Alberta?") == place
 
 
 def test_what_a_how_many_question_counts() -> None:
