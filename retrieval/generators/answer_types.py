@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import NamedTuple
 
 from spacy.language import Language
 
@@ -180,8 +181,10 @@ def expected_types(question: str) -> frozenset[str] | None:
         if len(cue) == 2 and cue in pairs:
             return types
     asked = _asked(words)
-    if asked is not None:  # "which moon of Saturn", "which animals": a name or a plain noun, it does not say
-        return _kind(asked)
+    if asked is not None:
+        kind = _kind(asked.noun) if asked.noun else None
+        if kind is not None or not asked.partitive:  # "which moon of Saturn": a name or a plain noun, it does not say
+            return kind
     for cue, types in _CUES:
         if len(cue) == 1 and cue[0] in words:
             return types
@@ -194,38 +197,49 @@ def asked_noun(question: str) -> str | None:
     that carries it ("Chiron the Centaur", "Battle of Shiloh") or stands beside it ("capital Edmonton") says what
     it is."""
     asked = _asked(_WORD.findall(question.lower()))
-    return None if asked is None or _kind(asked) in (DATE, QUANTITY) else asked
+    noun = None if asked is None else asked.noun
+    return None if noun is None or _kind(noun) in (DATE, QUANTITY) else noun
 
 
-def _asked(words: list[str]) -> str | None:
+class _Asked(NamedTuple):
+    noun: str | None
+    partitive: bool
+    """Chosen among ("which of the musicians"): a noun of no known kind leaves the types to the other words."""
+
+
+def _asked(words: list[str]) -> _Asked | None:
     """The noun the first "what" / "which" of a question asks for, the one reading of it that both the types and
     the noun come from: a known kind among the next few words ("which European country"), the head of a compound
     it begins ("the state flower of": "flower"), what a partitive chooses among ("which of the alkali metals",
-    "which one of the planets"), or the word after "which" ("which moon"). None when it asks for nothing named."""
+    "which one of the planets"), or the word after "which" ("which moon"). None when no "what" or "which" asks for
+    a noun."""
     for position, word in enumerate(words):
         if word not in _QUESTION_WORDS:
             continue
         following = [w for w in words[position + 1 : position + 9] if w not in _SKIPPED]
         if following[:2] == ["name", "of"]:  # "what was the name of the school": the school is asked for
             following = following[2:]
-        if word == "which" and (following[:1] == ["of"] or following[:2] == ["one", "of"]):
-            return _partitive_noun(words[words.index("of", position) + 1 :])
+        if word == "which" and following[:1] == ["of"]:
+            return _Asked(_partitive_noun(following[1:]), partitive=True)
+        if word == "which" and following[:2] == ["one", "of"]:
+            return _Asked(_partitive_noun(following[2:]), partitive=True)
         for noun in following[:3]:  # "which European country", "what is the capital of"
             kind = _kind(noun)
             if kind is not None:  # a count or a date stays one ("the population density of")
-                return noun if kind in (DATE, QUANTITY) else _compound_head(noun, words[position + 1 :])
+                head = noun if kind in (DATE, QUANTITY) else _compound_head(noun, words[position + 1 :])
+                return _Asked(head, partitive=False)
             if noun in _STOPS or noun in _VERBS:
                 break
         if word == "which" and following and following[0] not in _STOPS | _VERBS:
-            return following[0]
+            return _Asked(following[0], partitive=False)
         return None
     return None
 
 
 def _kind(noun: str) -> frozenset[str] | None:
     """The types a noun names ("city", "cities": a place), None for a noun of no known kind."""
-    singular = noun[:-3] + "y" if noun.endswith("ies") else noun.removesuffix("s")
-    return _KINDS.get(noun) or _KINDS.get(singular)
+    found = _KINDS.get(noun) or _KINDS.get(noun.removesuffix("s"))  # "movies": "movie"
+    return found or (_KINDS.get(noun[:-3] + "y") if noun.endswith("ies") else None)  # "cities": "city"
 
 
 def _compound_head(noun: str, words: list[str]) -> str:

@@ -34,8 +34,8 @@ __all__ = ["RayIngest"]
 
 _BLOCK_BYTES = 16 * 1024
 """A stage hands on its output once it holds this much: Ray's default, 128 MiB, holds a small corpus's every document
-in one block, so each stage would wait for the whole corpus before the next began; below a call's documents, each
-call of the loading stage is a block, and a block is one call of the next stage."""
+in one block, so each stage would wait for the whole corpus before the next began. A block is one task of the next
+stage, so this also bounds an actor's task: a couple of long documents, or short ones up to this size."""
 
 
 class RayIngest:

@@ -228,9 +228,10 @@ def add_stages(dataset: Any, *, config: StageConfig, plan: StagePlan) -> Any:
     """``dataset`` (loaded documents) chunked, extracted and embedded, each stage a pool of actors of a fixed size
     (all started at once: a pool grown on demand starts its later actors, and loads their models, mid-ingest).
 
-    An actor is given its next call only when it is free: with Ray's default of four calls queued on each actor,
-    the first actor ready took a run of documents that the driver then waited for in order, while the other sat
-    idle for half the ingest (``benchmarks/ray_ingest.py``)."""
+    An actor is given its next task only when it is free, and a task is small (a block: a couple of documents,
+    :data:`~kg.ingest.distributed.runner._BLOCK_BYTES`): with Ray's default of two tasks queued on each actor and
+    the loading stage's batches of sixteen documents, the first actor ready took a run of documents that the
+    driver then waited for in order, while the other sat idle for half the ingest (``benchmarks/ray_ingest.py``)."""
     from ray.data import ActorPoolStrategy
 
     for stage in plan.stages:

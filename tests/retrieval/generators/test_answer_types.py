@@ -51,6 +51,7 @@ def test_the_noun_a_which_question_asks_for() -> None:
     assert asked_noun("Which state is south of Kentucky?") == "state", "a compound's head comes right after it"
     assert asked_noun("What is the state flower of Alabama?") == "flower", "the head of the compound"
     assert asked_noun("Which one of the planets has rings?") == "planets", "'one of' is a partitive too"
+    assert asked_noun("Which was the name of one of the ships?") == "ships"
     assert asked_noun("Who killed Achilles?") is None
 
 
@@ -62,6 +63,10 @@ def test_the_types_asked_for_come_from_the_same_noun() -> None:
     assert expected_types("Which one of the planets has rings?") is None
     assert expected_types("What is the population density of Aruba?") == frozenset({"Quantity"}), "a count stays one"
     assert expected_types("What is the capital city of Alberta?") == place
+    assert expected_types("Which movies did Tarkovsky direct?") == frozenset({"Work"})
+    assert expected_types("Which of the musicians who played there was German?") == frozenset(
+        {"Person", "Organization", "Group"}
+    ), "a partitive of no known kind leaves the types to 'who'"
 
 
 def test_what_a_how_many_question_counts() -> None:
