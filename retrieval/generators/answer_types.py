@@ -155,6 +155,7 @@ _KINDS: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[\w'\u2019.-]+")
 _QUESTION_WORDS = frozenset({"what", "which"})
+_LEADING_CUES = frozenset(cue[0] for cue, _ in _CUES if len(cue) == 1)  # "who", "where", "when" ...
 _SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|the)\s+)*[A-Z][a-z]+)+")
 _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,6}")
@@ -212,7 +213,10 @@ def _asked(words: list[str]) -> _Asked | None:
     the noun come from: a known kind among the next few words ("which European country"), the head of a compound
     it begins ("the state flower of": "flower"), what a partitive chooses among ("which of the alkali metals",
     "which one of the planets"), or the word after "which" ("which moon"). None when no "what" or "which" asks for
-    a noun."""
+    a noun, or when the question begins with another question word: "Who directed the film which won ..." asks
+    who, and its "which" is a relative."""
+    if words and words[0] in _LEADING_CUES:
+        return None
     for position, word in enumerate(words):
         if word not in _QUESTION_WORDS:
             continue

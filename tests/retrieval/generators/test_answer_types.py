@@ -64,6 +64,10 @@ def test_the_types_asked_for_come_from_the_same_noun() -> None:
     assert expected_types("What is the population density of Aruba?") == frozenset({"Quantity"}), "a count stays one"
     assert expected_types("What is the capital city of Alberta?") == place
     assert expected_types("Which movies did Tarkovsky direct?") == frozenset({"Work"})
+    person = frozenset({"Person", "Organization", "Group"})
+    assert expected_types("Who directed the film which won the Oscar?") == person, "a relative 'which' asks nothing"
+    assert asked_noun("Who directed the film which won the Oscar?") is None
+    assert asked_noun("In which city did Einstein, who was born in Ulm, study?") == "city"
     assert expected_types("Which of the musicians who played there was German?") == frozenset(
         {"Person", "Organization", "Group"}
     ), "a partitive of no known kind leaves the types to 'who'"
