@@ -229,9 +229,8 @@ def add_stages(dataset: Any, *, config: StageConfig, plan: StagePlan) -> Any:
     (all started at once: a pool grown on demand starts its later actors, and loads their models, mid-ingest).
 
     An actor is given its next task only when it is free, and a task is small (a block: a couple of documents,
-    :data:`~kg.ingest.distributed.runner._BLOCK_BYTES`): with Ray's default of two tasks queued on each actor and
-    the loading stage's batches of sixteen documents, the first actor ready took a run of documents that the
-    driver then waited for in order, while the other sat idle for half the ingest (``benchmarks/ray_ingest.py``)."""
+    :data:`~kg.ingest.distributed.runner._BLOCK_BYTES`): an actor holding a queue of tasks would hold documents
+    that the driver waits for in order, while another actor sits idle (``docs/scaling.md``)."""
     from ray.data import ActorPoolStrategy
 
     for stage in plan.stages:
