@@ -141,10 +141,19 @@ _KINDS: dict[str, frozenset[str]] = {
         ],
         frozenset({"Organization", "Facility", "Group"}),
     ),
-    **dict.fromkeys(["year", "date", "century", "decade", "day", "month", "era"], DATE),
+    **dict.fromkeys(["year", "date", "century", "decade", "day", "month", "era", "period", "season"], DATE),
     **dict.fromkeys(
         ["number", "amount", "percentage", "population", "share", "proportion", "fraction", "percent"], QUANTITY
     ),
+    **dict.fromkeys(
+        [
+            *("elevation", "height", "altitude", "length", "depth", "distance", "area", "size", "temperature"),
+            *("speed", "weight", "mass", "rate", "value", "price", "cost", "score", "ratio", "total", "frequency"),
+            *("density", "diameter", "radius", "width", "volume", "duration", "half"),
+        ],
+        QUANTITY,
+    ),  # measures: "at what elevation", "the half-life of"
+    **dict.fromkeys(["age", "time"], QUANTITY | DATE),
     **dict.fromkeys(
         ["book", "novel", "film", "movie", "work", "song", "play", "opera", "poem", "album", "novella"],
         frozenset({"Work"}),
@@ -156,7 +165,7 @@ _WORD = re.compile(r"[a-z]+")
 _TOKEN = re.compile(r"[\w'\u2019.-]+")
 _QUESTION_WORDS = frozenset({"what", "which"})
 _LEADING_CUES = frozenset(cue[0] for cue, _ in _CUES if len(cue) == 1)  # "who", "where", "when" ...
-_SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an"})
+_SKIPPED = frozenset({"is", "was", "are", "were", "the", "a", "an", "s"})  # "s": "what's"
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|the)\s+)*[A-Z][a-z]+)+")
 _DOTTED = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,6}")
 _SHORT_FORM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -169,6 +178,14 @@ _COUNT_STOPS = frozenset({"ago", "ahead", "more", "than", "per"})
 NAME_JOINS = frozenset({"of", "the", "de", "von", "van", "du", "del", "la"})
 """Lower-case words inside a name ("University of Berlin", "Ludwig van Beethoven")."""
 _VERBS = frozenset({"can", "could", "would", "will", "should", "became", "become", "made", "make"})
+_SORTS = frozenset({"kind", "kinds", "type", "types", "sort", "sorts", "form", "variety"})
+_SUBJECT_VERBS = frozenset(
+    {"causes", "cause", "happens", "happen", "makes", "means", "leads", "led", "comes", "came", "goes", "went"}
+    | {"remains", "gives", "gave", "allows", "keeps", "kept", "lies", "lay", "took", "takes", "began"}
+    | {"do", "does", "you", "they", "he", "she", "it", "we", "if", "to", "about", "else", "other"}
+)
+"""Words after "what" / "which" that make it the subject ("what causes", "which came first"), not a noun's
+determiner."""
 
 
 def expected_types(question: str) -> frozenset[str] | None:
@@ -186,10 +203,8 @@ def expected_types(question: str) -> frozenset[str] | None:
         kind = _kind(asked.noun) if asked.noun else None
         if kind is not None or not asked.partitive:  # "which moon of Saturn": a name or a plain noun, it does not say
             return kind
-    for cue, types in _CUES:
-        if len(cue) == 1 and cue[0] in words:
-            return types
-    return None
+    leading = [(words.index(cue[0]), types) for cue, types in _CUES if len(cue) == 1 and cue[0] in words]
+    return min(leading, key=lambda found: found[0])[1] if leading else None  # the first said: "whose ... when"
 
 
 def asked_noun(question: str) -> str | None:
@@ -199,7 +214,8 @@ def asked_noun(question: str) -> str | None:
     it is."""
     asked = _asked(_WORD.findall(question.lower()))
     noun = None if asked is None else asked.noun
-    return None if noun is None or _kind(noun) in (DATE, QUANTITY) else noun
+    kind = None if noun is None else _kind(noun)
+    return None if noun is None or (kind is not None and kind <= QUANTITY | DATE) else noun
 
 
 class _Asked(NamedTuple):
@@ -212,9 +228,10 @@ def _asked(words: list[str]) -> _Asked | None:
     """The noun the first "what" / "which" of a question asks for, the one reading of it that both the types and
     the noun come from: a known kind among the next few words ("which European country"), the head of a compound
     it begins ("the state flower of": "flower"), what a partitive chooses among ("which of the alkali metals",
-    "which one of the planets"), or the word after "which" ("which moon"). None when no "what" or "which" asks for
-    a noun, or when the question begins with another question word: "Who directed the film which won ..." asks
-    who, and its "which" is a relative."""
+    "which one of the planets"), what a sort is of ("which kind of cell"), or the word right after "which" or
+    "what" ("which moon", "what instrument"). None when no "what" or "which" asks for a noun ("what is X", "what
+    causes X"), or when the question begins with another question word: "Who directed the film which won ..."
+    asks who, and its "which" is a relative."""
     if words and words[0] in _LEADING_CUES:
         return None
     for position, word in enumerate(words):
@@ -230,14 +247,24 @@ def _asked(words: list[str]) -> _Asked | None:
         for noun in following[:3]:  # "which European country", "what is the capital of"
             kind = _kind(noun)
             if kind is not None:  # a count or a date stays one ("the population density of")
-                head = noun if kind in (DATE, QUANTITY) else _compound_head(noun, words[position + 1 :])
+                head = noun if kind <= QUANTITY | DATE else _compound_head(noun, words[position + 1 :])
                 return _Asked(head, partitive=False)
             if noun in _STOPS or noun in _VERBS:
                 break
-        if word == "which" and following and following[0] not in _STOPS | _VERBS:
+        if following[1:3] and following[0] in _SORTS and following[1] == "of":  # "which kind of cell": a cell
+            following = following[2:]
+        elif word == "what" and following[:1] != words[position + 1 : position + 2]:
+            return None  # "what is X": X is the subject, not the noun asked for
+        if following and _a_noun(following[0]):  # "which moon", "what instrument gives"
             return _Asked(following[0], partitive=False)
         return None
     return None
+
+
+def _a_noun(word: str) -> bool:
+    """Whether the word after "what" / "which" reads as the noun it asks for ("what instrument"), not as the verb
+    of a "what" that is the subject ("what causes", "what happened", "which came first")."""
+    return not (word in _STOPS | _VERBS | _SKIPPED | _SUBJECT_VERBS or word.endswith("ed"))
 
 
 def _kind(noun: str) -> frozenset[str] | None:

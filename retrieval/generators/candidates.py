@@ -260,8 +260,8 @@ def _tree_distance(token: Token, anchors: list[Token]) -> int:
 def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str | None, asked: Asked) -> float:
     """Set the candidate's type features; return its fit for the support."""
     expected = asked.expected
-    if asked.kind_word and (kind == "Quantity" or _a_count(own - asked.kind_word)):
-        fit = _OFF_TYPE  # "which metals": "three metals", a count of them, is none of them
+    if asked.kind_word and (kind in ("Quantity", "Date") or _a_count(own - asked.kind_word)):
+        fit = _OFF_TYPE  # "which metals": "three metals", a count of them, or a date, is none of them
         features["type_off"] = 1.0
     elif asked.kind_word and asked.kind_word <= own | _beside(span):
         fit = _CARRIES  # "Chiron the Centaur", "capital Edmonton", whatever the NER model calls them

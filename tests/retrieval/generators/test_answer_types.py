@@ -95,6 +95,27 @@ def test_a_which_question_of_an_unknown_kind_does_not_say_what_type_it_asks_for(
 def test_a_date_or_a_number_carries_no_asked_noun() -> None:
     assert asked_noun("In what year did he settle in Frankfurt?") is None
     assert asked_noun("What percentage voted for independence?") is None
+    assert asked_noun("At what elevation does the capital sit?") is None, "a measure"
+    assert expected_types("At what elevation does the capital sit?") == frozenset({"Quantity"})
+    assert asked_noun("At what age did he join the Academy?") is None
+
+
+def test_the_noun_right_after_what_is_asked_for_unless_what_is_the_subject() -> None:
+    assert asked_noun("what instrument gives the most accurate realization of the ampere?") == "instrument"
+    assert asked_noun("What class of patrol vessels did the navy buy?") == "class"
+    assert asked_noun("What kind of cell makes up most of the skin?") == "cell", "what a sort is of"
+    assert asked_noun("Which type of rock is it?") == "rock"
+    assert asked_noun("What causes autism?") is None
+    assert asked_noun("What happened in 1917?") is None
+    assert asked_noun("What is the oldest counting board?") is None, "'what is X': X is the subject"
+    assert asked_noun("Which came first: the ratification or the siege?") is None
+    assert asked_noun("What's the capital of Angola?") == "capital"
+
+
+def test_the_question_word_said_first_says_the_type() -> None:
+    person = frozenset({"Person", "Organization", "Group"})
+    assert expected_types("Whose translation is taken as the point when alchemy reached Europe?") == person
+    assert expected_types("When did the man who founded the school die?") == frozenset({"Date"})
 
 
 def test_the_short_forms_a_text_spells_out() -> None:

@@ -63,6 +63,14 @@ def test_a_count_of_the_things_asked_for_is_none_of_them(nlp: Language) -> None:
     assert amendment["Thirteenth Amendment"].features["type_off"] == 0.0, "an ordinal is no count"
 
 
+def test_a_date_is_none_of_the_things_a_what_question_asks_for(nlp: Language) -> None:
+    question = "What class of patrol vessels was the navy reported to be buying from Brazil?"
+    found = _candidates(nlp, question, "In September 2014 the navy was reported to buy seven Macaé-class vessels.")
+    assert found["September 2014"].features["type_off"] == 1.0
+    assert found["Macaé-class"].features["carries_noun"] == 1.0
+    assert found["Macaé-class"].support > found["September 2014"].support
+
+
 def test_the_head_of_a_compound_is_the_noun_asked_for(nlp: Language) -> None:
     text = "The state tree is the longleaf pine, and the state flower is the camellia."
     found = _candidates(nlp, "What is the state flower of Alabama?", text, pages=("Alabama",))
