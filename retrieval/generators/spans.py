@@ -97,12 +97,17 @@ class Span:
     """Where it starts in its sentence (characters)."""
 
 
-def _leads_to(context: Context, asked: set[str]) -> _Leads:
+def _leads_to(context: Context, question: str, asked: set[str]) -> _Leads:
     """For each passage's document, the sentence of another document's passage that names its title (of such,
     the one holding most of the question's content words ``asked``, then the first by citation number), that
     passage's number, the sentence's content words with its title's, and that title (the sentence's subject,
-    which it may call by a short name: "Vance" in *Marlow Vance*)."""
+    which it may call by a short name: "Vance" in *Marlow Vance*). A document whose title the question says has
+    no lead: the question is about it, not about what another article's sentence leads to ("Angola's Chinese
+    community" is read in the Angola articles' own sentences, not in *Angola* through a sentence of *Economy of
+    Angola*)."""
     titles = {p.document_id: plain_title(p.title).casefold() for p in context.passages if plain_title(p.title)}
+    said = f" {' '.join(all_words(question))} "
+    named = {document for document, title in titles.items() if f" {' '.join(all_words(title))} " in said}
     found: _Leads = {}
     for passage in context.passages:
         number = context.number_of(passage.chunk_id)
@@ -111,8 +116,8 @@ def _leads_to(context: Context, asked: set[str]) -> _Leads:
         for sentence in sentences(passage.text):
             folded = sentence.casefold()
             for document, title in titles.items():
-                if document == passage.document_id or not _names(folded, title):
-                    continue
+                if document == passage.document_id or document in named or not _names(folded, title):
+                    continue  # an article the question names is read on its own, not through another's sentence
                 lead_title = plain_title(passage.title)
                 held = content_words(f"{lead_title} {sentence}")
                 if document not in found or len(held & asked) > len(found[document][2] & asked):
@@ -146,7 +151,7 @@ def matching_sentences(
     words = content_words(question)
     if not words:
         return []
-    leads = _leads_to(context, words)
+    leads = _leads_to(context, question, words)
     matches, partial = _word_matches(context, words, leads=leads)
     matches = _with_targets(matches, context, leads=leads)
     matches.sort(key=lambda m: (-m.words * partial.get(m.text, 1.0), m.number))

@@ -36,3 +36,11 @@ def test_a_passage_is_read_through_the_sentence_naming_its_article_that_best_mat
     assert columbia.via is not None and "Aldrin went on" in columbia.via[0], "the first sentence naming it says less"
     lead = matches[_MISSIONS.text.split(". ", 1)[1]]
     assert lead.leads_to == ("Apollo 11",), "the sentence that leads to the article knows it names the bridge"
+
+
+def test_an_article_the_question_names_is_read_on_its_own_not_through_another() -> None:
+    question = "What was the command module of Apollo 11, which Armstrong commanded, called?"
+    matches = {m.text: m for m in matching_sentences(question, _context(question))}
+    columbia = matches["The command module was named Columbia."]
+    assert columbia.via is None, "the question names Apollo 11: its article needs no sentence leading to it"
+    assert columbia.words > 0, "it matches by its own words and its title"
