@@ -334,8 +334,9 @@ def named_terms(question: str) -> list[str]:
     """The question's names: runs of capitalised words (but a sentence's first word), joined over "of", "the"
     and "de" inside a run ("University of Berlin"), and numbers, lower-cased, possessives dropped ("Who founded
     Pixar Animation Studios in 1986?" -> ["pixar animation studios", "1986"]); punctuation ends a run
-    ("Robert Todd Lincoln Beckwith, Abraham Lincoln's" is two names): the terms a context about the question's
-    subject holds. A dotted short form is read without its dots ("U.S." -> "us")."""
+    ("Robert Todd Lincoln Beckwith, Abraham Lincoln's" is two names), and so does a capitalised word after a
+    number ("In February 2006 Angola" is a date and a name; "Apollo 8" stays one): the terms a context about the
+    question's subject holds. A dotted short form is read without its dots ("U.S." -> "us")."""
     question = undotted(question)
     matches = list(_TOKEN.finditer(question))
     names: list[str] = []
@@ -348,6 +349,9 @@ def named_terms(question: str) -> list[str]:
             names.append(" ".join(run))  # a comma, a colon or a bracket ends a name
             run = []
         if not opens and (token[:1].isupper() or any(ch.isdigit() for ch in token)):
+            if run and token[:1].isupper() and any(ch.isdigit() for ch in run[-1]):
+                names.append(" ".join(run))  # "By 1827 Laplace", "In February 2006 Angola": a date, then a name
+                run = []
             run.append(token.strip(".'\u2019-").removesuffix("'s").removesuffix("\u2019s"))
             if token.endswith(("'s", "\u2019s")):  # "Apollo 8's Saturn V": the possessive ends a name
                 names.append(" ".join(run))

@@ -28,6 +28,12 @@ def test_punctuation_ends_a_name_and_of_joins_one() -> None:
     assert named_terms("Who founded Pixar Animation Studios in 1986?") == ["pixar animation studios", "1986"]
 
 
+def test_a_number_ends_a_name_and_a_date_before_a_name_is_not_part_of_it() -> None:
+    assert named_terms("Who commanded Apollo 8?") == ["apollo 8"]
+    assert named_terms("By 1827 Laplace was applying least squares to what?") == ["1827", "laplace"]
+    assert named_terms("In February 2006 Angola overtook which country?") == ["february 2006", "angola"]
+
+
 def test_a_nationality_describes_the_subject_and_is_not_one_of_its_names(nlp: Language) -> None:
     question = "Who was the wife of the Greek thinker who taught Alexander in Macedonia?"
     assert named_terms(question) == ["greek", "alexander", "macedonia"]
