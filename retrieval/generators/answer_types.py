@@ -186,6 +186,7 @@ _SUBJECT_VERBS = frozenset(
 )
 """Words after "what" / "which" that make it the subject ("what causes", "which came first"), not a noun's
 determiner."""
+_NOT_NOUNS = _STOPS | _VERBS | _SKIPPED | _SUBJECT_VERBS
 
 
 def expected_types(question: str) -> frozenset[str] | None:
@@ -264,7 +265,7 @@ def _asked(words: list[str]) -> _Asked | None:
 def _a_noun(word: str) -> bool:
     """Whether the word after "what" / "which" reads as the noun it asks for ("what instrument"), not as the verb
     of a "what" that is the subject ("what causes", "what happened", "which came first")."""
-    return not (word in _STOPS | _VERBS | _SKIPPED | _SUBJECT_VERBS or word.endswith("ed"))
+    return not (word in _NOT_NOUNS or word.endswith("ed"))
 
 
 def _kind(noun: str) -> frozenset[str] | None:

@@ -103,11 +103,10 @@ def _leads_to(context: Context, question: str, asked: set[str]) -> _Leads:
     passage's number, the sentence's content words with its title's, and that title (the sentence's subject,
     which it may call by a short name: "Vance" in *Marlow Vance*). A document whose title the question says has
     no lead: the question is about it, not about what another article's sentence leads to ("Angola's Chinese
-    community" is read in the Angola articles' own sentences, not in *Angola* through a sentence of *Economy of
-    Angola*)."""
+    community" is read in *Angola*'s own sentences, not through another article's sentence naming Angola)."""
     titles = {p.document_id: plain_title(p.title).casefold() for p in context.passages if plain_title(p.title)}
-    said = f" {' '.join(all_words(question))} "
-    named = {document for document, title in titles.items() if f" {' '.join(all_words(title))} " in said}
+    said = _padded(question)
+    named = {document for document, title in titles.items() if _padded(title) in said}
     found: _Leads = {}
     for passage in context.passages:
         number = context.number_of(passage.chunk_id)
@@ -229,12 +228,18 @@ def name_held(name: str, setting: str) -> float:
     """How much of a question's name a setting (its words joined by single spaces, padded with spaces) holds: 1.0
     for the whole name, else for a name joined over "of" ("President of Algeria") the share of its parts it holds
     (0.5 for "Bouteflika led Algeria", 1.0 for "the president Abdelaziz Bouteflika of Algeria")."""
-    if f" {' '.join(all_words(name))} " in setting:
+    if _padded(name) in setting:
         return 1.0
     parts = [part for part in _JOINED.split(f" {name} ") if part.strip()]
     if len(parts) < 2:
         return 0.0
-    return sum(f" {' '.join(all_words(part))} " in setting for part in parts) / len(parts)
+    return sum(_padded(part) in setting for part in parts) / len(parts)
+
+
+def _padded(text: str) -> str:
+    """A text's words, lower-cased, joined by single spaces and padded with spaces: one text holds another's words
+    in order when it holds this as a substring."""
+    return f" {' '.join(all_words(text))} "
 
 
 def candidates(
