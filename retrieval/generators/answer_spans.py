@@ -142,9 +142,14 @@ def _named(doc: Doc) -> list[SpacySpan]:
         end = next((m.start() for m in _NAMING_END.finditer(doc.text, start)), len(doc.text))
         for item in _items(doc.text, start, end)[:_MOST_NAMED]:
             span = doc.char_span(*item, alignment_mode="expand")
-            if span is not None and len(span) <= _LONGEST_NAME and not any(t.pos_ in ("VERB", "AUX") for t in span):
+            if span is not None and len(span) <= _LONGEST_NAME and not any(_a_verb(t) for t in span):
                 found.append(span)  # an item with a verb is the clause going on ("..., is a formal fallacy")
     return found
+
+
+def _a_verb(token: Token) -> bool:
+    """Whether a token is a verb, but a gerund, which a process is named by ("a process known as pickling")."""
+    return token.pos_ in ("VERB", "AUX") and token.tag_ != "VBG"
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from spacy.language import Language
 __all__ = [
     "NAME_JOINS",
     "asked_noun",
+    "asks_what",
     "counted_unit",
     "expected_types",
     "initialisms",
@@ -40,6 +41,7 @@ _CUES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("how", "many"), QUANTITY),
     (("how", "much"), QUANTITY),
     (("how", "old"), QUANTITY | DATE),
+    *((("how", measure), QUANTITY) for measure in ("high", "far", "tall", "deep", "big", "large", "wide", "fast")),
     (("how", "long"), QUANTITY | DATE),
     (("what", "percentage"), QUANTITY),
     (("what", "age"), QUANTITY | DATE),
@@ -53,75 +55,18 @@ _CUES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
 _KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
         [
-            "city",
-            "town",
-            "capital",
-            "country",
-            "state",
-            "island",
-            "village",
-            "province",
-            "continent",
-            "ocean",
-            "sea",
-            "river",
-            "place",
-            "region",
-            "county",
-            "territory",
-            "nation",
-            "republic",
-            "kingdom",
-            "mountain",
-            "lake",
-            "port",
-            "location",
-            "trench",
-            "venue",
-            "hall",
-            "hotel",
+            *("city", "town", "capital", "country", "state", "island", "village", "province", "continent", "ocean"),
+            *("sea", "river", "place", "region", "county", "territory", "nation", "republic", "kingdom", "mountain"),
+            *("lake", "port", "location", "trench", "venue", "hall", "hotel"),
         ],
         PLACE,
     ),
     **dict.fromkeys(
         [
-            "person",
-            "man",
-            "woman",
-            "philosopher",
-            "president",
-            "king",
-            "queen",
-            "emperor",
-            "author",
-            "writer",
-            "director",
-            "actor",
-            "actress",
-            "scientist",
-            "physicist",
-            "mathematician",
-            "god",
-            "goddess",
-            "player",
-            "astronaut",
-            "commander",
-            "pilot",
-            "poet",
-            "painter",
-            "composer",
-            "novelist",
-            "leader",
-            "general",
-            "politician",
-            "founder",
-            "grammarian",
-            "hero",
-            "father",
-            "mother",
-            "wife",
-            "husband",
-            "son",
+            *("person", "man", "woman", "philosopher", "president", "king", "queen", "emperor", "author", "writer"),
+            *("director", "actor", "actress", "scientist", "physicist", "mathematician", "god", "goddess", "player"),
+            *("astronaut", "commander", "pilot", "poet", "painter", "composer", "novelist", "leader", "general"),
+            *("politician", "founder", "grammarian", "hero", "father", "mother", "wife", "husband", "son"),
             "daughter",
         ],
         PERSON,
@@ -149,7 +94,7 @@ _KINDS: dict[str, frozenset[str]] = {
         [
             *("elevation", "height", "altitude", "length", "depth", "distance", "area", "size", "temperature"),
             *("speed", "weight", "mass", "rate", "value", "price", "cost", "score", "ratio", "total", "frequency"),
-            *("density", "diameter", "radius", "width", "volume", "duration", "half"),
+            *("density", "diameter", "radius", "width", "volume", "duration", "half", "latitude", "longitude"),
         ],
         QUANTITY,
     ),  # measures: "at what elevation", "the half-life of"
@@ -204,8 +149,21 @@ def expected_types(question: str) -> frozenset[str] | None:
         kind = _kind(asked.noun) if asked.noun else None
         if kind is not None or not asked.partitive:  # "which moon of Saturn": a name or a plain noun, it does not say
             return kind
-    leading = [(words.index(cue[0]), types) for cue, types in _CUES if len(cue) == 1 and cue[0] in words]
+    leading: list[tuple[int, frozenset[str] | None]] = [
+        (words.index(cue[0]), types) for cue, types in _CUES if len(cue) == 1 and cue[0] in words
+    ]
+    if asked is None:  # "what ... where": a relative; "which of the musicians who": the partitive leaves it to "who"
+        leading += [(words.index(word), None) for word in _QUESTION_WORDS if word in words]
     return min(leading, key=lambda found: found[0])[1] if leading else None  # the first said: "whose ... when"
+
+
+def asks_what(question: str) -> bool:
+    """Whether the first question word the question says is "what" or "which" ("What is the oldest counting
+    board?", "what's the name of the process where ..."): when no noun or cue says it asks for a date or a number,
+    it asks for a thing or a name."""
+    words = _WORD.findall(question.lower())
+    first = next((word for word in words if word in _QUESTION_WORDS or word in _LEADING_CUES or word == "how"), None)
+    return first in _QUESTION_WORDS
 
 
 def asked_noun(question: str) -> str | None:

@@ -24,8 +24,9 @@ from spacy.lang.en.lex_attrs import _ordinal_words, like_num
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from trellis.retrieval.generators.answer_spans import YEAR, spans_of
-from trellis.retrieval.generators.answer_types import asked_noun, counted_unit
+from trellis.retrieval.generators.answer_spans import YEAR, Found, spans_of
+from trellis.retrieval.generators.answer_types import asked_noun, asks_what, counted_unit
+from trellis.retrieval.generators.antecedents import personal_subject
 from trellis.retrieval.ranking import content_words
 from trellis.retrieval.ranking import words as all_words
 
@@ -124,6 +125,8 @@ class Asked:
     """The content words of the context's document titles."""
     said: set[str]
     """Its content words and its numbers, ordinals too ("first"): an answer made only of them says nothing new."""
+    what: bool = False
+    """It asks "what" or "which" (:func:`~retrieval.generators.answer_types.asks_what`)."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,9 @@ class Sentence:
     """Character offsets of its words that are the question's content words."""
     leads_to: list[set[str]] = field(default_factory=list)
     """The content words of the titles of the documents it leads to."""
+    antecedent: str | None = None
+    """Who its "he" or "she" subject is (:mod:`retrieval.generators.antecedents`), a candidate in the pronoun's
+    place."""
 
     @property
     def anchor_tokens(self) -> list[Token]:
@@ -170,15 +176,14 @@ def asked_of(question: str, *, expected: frozenset[str] | None, pages: Sequence[
         unit=content_words(" ".join(counted_unit(question))),
         titled=[content_words(page) for page in pages if page],
         said=own_words(question),
+        what=asks_what(question),
     )
 
 
 def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
     """The candidates of one sentence, each judged against what is asked."""
-    doc = sentence.doc
-    found = spans_of(doc, asked.words)
     out = []
-    for raw, span, kind, source in found:
+    for raw, span, kind, source in _spans(sentence, asked):
         text = _POSSESSIVE.sub("", without_determiner(raw.strip(" ,;:.\"'“”"))).strip()
         own = own_words(text)
         if not own or own <= asked.said or text.casefold() in _PRONOUNS:
@@ -219,6 +224,17 @@ def candidates_of(sentence: Sentence, asked: Asked) -> list[Candidate]:
         )
         out.append(Candidate(text, kind, support, features, span.start_char))
     return out
+
+
+def _spans(sentence: Sentence, asked: Asked) -> list[Found]:
+    """The sentence's candidate spans (:func:`~retrieval.generators.answer_spans.spans_of`), with its antecedent in
+    the place of its "he" or "she" subject; a noun chunk that is also a typed span takes its type ("300 BC")."""
+    found = spans_of(sentence.doc, asked.words)
+    pronoun = personal_subject(sentence.doc) if sentence.antecedent else None
+    if sentence.antecedent and pronoun is not None:
+        found.append((sentence.antecedent, pronoun, "Person", "from_entity"))
+    typed = {(span.start, span.end): kind for _, span, kind, _ in found if kind is not None}
+    return [(raw, span, kind or typed.get((span.start, span.end)), source) for raw, span, kind, source in found]
 
 
 def _joined_words(token: Token) -> set[str]:
@@ -262,6 +278,9 @@ def _typed(features: dict[str, float], own: set[str], span: SpacySpan, kind: str
     expected = asked.expected
     if asked.kind_word and (kind in ("Quantity", "Date") or _a_count(own - asked.kind_word)):
         fit = _OFF_TYPE  # "which metals": "three metals", a count of them, or a date, is none of them
+        features["type_off"] = 1.0
+    elif expected is None and asked.what and kind in ("Quantity", "Date"):
+        fit = _OFF_TYPE  # "What is the oldest counting board?": a thing, not its date
         features["type_off"] = 1.0
     elif asked.kind_word and asked.kind_word <= own | _beside(span):
         fit = _CARRIES  # "Chiron the Centaur", "capital Edmonton", whatever the NER model calls them

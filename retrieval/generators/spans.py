@@ -21,6 +21,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 
 from trellis.retrieval.generators.answer_types import NAME_JOINS, initialisms, short_forms, subject_names, undotted
+from trellis.retrieval.generators.antecedents import antecedents, personal_subject
 from trellis.retrieval.generators.candidates import (
     Candidate,
     Sentence,
@@ -266,7 +267,10 @@ def candidates(
     words = asked.words
     predicates = words - content_words(" ".join(names))  # "currency" in "What is the currency of Serbia?"
     found: list[tuple[Candidate, SentenceMatch]] = []
-    for rank, (match, doc) in enumerate(zip(matches, nlp.pipe(m.text for m in matches), strict=True)):
+    docs = list(nlp.pipe(m.text for m in matches))
+    before = [_before(m) if personal_subject(doc) is not None else None for m, doc in zip(matches, docs, strict=True)]
+    people = antecedents(before, nlp)
+    for rank, (match, doc) in enumerate(zip(matches, docs, strict=True)):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
         setting = setting_of(f"{plain_title(match.passage.title)}. {lead}. {match.text}", short=short)
         held = sum(name_held(name, setting) for name in names) / len(names) if names else 1.0
@@ -280,11 +284,18 @@ def candidates(
             aside=bool(predicates) and not predicates & content_words(setting),
             anchors=positions(match.text, words),
             leads_to=[content_words(title) for title in match.leads_to if title],
+            antecedent=people[rank],
         )
         unsupported = bool(names) and (held == 0 or (match.via is None and held < names_share))
         for candidate in candidates_of(sentence, asked):
             found.append((replace(candidate, support=0.0) if unsupported else candidate, match))
     return found
+
+
+def _before(match: SentenceMatch) -> str | None:
+    """The text of the sentence's passage before it (None when it opens the passage)."""
+    at = match.passage.text.find(match.text)
+    return match.passage.text[:at] if at > 0 else None
 
 
 def _written_at(span: Span) -> tuple[int, int]:

@@ -7,6 +7,7 @@ from spacy.language import Language
 
 from trellis.retrieval.generators.answer_types import (
     asked_noun,
+    asks_what,
     counted_unit,
     expected_types,
     initialisms,
@@ -122,6 +123,16 @@ def test_the_question_word_said_first_says_the_type() -> None:
     person = frozenset({"Person", "Organization", "Group"})
     assert expected_types("Whose translation is taken as the point when alchemy reached Europe?") == person
     assert expected_types("When did the man who founded the school die?") == frozenset({"Date"})
+    relative = "What's the name of the process where acid strips rust off metal?"
+    assert expected_types(relative) is None, "a 'where' after 'what' is a relative, no place asked for"
+    assert asks_what(relative) and asks_what("In which town was he born?")
+    assert not asks_what("Who wrote what?") and not asks_what("How high is the peak?")
+
+
+def test_how_high_or_far_asks_for_a_measure() -> None:
+    assert expected_types("How high can the albedo of fresh snow get?") == frozenset({"Quantity"})
+    assert expected_types("How far is the moon?") == frozenset({"Quantity"})
+    assert expected_types("What record latitude did Nansen reach?") == frozenset({"Quantity"})
 
 
 def test_the_short_forms_a_text_spells_out() -> None:

@@ -71,6 +71,17 @@ def test_a_date_is_none_of_the_things_a_what_question_asks_for(nlp: Language) ->
     assert found["Macaé-class"].support > found["September 2014"].support
 
 
+def test_a_date_or_a_number_is_no_thing_a_what_question_asks_for(nlp: Language) -> None:
+    question = "What is the oldest counting board discovered so far?"
+    text = "The Salamis Tablet dates back to 300 BC, making it the oldest counting board discovered so far."
+    judged = _judged(nlp, question, text)
+    dated = [c for c in judged if c.text == "300 BC"]
+    assert dated and all(c.type == "Date" and c.features["type_off"] == 1.0 for c in dated), "its noun chunk too"
+    assert _candidates(nlp, question, text)["Salamis Tablet"].features["type_off"] == 0.0
+    asked = _candidates(nlp, "When was the Salamis Tablet made?", text)
+    assert asked["300 BC"].features["type_asked"] == 1.0
+
+
 def test_the_head_of_a_compound_is_the_noun_asked_for(nlp: Language) -> None:
     text = "The state tree is the longleaf pine, and the state flower is the camellia."
     found = _candidates(nlp, "What is the state flower of Alabama?", text, pages=("Alabama",))
@@ -154,6 +165,22 @@ def test_quoted_and_named_phrases_are_candidates(nlp: Language) -> None:
     assert not any(name.startswith("is ") for name in named), "the clause that goes on is no name"
     drug = _sources(nlp, "What is mifepristone also known as?", "The drug mifepristone (also known as RU-486).")
     assert "from_naming" in drug["RU-486"]
+    process = "Acids are used to remove rust from metals in a process known as pickling."
+    assert "from_naming" in _sources(nlp, "What is the process called?", process)["pickling"], "a gerund names"
+
+
+def test_a_he_or_she_subject_stands_for_its_antecedent(nlp: Language) -> None:
+    question = "Who screened Pauvre Pierrot in Paris?"
+    text = "On 28 October 1892, he projected the first animation in public, Pauvre Pierrot, in Paris."
+    asked = asked_of(question, expected=expected_types(question))
+    sentence = Sentence(
+        doc=nlp(text), words=0.8, meaning=0.6, rank=0, led=False, names_held=1.0, aside=False,
+        anchors=positions(text, asked.words), antecedent="Reynaud",
+    )  # fmt: skip
+    found = {c.text: c for c in candidates_of(sentence, asked)}
+    assert found["Reynaud"].type == "Person" and found["Reynaud"].features["type_asked"] == 1.0
+    assert found["Reynaud"].features["subject"] == 1.0
+    assert "Reynaud" not in _candidates(nlp, question, text), "without an antecedent the pronoun names no one"
 
 
 def test_names_stay_whole_and_possessives_go(nlp: Language) -> None:
