@@ -294,13 +294,18 @@ def candidates(
 
 def _before(match: SentenceMatch) -> str | None:
     """The text of the sentence's passage before it (None when it opens the passage)."""
-    at = match.passage.text.find(match.text)
+    at = _offset(match)
     return match.passage.text[:at] if at > 0 else None
 
 
 def _written_at(span: Span) -> tuple[int, int]:
     """Where a candidate is written in its passage: its sentence's offset there, then its own in the sentence."""
-    return span.sentence.passage.text.find(span.sentence.text), span.start
+    return _offset(span.sentence), span.start
+
+
+def _offset(match: SentenceMatch) -> int:
+    """Where the sentence begins in its passage (-1 when the passage does not hold it as written)."""
+    return match.passage.text.find(match.text)
 
 
 def best_spans(found: Sequence[tuple[Candidate, SentenceMatch]], ranker: SpanRanker | None = None) -> list[Span]:
