@@ -60,6 +60,7 @@ def spans_of(doc: Doc, words: set[str]) -> list[Found]:
     found += [(chunk.text, chunk, None, "from_noun_chunk") for chunk in doc.noun_chunks]
     found += [(span.text, span, _named_kind(span), "from_quote") for span in _quoted(doc)]
     found += [(span.text, span, _named_kind(span), "from_naming") for span in _named(doc)]
+    found += [(span.text, span, _named_kind(span), "from_naming") for span in _appositions(doc, words)]
     return found
 
 
@@ -147,6 +148,30 @@ def _named(doc: Doc) -> list[SpacySpan]:
     return found
 
 
+def _appositions(doc: Doc, words: set[str]) -> list[SpacySpan]:
+    """What a noun of the question is, said between commas right after it, whatever the parse made of the words
+    ("Rand's first novel, the semi-autobiographical We the Living, was ..."): a phrase short enough to be a name,
+    up to the next comma or the sentence's end."""
+    found = []
+    for token in doc[:-2]:
+        if token.pos_ != "NOUN" or doc[token.i + 1].text != "," or not content_words(token.text) & words:
+            continue
+        end = next((t.i for t in doc[token.i + 2 :] if t.is_punct and t.text not in _JOINERS), len(doc))
+        span = doc[token.i + 2 : end]
+        if 0 < len(span) <= _LONGEST_NAME and _a_name(span):
+            found.append(span)
+    return found
+
+
+def _a_name(span: SpacySpan) -> bool:
+    """Whether a phrase in apposition reads as a name: capitalised words, no verb, not an alternative ("or ...")."""
+    return (
+        span[0].pos_ not in ("CCONJ", "SCONJ", "ADP", "PRON", "ADV")
+        and any(t.is_title or t.is_upper for t in span)
+        and not any(_a_verb(t) for t in span)
+    )
+
+
 def _a_verb(token: Token) -> bool:
     """Whether a token is a verb, but a gerund, which a process is named by ("a process known as pickling")."""
     return token.pos_ in ("VERB", "AUX") and token.tag_ != "VBG"
@@ -210,8 +235,8 @@ def _with_unit(entity: SpacySpan, words: set[str]) -> str:
 
 
 def _proper_noun(token: Token) -> bool:
-    """Proper nouns the small model leaves unnamed ("Stagira")."""
-    return token.pos_ == "PROPN"
+    """Proper nouns the small model leaves unnamed ("Stagira"), and acronyms whatever it tags them ("FLEC")."""
+    return token.pos_ == "PROPN" or (token.is_upper and token.is_alpha and len(token) > 1)
 
 
 def _number(token: Token) -> bool:

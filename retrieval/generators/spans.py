@@ -272,7 +272,8 @@ def candidates(
     people = antecedents(before, nlp)
     for rank, (match, doc) in enumerate(zip(matches, docs, strict=True)):
         lead = f"{match.lead_title} {match.via[0]}" if match.via else ""
-        setting = setting_of(f"{plain_title(match.passage.title)}. {lead}. {match.text}", short=short)
+        said = f"{plain_title(match.passage.title)}. {lead}. {people[rank] or ''}. {match.text}"
+        setting = setting_of(said, short=short)  # with who its "he" or "she" is
         held = sum(name_held(name, setting) for name in names) / len(names) if names else 1.0
         sentence = Sentence(
             doc=doc,

@@ -203,3 +203,22 @@ def test_numbers_keep_their_marks_and_years_their_era(nlp: Language) -> None:
     assert "86°14\u2032" in _candidates(nlp, "What latitude did Nansen reach?", text)
     found = _candidates(nlp, "In what year did Alexander arrive?", "Alexander arrived in Afghanistan in 330 BCE.")
     assert found["330 BCE"].type == "Date" and found["330 BCE"].features["type_asked"] == 1.0
+
+
+def test_an_acronym_is_a_name_whatever_the_parse_tags_it(nlp: Language) -> None:
+    question = "Which group is fighting an armed struggle for the independence of Cabinda?"
+    text = "note: FLEC is waging a small-scale armed struggle for the independence of Cabinda Province"
+    found = _candidates(nlp, question, text)
+    assert "FLEC" in found and found["FLEC"].features["from_proper_nouns"] == 1.0
+
+
+def test_a_name_in_apposition_to_a_noun_of_the_question_is_a_candidate_whatever_the_parse(nlp: Language) -> None:
+    question = "What was Ayn Rand's first published novel?"
+    text = "Rand's first published novel, the semi-autobiographical We the Living, was published in 1936."
+    named = [c for c in _judged(nlp, question, text) if c.features["from_naming"] == 1.0]
+    assert [c.text for c in named] == ["semi-autobiographical We the Living"]
+    question = "Which autistic woman said she felt like an anthropologist among neurotypicals?"
+    text = (
+        "She could not read neurotypicals, or people with normal neural development, and felt like an anthropologist."
+    )
+    assert not [c for c in _judged(nlp, question, text) if c.features["from_naming"] == 1.0], "an alternative, no name"

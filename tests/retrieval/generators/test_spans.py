@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from spacy.language import Language
+
 from trellis.retrieval.context import build_context
-from trellis.retrieval.generators.spans import matching_sentences
+from trellis.retrieval.generators.spans import candidates, matching_sentences
 from trellis.retrieval.types import Context, Passage
 
 _MISSIONS = Passage(
@@ -44,3 +46,20 @@ def test_an_article_the_question_names_is_read_on_its_own_not_through_another() 
     columbia = matches["The command module was named Columbia."]
     assert columbia.via is None, "the question names Apollo 11: its article needs no sentence leading to it"
     assert columbia.words > 0, "it matches by its own words and its title"
+
+
+def test_a_sentence_about_he_or_she_holds_the_name_its_pronoun_stands_for(nlp: Language) -> None:
+    periodic = Passage(
+        chunk_id="periodic:0",
+        document_id="periodic",
+        title="Periodic table",
+        text=(
+            "Dmitri Mendeleev published a periodic table in 1869. "
+            "However, he placed tellurium ahead of iodine in consideration of their chemical properties."
+        ),
+    )
+    question = "Which element did Mendeleev place ahead of iodine?"
+    context = build_context(question, [periodic], [], token_budget=500, count_tokens=lambda t: len(t.split()))
+    found = candidates(question, matching_sentences(question, context), nlp, expected=None)
+    tellurium = [c for c, _ in found if c.text == "tellurium"]
+    assert tellurium and tellurium[0].support > 0, "Mendeleev is the sentence's 'he', so it is about him"
