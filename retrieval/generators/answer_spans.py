@@ -149,16 +149,17 @@ def _named(doc: Doc) -> list[SpacySpan]:
 
 
 def _appositions(doc: Doc, words: set[str]) -> list[SpacySpan]:
-    """What a noun of the question is, said between commas right after it, whatever the parse made of the words
-    ("Rand's first novel, the semi-autobiographical We the Living, was ..."): a phrase short enough to be a name,
-    up to the next comma or the sentence's end."""
+    """What a noun of the question is, said between commas right after it, where the parse made no entity or noun
+    chunk of the words ("Rand's first novel, the semi-autobiographical We the Living, was ..."): a phrase short
+    enough to be a name, up to the next comma or the sentence's end."""
+    parsed = {(span.start, span.end) for span in (*doc.ents, *doc.noun_chunks)}
     found = []
     for token in doc[:-2]:
         if token.pos_ != "NOUN" or doc[token.i + 1].text != "," or not content_words(token.text) & words:
             continue
         end = next((t.i for t in doc[token.i + 2 :] if t.is_punct and t.text not in _JOINERS), len(doc))
         span = doc[token.i + 2 : end]
-        if 0 < len(span) <= _LONGEST_NAME and _a_name(span):
+        if 0 < len(span) <= _LONGEST_NAME and (span.start, span.end) not in parsed and _a_name(span):
             found.append(span)
     return found
 

@@ -222,3 +222,6 @@ def test_a_name_in_apposition_to_a_noun_of_the_question_is_a_candidate_whatever_
         "She could not read neurotypicals, or people with normal neural development, and felt like an anthropologist."
     )
     assert not [c for c in _judged(nlp, question, text) if c.features["from_naming"] == 1.0], "an alternative, no name"
+    text = "The country's capital, Tirana, represents its financial and industrial heartland."
+    named = [c for c in _judged(nlp, "What is the capital of Albania?", text) if c.features["from_naming"] == 1.0]
+    assert not named, "a name the parse already found stays the candidate it was"
