@@ -70,6 +70,7 @@ FEATURES: tuple[str, ...] = (
     "tree_nearness",  # 1 / (1 + its distance in the parse tree to the nearest question word)
     "has_year",  # it holds a year ("December 21, 1968", not "July 16")
     "bridge",  # it names a document its sentence leads to (the question's "that mission": the bridge, not the answer)
+    "slot_gain",  # how much nearer the question its sentence reads with the question word in its place (slots.py)
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -26,6 +26,7 @@ from trellis.retrieval.generators.answer_types import NAME, expected_types, shor
 from trellis.retrieval.generators.base import NOT_IN_GRAPH, Generation
 from trellis.retrieval.generators.candidates import Candidate
 from trellis.retrieval.generators.comparison import compare
+from trellis.retrieval.generators.slots import with_slots
 from trellis.retrieval.generators.span_ranker import SpanRanker
 from trellis.retrieval.generators.spans import (
     Embed,
@@ -171,7 +172,7 @@ class ExtractiveGenerator:
         matches = matching_sentences(question, context, embed=self.embed)
         if not matches:
             return []
-        found = candidates(question, matches, self.nlp, **self._judged(question, context, bridged))
+        found = self._candidates(question, matches, context, bridged)
         spans = best_spans(found, self.ranker)
         if not spans:
             return []
@@ -183,7 +184,13 @@ class ExtractiveGenerator:
         """Every candidate answer of the sentences, as :meth:`generate` judges them (to fit the ranker)."""
         bridged = {end for chain in self._chains(content_words(question), context, entities) for end in chain.ends}
         matches = matching_sentences(question, context, embed=self.embed)
-        return candidates(question, matches, self.nlp, **self._judged(question, context, bridged))
+        return self._candidates(question, matches, context, bridged)
+
+    def _candidates(
+        self, question: str, matches: list[SentenceMatch], context: Context, bridged: set[str]
+    ) -> list[tuple[Candidate, SentenceMatch]]:
+        found = candidates(question, matches, self.nlp, **self._judged(question, context, bridged))
+        return with_slots(question, found, embed=self.embed) if self.embed is not None else found
 
     def _judged(self, question: str, context: Context, bridged: set[str]) -> dict[str, Any]:
         """What candidates are judged against: the type asked for and the context's document titles and graph

@@ -45,6 +45,7 @@ __all__ = [
     "candidates",
     "matching_sentences",
     "name_held",
+    "read_in_setting",
     "setting_of",
     "without_determiner",
 ]
@@ -205,10 +206,15 @@ def _with_targets(matches: list[SentenceMatch], context: Context, *, leads: _Lea
 
 def _by_meaning(question: str, matches: list[SentenceMatch], *, embed: Embed) -> list[SentenceMatch]:
     """The matches, each with the cosine of ``question`` with the sentence read in its setting."""
-    settings = [f"{m.via[0] if m.via else plain_title(m.passage.title)}: {m.text}" for m in matches]
-    vectors = embed([question, *settings])
+    vectors = embed([question, *(read_in_setting(m) for m in matches)])
     cosines = vectors[1:] @ vectors[0]
     return [replace(m, meaning=round(float(c), 6)) for m, c in zip(matches, cosines, strict=True)]
+
+
+def read_in_setting(match: SentenceMatch, text: str | None = None) -> str:
+    """The sentence (or ``text`` in its place) as it is matched by meaning: after the sentence that led to its
+    passage, or its passage's title."""
+    return f"{match.via[0] if match.via else plain_title(match.passage.title)}: {match.text if text is None else text}"
 
 
 def _discounted(match: SentenceMatch, share: float) -> SentenceMatch:
