@@ -85,7 +85,8 @@ class Retriever:
         self.generator: Generator = generator or ExtractiveGenerator(nlp=self.nlp)
         if isinstance(self.generator, ExtractiveGenerator) and self.generator.embed is None:
             self.generator.embed = self.embedder.embed  # sentences matched by meaning too
-        self.gate = gate or AnswerabilityGate(support=ExtractiveGenerator(nlp=self.nlp, embed=self.embedder.embed))
+        support = ExtractiveGenerator(nlp=self.nlp, embed=self.embedder.embed, read_slots=False)  # its score only
+        self.gate = gate or AnswerabilityGate(support=support)
         self._owns_store = False
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="trellis-link")
         self._refresh = threading.Lock()

@@ -102,6 +102,7 @@ class ExtractiveGenerator:
         spacy_model: str = DEFAULT_PIPELINE,
         embed: Embed | None = None,
         ranker: SpanRanker | None = None,
+        read_slots: bool = True,
     ) -> None:
         self.threshold = threshold
         self.names_share = names_share
@@ -110,6 +111,9 @@ class ExtractiveGenerator:
         self.embed = embed
         self.ranker = ranker
         """Which sentence candidate is the answer (None: the shipped, dev-fitted one)."""
+        self.read_slots = read_slots
+        """Whether candidates are read in their slot (:mod:`~retrieval.generators.slots`, with ``embed``): it only
+        ranks them, so a generator asked for its support alone (the gate's) need not pay for it."""
         self._nlp = nlp
         self.spacy_model = spacy_model
 
@@ -190,7 +194,9 @@ class ExtractiveGenerator:
         self, question: str, matches: list[SentenceMatch], context: Context, bridged: set[str]
     ) -> list[tuple[Candidate, SentenceMatch]]:
         found = candidates(question, matches, self.nlp, **self._judged(question, context, bridged))
-        return with_slots(question, found, embed=self.embed) if self.embed is not None else found
+        if self.embed is None or not self.read_slots:
+            return found
+        return with_slots(question, found, embed=self.embed)
 
     def _judged(self, question: str, context: Context, bridged: set[str]) -> dict[str, Any]:
         """What candidates are judged against: the type asked for and the context's document titles and graph
