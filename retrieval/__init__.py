@@ -1,34 +1,43 @@
 """Trellis retrieval: entity linking, hybrid search, graph expansion, ranking, cited context and generation.
 
 ``answer(question)`` is the entry point; ``build_context`` is the one context format, shared with training.
+
+The names load on first use: a module that needs only the types (``trellis.retrieval.types``) or a question's
+cleaning does not load spaCy and the models' libraries with the retriever.
 """
 
-from trellis.retrieval.answer import Retriever, answer, retrieve
-from trellis.retrieval.context import build_context
-from trellis.retrieval.errors import EmptyQuestionError, QuestionTooLongError, RetrievalError
-from trellis.retrieval.generators import (
-    NOT_IN_GRAPH,
-    ExtractiveGenerator,
-    Generation,
-    Generator,
-    StreamingGenerator,
-    make_generator,
-)
-from trellis.retrieval.types import (
-    Answer,
-    AnswerOptions,
-    Citation,
-    Context,
-    Evidence,
-    Fact,
-    GraphEdge,
-    GraphNode,
-    GraphPath,
-    LinkedEntity,
-    Passage,
-    Retrieval,
-    Subgraph,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trellis.retrieval.context import build_context
+    from trellis.retrieval.errors import EmptyQuestionError, QuestionTooLongError, RetrievalError
+    from trellis.retrieval.generators import (
+        NOT_IN_GRAPH,
+        ExtractiveGenerator,
+        Generation,
+        Generator,
+        StreamingGenerator,
+        make_generator,
+    )
+    from trellis.retrieval.retriever import Retriever, answer, retrieve
+    from trellis.retrieval.types import (
+        Answer,
+        AnswerOptions,
+        Citation,
+        Context,
+        Evidence,
+        Fact,
+        GraphEdge,
+        GraphNode,
+        GraphPath,
+        LinkedEntity,
+        Passage,
+        Retrieval,
+        Subgraph,
+    )
 
 __all__ = [
     "NOT_IN_GRAPH",
@@ -58,3 +67,28 @@ __all__ = [
     "make_generator",
     "retrieve",
 ]
+
+_HOMES = (
+    "trellis.retrieval.types",
+    "trellis.retrieval.errors",
+    "trellis.retrieval.context",
+    "trellis.retrieval.generators",
+    "trellis.retrieval.retriever",
+)
+"""Where the public names live, the lightest first: a name is looked up in each until one holds it."""
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module on first use (PEP 562)."""
+    if name in __all__:
+        for home in _HOMES:
+            module = import_module(home)
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -10,7 +10,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
-from trellis.retrieval.answer import Retriever
+from trellis.retrieval.retriever import Retriever
 from trellis.retrieval.types import Answer, AnswerOptions
 
 __all__ = ["TrellisRetriever", "answer_chain"]

@@ -8,8 +8,8 @@ the words it contains. :func:`terms_query` turns a question into an OR of its co
 from __future__ import annotations
 
 import re
-
-from spacy.lang.en.stop_words import STOP_WORDS
+from collections.abc import Set
+from functools import cache
 
 __all__ = ["escape_lucene", "terms_query"]
 
@@ -34,11 +34,21 @@ def terms_query(text: str, *, max_terms: int = 32, keep_stop_words: bool = False
     the query never meets Lucene's clause limit.
     """
     seen: dict[str, str] = {}
+    stop_words = frozenset() if keep_stop_words else _stop_words()
     for word in _WORD.findall(text):
         key = word.lower()
-        if key in seen or (not keep_stop_words and key in STOP_WORDS) or key.strip("_") == "":
+        if key in seen or key in stop_words or key.strip("_") == "":
             continue
         seen[key] = escape_lucene(word)
         if len(seen) >= max_terms:
             break
     return " ".join(seen.values())
+
+
+@cache
+def _stop_words() -> Set[str]:
+    """spaCy's English stop words, loaded on the first query (spaCy is slow to import for a command that never
+    searches)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)

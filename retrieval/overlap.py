@@ -1,6 +1,6 @@
 """Linking and searching side by side: the one place retrieval runs work in two threads.
 
-The story (:meth:`retrieval.answer.Retriever.retrieve`) needs, for the expansion, the linked entities and the
+The story (:meth:`retrieval.retriever.Retriever.retrieve`) needs, for the expansion, the linked entities and the
 candidate passages, each with its neighbourhood in the graph. The two chains are independent but for one bit: the
 top passages' neighbourhood takes a second hop only when no entity was linked. So a worker thread embeds the
 question, searches passages and builds bridges, waits for that bit, and fetches the top passages' neighbourhood;

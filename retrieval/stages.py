@@ -1,4 +1,4 @@
-"""One question's retrieval stages, in the order the story runs them (:meth:`retrieval.answer.Retriever.retrieve`).
+"""One question's retrieval stages, in the order the story runs them (:meth:`retrieval.retriever.Retriever.retrieve`).
 
 Each stage records its wall time in the ``timings`` it is given; the two chains that run side by side
 (:mod:`retrieval.overlap`) are given a dict each, so no dict is written from two threads.

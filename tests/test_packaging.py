@@ -111,7 +111,7 @@ import sys
 for name in ("fastapi", "starlette", "strawberry", "mcp", "uvicorn", "peft", "accelerate", "matplotlib",
              "langchain", "langchain_openai", "langchain_neo4j", "pyarrow", "ray", "rank_bm25", "neo4j_graphrag"):
     sys.modules[name] = None  # as if not installed (typer is not here: spaCy needs it)
-import trellis.kg.ingest.pipeline, trellis.kg.graph, trellis.kg.vectors, trellis.retrieval, trellis.retrieval.answer
+import trellis.kg.ingest.pipeline, trellis.kg.graph, trellis.kg.vectors, trellis.retrieval, trellis.retrieval.retriever
 try:
     import trellis.api
 except ModuleNotFoundError as missing:

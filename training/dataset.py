@@ -25,9 +25,9 @@ from pydantic import BaseModel, Field
 
 from trellis.kg.graph import GraphStore
 from trellis.kg.progress import Progress, QuietProgress
-from trellis.retrieval.answer import Retriever
 from trellis.retrieval.context import build_context
 from trellis.retrieval.generators.base import NOT_IN_GRAPH
+from trellis.retrieval.retriever import Retriever
 from trellis.retrieval.types import AnswerOptions, Context, Fact
 from trellis.training.errors import EmptyGraphError, TooFewExamplesError
 from trellis.training.feedback import gold_examples, keep_out_down_voted, rated_answers, with_gold

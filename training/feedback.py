@@ -27,9 +27,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from trellis.kg.graph import GraphStore
-from trellis.retrieval.answer import Retriever
 from trellis.retrieval.context import build_context
 from trellis.retrieval.generators.base import NOT_IN_GRAPH
+from trellis.retrieval.retriever import Retriever
 from trellis.retrieval.types import AnswerOptions, Context, Retrieval
 from trellis.training.metrics import exact_match, normalise, short_answer
 from trellis.training.prompts import target_text

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trellis.api.errors import InvalidRequestError
 from trellis.retrieval import AnswerOptions, RetrievalError
-from trellis.retrieval.answer import clean_question
+from trellis.retrieval.questions import clean_question
 
 __all__ = ["ChatCompletionRequest", "ChatMessage", "parse_request", "question_of"]
 

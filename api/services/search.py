@@ -9,7 +9,7 @@ ranked with the graph's help.
 from __future__ import annotations
 
 from trellis.retrieval import Retriever
-from trellis.retrieval.answer import clean_question
+from trellis.retrieval.questions import clean_question
 from trellis.retrieval.search import PassageSearch
 from trellis.retrieval.types import AnswerOptions, Passage, Retrieval
 

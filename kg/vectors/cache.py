@@ -1,7 +1,7 @@
 """A bounded LRU cache of query embeddings: the same question asked again skips the model.
 
 Keys are the embedding model and the exact text (callers pass text already normalised, e.g. by
-``retrieval.answer.clean_question``); values are read-only float32 vectors, so a caller can never change what
+``retrieval.questions.clean_question``); values are read-only float32 vectors, so a caller can never change what
 another caller gets. Size 0 turns the cache off. Thread-safe: the API embeds from many threads at once.
 """
 

@@ -205,7 +205,7 @@ class Embedder:
         """Embed query texts (few, at query time), remembering their vectors in :attr:`query_cache`.
 
         The same as :meth:`embed` for the same texts; a text seen recently skips the model. Texts are cache keys
-        as given, so normalise them first (``retrieval.answer.clean_question``).
+        as given, so normalise them first (``retrieval.questions.clean_question``).
         """
         if isinstance(texts, str):
             raise TypeError("embed_queries() takes a sequence of texts; wrap a single text in a list")

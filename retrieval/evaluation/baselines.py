@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from trellis.retrieval.answer import Retriever, clean_question
 from trellis.retrieval.errors import EvaluationDataError
 from trellis.retrieval.evaluation.systems import Retrieved
+from trellis.retrieval.questions import clean_question
+from trellis.retrieval.retriever import Retriever
 from trellis.retrieval.search import fetch_passages
 from trellis.retrieval.types import AnswerOptions, Passage
 

@@ -1,7 +1,7 @@
 """Where an evaluation runs: a throwaway Neo4j holding just the evaluation corpus, or the current graph.
 
 :func:`evaluation_retriever` starts a server in a temporary folder on free ports (:mod:`kg.graph.throwaway`),
-ingests the corpus into it with its own vector indexes, and yields a :class:`~retrieval.answer.Retriever` over
+ingests the corpus into it with its own vector indexes, and yields a :class:`~retrieval.retriever.Retriever` over
 it with the generator the settings name; everything is removed on the way out. With ``current_graph`` it yields
 a retriever over the graph and indexes the settings already point at, and ingests nothing.
 """
@@ -20,9 +20,9 @@ from trellis.kg.ingest.report import IngestReport
 from trellis.kg.progress import Progress
 from trellis.kg.settings import Settings
 from trellis.kg.vectors import Embedder
-from trellis.retrieval.answer import Retriever
 from trellis.retrieval.errors import EvaluationDataError
 from trellis.retrieval.generators import Generator, make_generator
+from trellis.retrieval.retriever import Retriever
 
 __all__ = ["evaluation_retriever", "generator_from", "ingest_corpus"]
 

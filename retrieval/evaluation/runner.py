@@ -19,7 +19,6 @@ from time import perf_counter
 
 from pydantic import BaseModel, Field
 
-from trellis.retrieval.answer import Retriever
 from trellis.retrieval.evaluation.datasets import EvalQuestion
 from trellis.retrieval.evaluation.metrics import (
     all_at_k,
@@ -34,6 +33,7 @@ from trellis.retrieval.evaluation.metrics import (
 )
 from trellis.retrieval.evaluation.systems import RetrievalSystem, generate_answer
 from trellis.retrieval.generators import Generator
+from trellis.retrieval.retriever import Retriever
 from trellis.retrieval.types import AnswerOptions
 
 __all__ = ["ANSWERABLE", "HIT_AT", "KS", "EvaluationReport", "QuestionResult", "SystemSummary", "evaluate", "summarise"]

@@ -15,12 +15,12 @@ from statistics import fmean
 
 import numpy as np
 
-from trellis.retrieval.answer import Retriever
 from trellis.retrieval.evaluation.datasets import EvalQuestion
 from trellis.retrieval.evaluation.metrics import answer_contains
 from trellis.retrieval.evaluation.systems import GraphSystem, answer_context
 from trellis.retrieval.generators.extractive import ExtractiveGenerator
 from trellis.retrieval.generators.span_ranker import SpanRanker, fit_ranker
+from trellis.retrieval.retriever import Retriever
 from trellis.retrieval.types import AnswerOptions
 
 __all__ = ["Labelled", "cross_validate", "fit_spans", "labelled_candidates"]

@@ -1,4 +1,4 @@
-"""The retrieval systems compared in one run, all built on one :class:`~retrieval.answer.Retriever`'s parts.
+"""The retrieval systems compared in one run, all built on one :class:`~retrieval.retriever.Retriever`'s parts.
 
 - ``dense``: the chunk FAISS index alone (the question's embedding, nearest chunks).
 - ``fulltext``: Neo4j full-text search over chunk text alone.
@@ -21,9 +21,10 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from trellis.retrieval.answer import Retriever, clean_question
 from trellis.retrieval.context import build_context
 from trellis.retrieval.generators import Generation, Generator
+from trellis.retrieval.questions import clean_question
+from trellis.retrieval.retriever import Retriever
 from trellis.retrieval.search import PassageSearch, fetch_passages
 from trellis.retrieval.types import AnswerOptions, Context, Fact, LinkedEntity, Passage
 

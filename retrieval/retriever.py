@@ -25,7 +25,7 @@ from trellis.kg.settings import Settings, get_settings
 from trellis.kg.vectors import Embedder, open_vector_search
 from trellis.retrieval.bridging import BridgeSearch
 from trellis.retrieval.context import build_context
-from trellis.retrieval.errors import EmptyQuestionError, QuestionTooLongError, SnapshotTooLargeError
+from trellis.retrieval.errors import SnapshotTooLargeError
 from trellis.retrieval.expansion import GraphExpander
 from trellis.retrieval.generators import (
     AnswerabilityGate,
@@ -38,32 +38,19 @@ from trellis.retrieval.generators import (
 from trellis.retrieval.linking import EntityLinker
 from trellis.retrieval.overlap import link_beside_search
 from trellis.retrieval.pages import PageIndex
+from trellis.retrieval.questions import clean_question
 from trellis.retrieval.search import PassageSearch
 from trellis.retrieval.snapshot import GraphSnapshot
 from trellis.retrieval.stages import QuestionStages, timed
 from trellis.retrieval.subgraph import used_subgraph
 from trellis.retrieval.types import Answer, AnswerOptions, Context, LinkedEntity, Retrieval
 
-__all__ = ["Retriever", "answer", "clean_question", "retrieve"]
+__all__ = ["Retriever", "answer", "retrieve"]
 
 logger = logging.getLogger(__name__)
 
 _UNREAD = object()
 """The generation of a snapshot not read yet."""
-
-
-def clean_question(question: str, *, max_chars: int) -> str:
-    """The question with surrounding whitespace and control characters removed; refuses empty or long ones."""
-    if not isinstance(question, str):
-        raise EmptyQuestionError(f"the question must be text, got {type(question).__name__}")
-    cleaned = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question).strip()
-    if not cleaned:
-        raise EmptyQuestionError("the question is empty: ask something, e.g. 'What is the capital of Albania?'")
-    if len(cleaned) > max_chars:
-        raise QuestionTooLongError(
-            f"the question is {len(cleaned):,} characters long; the limit is {max_chars:,}: shorten it"
-        )
-    return cleaned
 
 
 class Retriever:
