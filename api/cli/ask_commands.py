@@ -62,14 +62,18 @@ def ask(
     stream: StreamOption = False,
 ) -> None:
     """Answer a question from the knowledge graph, citing the chunks, documents and relations it used."""
+    from trellis.retrieval import AnswerOptions
+    from trellis.retrieval.questions import clean_question
+
+    options = AnswerOptions(hops=hops) if k is None else AnswerOptions(k=k, hops=hops)
+    question = clean_question(question, max_chars=options.max_question_chars)  # refused before any model loads
+
     from transformers.utils import logging as transformers_logging
 
-    from trellis.retrieval import AnswerOptions
     from trellis.retrieval.drawing import draw_answer
 
     transformers_logging.disable_progress_bar()
     settings = _ask_settings(generator)
-    options = AnswerOptions(hops=hops) if k is None else AnswerOptions(k=k, hops=hops)
     answer, answer_id, streamed = _answer_and_log(settings, question, options, stream=stream and not as_json)
     if as_json:
         console.print_json(json.dumps({"id": answer_id, **answer.model_dump(mode="json")}))
