@@ -16,7 +16,7 @@ import httpx
 from trellis.kg.graph.auth import resolve_password
 from trellis.kg.settings import Settings
 
-__all__ = ["KEY", "QUESTIONS", "REPO", "cli_env", "percentile", "start_api", "trellis_command"]
+__all__ = ["KEY", "QUESTIONS", "REPO", "cli_env", "head_revision", "percentile", "start_api", "trellis_command"]
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "benchmark-write-key-0123456789abcdef"
@@ -85,6 +85,13 @@ def trellis_command(checkout: Path, shim: Path) -> tuple[list[str], dict[str, st
         path = str(shim)
     run = f"import sys; sys.argv[0] = 'trellis'; from {module} import {function}; sys.exit({function}())"
     return [sys.executable, "-c", run], {"PYTHONPATH": path}
+
+
+def head_revision() -> str:
+    """The repository's short HEAD, marked when the working tree has uncommitted changes."""
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    return found.stdout.strip() + (" + working tree" if dirty else "")
 
 
 def start_api(settings: Settings, port: int, log: Path, **overrides: str) -> subprocess.Popen[bytes]:

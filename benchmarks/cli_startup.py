@@ -4,93 +4,81 @@ such commands imported spaCy and torch), in one run.
 
     python benchmarks/cli_startup.py [--baseline REV] [--repeat 3]
 
-The baseline's packages are checked out into a temporary git worktree and put first on ``PYTHONPATH``. Each
-command runs as a fresh process against a throwaway Neo4j holding one ingested document, the two ways
-interleaved: ``trellis documents``,
-``trellis ask`` with an empty question (refused), ``trellis feedback list`` and ``trellis --help``. Reports the
-median wall time of each way and the ratio baseline / now.
+The baseline is checked out into a temporary git worktree; each side runs its own code through
+:func:`_serving.trellis_command`. Each command runs as a fresh process against a throwaway Neo4j holding one
+ingested document, the two sides interleaved after one untimed run each: ``trellis documents``, ``trellis ask``
+with an empty question (refused), ``trellis feedback list`` and ``trellis --help``. A run that does not end as the
+command should stops the benchmark. Reports the median wall time of each side and the ratio baseline / now.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
-import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from time import perf_counter
 
 from _common import cpu_model, throwaway_server
+from _serving import REPO, cli_env, head_revision, trellis_command
 from rich.console import Console
 from rich.table import Table
 
-from trellis.kg.graph.auth import resolve_password
-
-COMMANDS: dict[str, list[str]] = {
-    "documents": ["documents"],
-    "ask (empty question)": ["ask", "   "],
-    "feedback list": ["feedback", "list"],
-    "--help": ["--help"],
+COMMANDS: dict[str, tuple[list[str], int, str]] = {
+    "documents": (["documents"], 0, ""),
+    "ask (empty question)": (["ask", "   "], 1, "the question is empty"),
+    "feedback list": (["feedback", "list"], 0, ""),
+    "--help": (["--help"], 0, ""),
 }
-PACKAGES = ("kg", "retrieval", "training", "api", "cypher")
-_RUN = "import sys; from trellis.api.cli.app import main; sys.argv = ['trellis', *sys.argv[1:]]; main()"
-_REPO = Path(__file__).resolve().parent.parent
+"""Each command's arguments, the exit code it must end with, and what its error line must say."""
+
+Side = tuple[list[str], dict[str, str]]
 
 
-@contextmanager
-def baseline_packages(revision: str) -> Iterator[Path]:
-    """A folder holding ``trellis`` as it was at ``revision`` (a git worktree, removed on the way out)."""
-    with tempfile.TemporaryDirectory(prefix="trellis-cli-baseline-") as folder:
-        tree, packages = Path(folder) / "tree", Path(folder) / "packages" / "trellis"
-        subprocess.run(["git", "-C", str(_REPO), "worktree", "add", "-q", "--detach", str(tree), revision], check=True)
-        try:
-            packages.mkdir(parents=True)
-            for name in PACKAGES:
-                (packages / name).symlink_to(tree / name)
-            yield packages.parent
-        finally:
-            subprocess.run(["git", "-C", str(_REPO), "worktree", "remove", "--force", str(tree)], check=False)
-
-
-def _seconds(arguments: list[str], env: dict[str, str]) -> float:
+def _seconds(side: Side, arguments: list[str], *, code: int, says: str) -> float:
+    """One fresh run's wall time; a run that ends otherwise than ``code`` (and ``says``) stops the benchmark."""
+    command, env = side
     began = perf_counter()
-    subprocess.run([sys.executable, "-c", _RUN, *arguments], env=env, capture_output=True, check=False)
-    return perf_counter() - began
+    done = subprocess.run([*command, *arguments], env=env, capture_output=True, text=True, check=False)
+    seconds = perf_counter() - began
+    if done.returncode != code or says not in done.stderr:
+        raise SystemExit(f"`trellis {' '.join(arguments)}` ended with {done.returncode}: {done.stderr[-500:]}")
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", default="13138f9", help="the commit to compare with (default: %(default)s)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each command each way (the median counts)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each command each side (the median)")
     args = parser.parse_args()
     console = Console()
-    title = f"CLI start-up, {args.baseline} against the working tree ({cpu_model()})"
-    table = Table("command", "baseline s", "now s", "baseline / now", title=title)
-    with baseline_packages(args.baseline) as baseline, throwaway_server(console) as (settings, _store):
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("TRELLIS_", "NEO4J_"))}
-        env |= {
-            "HF_HUB_OFFLINE": "1",
-            "TRELLIS_DATA_DIR": str(settings.data_dir),
-            "TRELLIS_CACHE_DIR": str(settings.cache_dir),
-            "TRELLIS_NEO4J_BOLT_PORT": str(settings.neo4j_bolt_port),
-            "TRELLIS_NEO4J_HTTP_PORT": str(settings.neo4j_http_port),
-            "NEO4J_PASSWORD": resolve_password(settings),
-        }
-        facts = Path(settings.data_dir) / "facts.txt"
-        facts.parent.mkdir(parents=True, exist_ok=True)
+    current = head_revision()
+    table = Table("command", f"{args.baseline} s", f"{current} s", "ratio", title=f"CLI start-up ({cpu_model()})")
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="trellis-bench-cli-")))
+        worktree = folder / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.baseline], cwd=REPO, check=True)
+        stack.callback(subprocess.run, ["git", "worktree", "prune"], cwd=REPO, check=False)
+        stack.callback(subprocess.run, ["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO, check=False)
+        settings, _store = stack.enter_context(throwaway_server(console))
+        sides: dict[str, Side] = {}
+        for name, checkout in (("baseline", worktree), ("current", REPO)):
+            command, extra = trellis_command(checkout, folder / f"shim-{name}")
+            sides[name] = (command, cli_env(settings, **extra))
+        facts = folder / "facts.txt"
         facts.write_text("Tirana is the capital of Albania. Baku is the capital of Azerbaijan.", encoding="utf-8")
         with console.status("ingesting one document (the commands need a graph and its indexes) ..."):
-            subprocess.run([sys.executable, "-c", _RUN, "ingest", str(facts)], env=env, capture_output=True, check=True)
-        for name, arguments in COMMANDS.items():
-            before, now = [], []
-            for _ in range(args.repeat):  # interleaved, so that a busy moment weighs on both alike
-                before.append(_seconds(arguments, env | {"PYTHONPATH": str(baseline)}))
-                now.append(_seconds(arguments, env))
-            old, new = statistics.median(before), statistics.median(now)
+            _seconds(sides["current"], ["ingest", str(facts)], code=0, says="")
+        for name, (arguments, code, says) in COMMANDS.items():
+            times: dict[str, list[float]] = {"baseline": [], "current": []}
+            for number in range(args.repeat + 1):  # the first run of each side compiles its bytecode: not timed
+                for side in ("baseline", "current") if number % 2 else ("current", "baseline"):
+                    seconds = _seconds(sides[side], arguments, code=code, says=says)
+                    if number:
+                        times[side].append(seconds)
+            old, new = statistics.median(times["baseline"]), statistics.median(times["current"])
             table.add_row(name, f"{old:.2f}", f"{new:.2f}", f"{old / new:.2f}")
     console.print(table)
 

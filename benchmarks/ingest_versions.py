@@ -26,7 +26,7 @@ from time import perf_counter
 from typing import Any
 
 from _common import cpu_model, throwaway_server
-from _serving import REPO, cli_env, trellis_command
+from _serving import REPO, cli_env, head_revision, trellis_command
 from ingest import corpus_parser, parse_corpus_arguments, stage_corpus
 from rich.console import Console
 from rich.table import Table
@@ -90,15 +90,9 @@ def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
                 console.print(f"{result['seconds']:.1f} s, {rate:,.0f} tokens/s, {result['built']}")
     mean = {side: statistics.fmean(tokens / r["seconds"] for r in results) for side, results in runs.items()}
     return {
-        "cpu": cpu_model(), "baseline": args.baseline, "current": _head(), "tokens": tokens, "runs": runs,
+        "cpu": cpu_model(), "baseline": args.baseline, "current": head_revision(), "tokens": tokens, "runs": runs,
         "tokens_per_second": mean, "current_over_baseline": mean["current"] / mean["baseline"],
     }  # fmt: skip
-
-
-def _head() -> str:
-    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    return found.stdout.strip() + (" + working tree" if dirty else "")
 
 
 def show(console: Console, figures: dict[str, Any]) -> None:

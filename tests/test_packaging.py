@@ -20,10 +20,10 @@ BUILD_INPUTS = ("pyproject.toml", "setup.py", "README.md", "kg", "retrieval", "t
 APP_CHECK = """
 import importlib.resources, sys
 import api, retrieval
-import trellis.api.cli, trellis.retrieval, trellis.kg.graph.queries
+import trellis.api.cli, trellis.retrieval, trellis.retrieval.retriever, trellis.kg.graph.queries
 assert api.OWNER == retrieval.OWNER == "the application", "the application's packages are its own"
 installed = sys.argv[1]
-for module in (trellis.api.cli, trellis.retrieval, trellis.kg.graph.queries):
+for module in (trellis.api.cli, trellis.retrieval, trellis.retrieval.retriever, trellis.kg.graph.queries):
     assert module.__file__.startswith(installed), module.__file__
 assert (importlib.resources.files("trellis.cypher") / "queries" / "api_neighbors.cypher").is_file()
 assert (importlib.resources.files("trellis.kg") / "ingest" / "extraction" / "relation_types.yaml").is_file()

@@ -21,9 +21,8 @@ from trellis.retrieval.generators.spans import Embed, SentenceMatch, read_in_set
 __all__ = ["SLOTTED_SENTENCES", "question_word", "with_slots"]
 
 SLOTTED_SENTENCES = 4
-"""Candidates of this many best-matching sentences are read in their slot. Each reading is a text to embed, most
-of an answer's time; the answer is seldom further down, and reading twice as many ranked no better on the dev
-split."""
+"""Candidates of this many best-matching sentences are read in their slot. Each reading is a text to embed; the
+answer is seldom further down (how many was chosen on the dev split: ``docs/benchmarks.md``)."""
 _SCALE = 10.0
 """The gain in cosine is a few hundredths: scaled to the order of the ranker's other features, so that its
 regularisation weighs it alike."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
 import pytest
 
-import trellis.retrieval
+from tests.support import REPO
 from trellis.retrieval import EmptyQuestionError, QuestionTooLongError
 from trellis.retrieval.questions import clean_question
+
+HEAVY = ("spacy", "torch", "sentence_transformers", "transformers", "langchain_core")
 
 
 def test_a_question_loses_its_control_characters_and_surrounding_space() -> None:
@@ -30,19 +33,60 @@ def test_a_long_question_is_refused_with_its_length_and_the_limit() -> None:
         clean_question("a" * 2_001, max_chars=2_000)
 
 
-def test_the_entry_point_is_the_function_even_after_its_module_is_imported() -> None:
-    import trellis.retrieval.retriever as module
+def _declared_homes() -> dict[str, str]:
+    """Each public name of ``trellis.retrieval`` and the module its type-checking import names."""
+    tree = ast.parse((REPO / "retrieval" / "__init__.py").read_text(encoding="utf-8"))
+    return {
+        alias.name: node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("trellis.retrieval.")
+        for alias in node.names
+    }
 
-    assert trellis.retrieval.answer is module.answer and callable(trellis.retrieval.answer)
+
+def test_every_public_name_is_the_object_its_module_defines_in_a_fresh_process() -> None:
+    """Loaded lazily after the submodules are imported (as a program importing the retriever does), each name is
+    the object of the module the type checker is told, never a submodule of the same name."""
+    homes = _declared_homes()
+    script = (
+        "import importlib, sys, types, trellis.retrieval.retriever, trellis.retrieval.generators\n"
+        "import trellis.retrieval as package\n"
+        f"homes = {homes!r}\n"
+        "assert sorted(homes) == sorted(package.__all__), sorted(set(homes) ^ set(package.__all__))\n"
+        "for name, home in homes.items():\n"
+        "    value = getattr(package, name)\n"
+        "    assert not isinstance(value, types.ModuleType), name\n"
+        "    assert value is getattr(importlib.import_module(home), name), (name, home)\n"
+        "print(len(homes))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(homes) > 20
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        import trellis.retrieval
+
         trellis.retrieval.nothing  # noqa: B018
 
 
 def test_types_and_the_documents_service_load_no_model_library() -> None:
-    heavy = ("spacy", "torch", "sentence_transformers", "transformers", "langchain_core")
     script = (
         "import sys, trellis.retrieval.types, trellis.retrieval.questions, trellis.api.services.documents\n"
-        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == ""
+
+
+def test_the_command_line_refuses_an_empty_question_without_loading_a_model_library() -> None:
+    script = (
+        "import sys\n"
+        "from trellis.api.cli.app import main\n"
+        "sys.argv = ['trellis', 'ask', '   ']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        f"    print(exit.code, ' '.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert "the question is empty" in done.stderr
+    assert done.stdout.split() == ["1"], done.stdout
