@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -16,7 +18,17 @@ import httpx
 from trellis.kg.graph.auth import resolve_password
 from trellis.kg.settings import Settings
 
-__all__ = ["KEY", "QUESTIONS", "REPO", "cli_env", "head_revision", "percentile", "start_api", "trellis_command"]
+__all__ = [
+    "KEY",
+    "QUESTIONS",
+    "REPO",
+    "baseline_worktree",
+    "cli_env",
+    "head_revision",
+    "percentile",
+    "start_api",
+    "trellis_command",
+]
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "benchmark-write-key-0123456789abcdef"
@@ -85,6 +97,18 @@ def trellis_command(checkout: Path, shim: Path) -> tuple[list[str], dict[str, st
         path = str(shim)
     run = f"import sys; sys.argv[0] = 'trellis'; from {module} import {function}; sys.exit({function}())"
     return [sys.executable, "-c", run], {"PYTHONPATH": path}
+
+
+@contextmanager
+def baseline_worktree(revision: str, folder: Path) -> Iterator[Path]:
+    """``revision`` checked out into ``folder / "baseline"`` (a detached git worktree, removed on the way out)."""
+    worktree = folder / "baseline"
+    subprocess.run(["git", "worktree", "add", "--detach", str(worktree), revision], cwd=REPO, check=True)
+    try:
+        yield worktree
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO, check=False)
+        subprocess.run(["git", "worktree", "prune"], cwd=REPO, check=False)
 
 
 def head_revision() -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from time import perf_counter
 
 from _common import cpu_model, throwaway_server
-from _serving import REPO, cli_env, head_revision, trellis_command
+from _serving import REPO, baseline_worktree, cli_env, head_revision, trellis_command
 from rich.console import Console
 from rich.table import Table
 
@@ -58,10 +58,7 @@ def main() -> None:
     table = Table("command", f"{args.baseline} s", f"{current} s", "ratio", title=f"CLI start-up ({cpu_model()})")
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="trellis-bench-cli-")))
-        worktree = folder / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.baseline], cwd=REPO, check=True)
-        stack.callback(subprocess.run, ["git", "worktree", "prune"], cwd=REPO, check=False)
-        stack.callback(subprocess.run, ["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO, check=False)
+        worktree = stack.enter_context(baseline_worktree(args.baseline, folder))
         settings, _store = stack.enter_context(throwaway_server(console))
         sides: dict[str, Side] = {}
         for name, checkout in (("baseline", worktree), ("current", REPO)):

@@ -26,7 +26,7 @@ from time import perf_counter
 from typing import Any
 
 from _common import cpu_model, throwaway_server
-from _serving import REPO, cli_env, head_revision, trellis_command
+from _serving import REPO, baseline_worktree, cli_env, head_revision, trellis_command
 from ingest import corpus_parser, parse_corpus_arguments, stage_corpus
 from rich.console import Console
 from rich.table import Table
@@ -63,10 +63,7 @@ def timed_ingest(
 def run(args: argparse.Namespace, console: Console) -> dict[str, Any]:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="trellis-bench-versions-")))
-        worktree = folder / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.baseline], cwd=REPO, check=True)
-        stack.callback(subprocess.run, ["git", "worktree", "prune"], cwd=REPO, check=False)
-        stack.callback(subprocess.run, ["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO, check=False)
+        worktree = stack.enter_context(baseline_worktree(args.baseline, folder))
         sides = {
             "baseline": trellis_command(worktree, folder / "shim-baseline"),
             "current": trellis_command(REPO, folder / "shim-current"),
