@@ -7,7 +7,8 @@ such commands imported spaCy and torch), in one run.
 The baseline is checked out into a temporary git worktree; each side runs its own code through
 :func:`_serving.trellis_command`. Each command runs as a fresh process against a throwaway Neo4j holding one
 ingested document, the two sides interleaved after one untimed run each: ``trellis documents``, ``trellis ask``
-with an empty question (refused), ``trellis feedback list`` and ``trellis --help``. A run that does not end as the
+with an empty question (refused), ``trellis eval retrieval`` of a malformed question file (refused),
+``trellis feedback list`` and ``trellis --help``. A run that does not end as the
 command should stops the benchmark. Reports the median wall time of each side and the ratio baseline / now.
 """
 
@@ -29,10 +30,16 @@ from rich.table import Table
 COMMANDS: dict[str, tuple[list[str], int, str]] = {
     "documents": (["documents"], 0, ""),
     "ask (empty question)": (["ask", "   "], 1, "the question is empty"),
+    "eval (malformed question file)": (
+        ["eval", "retrieval", "--set", "{questions}", "--current-graph", "--no-history"],
+        1,
+        "not an evaluation question",
+    ),
     "feedback list": (["feedback", "list"], 0, ""),
     "--help": (["--help"], 0, ""),
 }
-"""Each command's arguments, the exit code it must end with, and what its error line must say."""
+"""Each command's arguments (``{questions}``: a question file whose answers are not a list), the exit code it must
+end with, and what its error line must say."""
 
 Side = tuple[list[str], dict[str, str]]
 
@@ -66,9 +73,12 @@ def main() -> None:
             sides[name] = (command, cli_env(settings, **extra))
         facts = folder / "facts.txt"
         facts.write_text("Tirana is the capital of Albania. Baku is the capital of Azerbaijan.", encoding="utf-8")
+        questions = folder / "questions.jsonl"
+        questions.write_text('{"id": "q1", "question": "Where?", "answers": "Tirana"}\n', encoding="utf-8")
         with console.status("ingesting one document (the commands need a graph and its indexes) ..."):
             _seconds(sides["current"], ["ingest", str(facts)], code=0, says="")
-        for name, (arguments, code, says) in COMMANDS.items():
+        for name, (template, code, says) in COMMANDS.items():
+            arguments = [argument.format(questions=questions) for argument in template]
             times: dict[str, list[float]] = {"baseline": [], "current": []}
             for number in range(args.repeat + 1):  # the first run of each side compiles its bytecode: not timed
                 for side in ("baseline", "current") if number % 2 else ("current", "baseline"):

@@ -8,8 +8,9 @@ cleaning does not load spaCy and the models' libraries with the retriever.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from trellis.retrieval.lazy import lazy_names
 
 if TYPE_CHECKING:
     from trellis.retrieval.context import build_context
@@ -78,17 +79,4 @@ _HOMES = (
 """Where the public names live, the lightest first: a name is looked up in each until one holds it."""
 
 
-def __getattr__(name: str) -> Any:
-    """A public name, imported from its module on first use (PEP 562)."""
-    if name in __all__:
-        for home in _HOMES:
-            module = import_module(home)
-            if hasattr(module, name):
-                value = getattr(module, name)
-                globals()[name] = value
-                return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, __all__, _HOMES)

@@ -88,14 +88,12 @@ def retrieval_command(
     """Run Trellis beside its baselines (dense-only, full-text or BM25, hybrid without the graph, and for the prose
     set and question files neo4j-graphrag's HybridRetriever) on a question set, and append the run to the history
     (`trellis eval history`)."""
-    from transformers.utils import logging as transformers_logging
-
     from trellis.retrieval.evaluation.question_sets import choose_set
-    from trellis.retrieval.evaluation.report import report_table, save_report
 
-    transformers_logging.disable_progress_bar()
     chosen = choose_set(which, data=data, splits=_splits(split), limit=limit)  # read and checked before any work
     corpus = _corpus_of(which, chosen, corpus_option=corpus_option, current_graph=current_graph)
+    from trellis.retrieval.evaluation.report import report_table, save_report  # the models' libraries, once needed
+
     settings = _settings_for(generator)
     if not current_graph:
         console.print(f"ingesting {corpus} into a throwaway Neo4j (this takes a few minutes)")
@@ -147,9 +145,12 @@ def _evaluate(
     answers: bool,
 ) -> tuple[EvaluationReport, IngestReport | None]:
     """Build the retriever (ingesting the corpus unless ``current_graph``) and run every system on the set."""
+    from transformers.utils import logging as transformers_logging
+
     from trellis.api.cli.progress import StageBars
     from trellis.retrieval.evaluation.harness import evaluation_retriever
 
+    transformers_logging.disable_progress_bar()
     with ExitStack() as stack:
         with StageBars(console) as bars:
             retriever, ingested = stack.enter_context(

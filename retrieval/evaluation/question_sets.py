@@ -21,7 +21,7 @@ from trellis.retrieval.evaluation.datasets import (
     load_sets,
 )
 from trellis.retrieval.evaluation.prose import PROSE_CORPUS, as_eval_questions, load_articles, load_prose
-from trellis.retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
+from trellis.retrieval.evaluation.system_names import PROSE_SYSTEMS, SYSTEM_NAMES
 
 __all__ = ["NAMED_SETS", "QuestionSet", "choose_set"]
 

@@ -22,6 +22,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from trellis.retrieval.context import build_context
+from trellis.retrieval.evaluation.system_names import PROSE_SYSTEMS, SYSTEM_NAMES
 from trellis.retrieval.generators import Generation, Generator
 from trellis.retrieval.questions import clean_question
 from trellis.retrieval.retriever import Retriever
@@ -41,10 +42,6 @@ __all__ = [
     "build_systems",
     "generate_answer",
 ]
-
-SYSTEM_NAMES = ("dense", "fulltext", "hybrid", "trellis")
-PROSE_SYSTEMS = ("dense", "bm25", "hybrid", "peer-hybrid", "trellis")
-"""The systems of the prose evaluation: Trellis beside dense-only, BM25, plain hybrid search and the peer."""
 
 
 class Retrieved(BaseModel):

@@ -30,6 +30,8 @@ from trellis.kg.settings import Settings
 
 BATCH = "2"
 _WAIT_S = 240
+# The killed ingest gives up on the dead server after a short retry; the default waits half a minute for a restart.
+_GIVE_UP = {"TRELLIS_NEO4J_MAX_RETRY_S": "2", "TRELLIS_NEO4J_CONNECT_TIMEOUT_S": "2"}
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +95,7 @@ def test_neo4j_killed_mid_ingest_loses_nothing_after_a_restart(
     marker = pause_marker(own_settings, name)
     ingest = subprocess.Popen(
         [sys.executable, "-m", "trellis.api.cli", "ingest", str(geonames_ten)],
-        env=_env(own_settings, TRELLIS_FAILPOINT=point),
+        env=_env(own_settings, TRELLIS_FAILPOINT=point, **_GIVE_UP),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
     )  # fmt: skip
     try:

@@ -11,7 +11,7 @@ from trellis.retrieval.errors import EvaluationDataError
 from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR
 from trellis.retrieval.evaluation.prose import PROSE_CORPUS, PROSE_QUESTIONS
 from trellis.retrieval.evaluation.question_sets import choose_set
-from trellis.retrieval.evaluation.systems import PROSE_SYSTEMS, SYSTEM_NAMES
+from trellis.retrieval.evaluation.system_names import PROSE_SYSTEMS, SYSTEM_NAMES
 
 
 def test_the_shipped_sets_by_name() -> None:
