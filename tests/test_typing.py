@@ -1,7 +1,8 @@
 """The code type-checks under ``mypy --strict`` and is ruff clean (lint and format), run as a developer runs them.
 
-mypy keeps its cache in the repository's ``.mypy_cache`` (ignored by git, shared with a developer's own runs), so a
-second run rechecks only what changed and takes seconds; from cold it takes a minute or two.
+mypy keeps its cache beside the venv (``~/.cache/trellis/mypy``, shared with a developer's own runs and with other
+checkouts on the machine; mypy rechecks a file whose content changed), so a second run rechecks only what changed and
+takes seconds; from cold it takes a minute or two.
 """
 
 from __future__ import annotations
