@@ -22,7 +22,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from trellis.retrieval.context import build_context
-from trellis.retrieval.evaluation.system_names import PROSE_SYSTEMS, SYSTEM_NAMES
+from trellis.retrieval.evaluation.system_names import SYSTEM_NAMES
 from trellis.retrieval.generators import Generation, Generator
 from trellis.retrieval.questions import clean_question
 from trellis.retrieval.retriever import Retriever
@@ -30,8 +30,6 @@ from trellis.retrieval.search import PassageSearch, fetch_passages
 from trellis.retrieval.types import AnswerOptions, Context, Fact, LinkedEntity, Passage
 
 __all__ = [
-    "PROSE_SYSTEMS",
-    "SYSTEM_NAMES",
     "DenseSystem",
     "FulltextSystem",
     "GraphSystem",
