@@ -3,6 +3,7 @@ line against test settings."""
 
 from __future__ import annotations
 
+import ast
 import os
 import socket
 import subprocess
@@ -85,6 +86,29 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess
         [sys.executable, "-m", "trellis.api.cli", *args],
         env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
     )  # fmt: skip
+
+
+MODEL_LIBRARIES = ("spacy", "torch", "sentence_transformers", "transformers", "langchain_core")
+"""The libraries a command that refuses its input should never have loaded."""
+
+
+def refused_cli(*args: str, env: dict[str, str] | None = None) -> tuple[object, list[str], str]:
+    """Run the `trellis` command line in a fresh process: its exit code, the model libraries it had loaded by then
+    (:data:`MODEL_LIBRARIES`), and its stderr."""
+    script = (
+        "import sys\n"
+        "from trellis.api.cli.app import main\n"
+        f"sys.argv = ['trellis', *{list(args)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        f"    print(repr(exit.code), ' '.join(m for m in {MODEL_LIBRARIES!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120, cwd=REPO, check=False
+    )
+    code, *loaded = done.stdout.split() or ["None"]
+    return ast.literal_eval(code), loaded, done.stderr
 
 
 def ensure_retrieval_corpus(retriever: Retriever, corpus: Path) -> Retriever:

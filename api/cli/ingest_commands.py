@@ -65,6 +65,7 @@ def ingest(
     endpoint: EndpointOption = None,
 ) -> None:
     """Ingest documents into Neo4j and FAISS; unchanged documents are skipped, changed ones replaced."""
+    _refuse_when_nothing_exists(paths)
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # our bars show progress; no per-model loading bars
@@ -87,6 +88,15 @@ def ingest(
         raise IngestError(
             f"{report.failed} of {report.failed + report.documents + report.skipped} inputs failed (above)"
         )
+
+
+def _refuse_when_nothing_exists(paths: list[str]) -> None:
+    """IngestError before any model loads when every path is a local one that does not exist (a mix is ingested,
+    each missing path reported beside what lands)."""
+    local = [path.removeprefix("file://") for path in paths if "://" not in path or path.startswith("file://")]
+    missing = [path for path in local if not Path(path).exists()]
+    if missing and len(missing) == len(paths):
+        raise IngestError(f"nothing to ingest: no such file or folder: {', '.join(missing)}")
 
 
 def _run_ingest(

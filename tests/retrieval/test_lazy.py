@@ -9,9 +9,8 @@ import sys
 
 import pytest
 
-from tests.support import REPO
+from tests.support import MODEL_LIBRARIES, REPO
 
-HEAVY = ("spacy", "torch", "sentence_transformers", "transformers", "langchain_core")
 LAZY_PACKAGES = {
     "trellis.retrieval": ("retrieval/__init__.py", "trellis.retrieval.retriever"),
     "trellis.retrieval.evaluation": ("retrieval/evaluation/__init__.py", "trellis.retrieval.evaluation.systems"),
@@ -68,7 +67,7 @@ def test_choosing_a_question_set_loads_no_model_library() -> None:
         "from trellis.retrieval.evaluation.question_sets import choose_set\n"
         "chosen = choose_set('prose', splits=('dev',))\n"
         "assert chosen.questions > 100 and 'trellis' in chosen.systems and SYSTEM_NAMES\n"
-        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+        f"print(' '.join(m for m in {MODEL_LIBRARIES!r} if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert loaded.returncode == 0, loaded.stderr

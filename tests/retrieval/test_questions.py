@@ -7,10 +7,9 @@ import sys
 
 import pytest
 
+from tests.support import MODEL_LIBRARIES, refused_cli
 from trellis.retrieval import EmptyQuestionError, QuestionTooLongError
 from trellis.retrieval.questions import clean_question
-
-HEAVY = ("spacy", "torch", "sentence_transformers", "transformers", "langchain_core")
 
 
 def test_a_question_loses_its_control_characters_and_surrounding_space() -> None:
@@ -34,22 +33,13 @@ def test_a_long_question_is_refused_with_its_length_and_the_limit() -> None:
 def test_types_and_the_documents_service_load_no_model_library() -> None:
     script = (
         "import sys, trellis.retrieval.types, trellis.retrieval.questions, trellis.api.services.documents\n"
-        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+        f"print(' '.join(m for m in {MODEL_LIBRARIES!r} if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == ""
 
 
 def test_the_command_line_refuses_an_empty_question_without_loading_a_model_library() -> None:
-    script = (
-        "import sys\n"
-        "from trellis.api.cli.app import main\n"
-        "sys.argv = ['trellis', 'ask', '   ']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        f"    print(exit.code, ' '.join(m for m in {HEAVY!r} if m in sys.modules))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
-    assert "the question is empty" in done.stderr
-    assert done.stdout.split() == ["1"], done.stdout
+    code, loaded, stderr = refused_cli("ask", "   ")
+    assert "the question is empty" in stderr
+    assert (code, loaded) == (1, [])

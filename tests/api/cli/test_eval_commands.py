@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.support import run_cli, settings_env
+from tests.support import refused_cli, run_cli, settings_env
 from trellis.kg.graph.auth import resolve_password
 from trellis.kg.settings import Settings
 from trellis.retrieval import Retriever
@@ -126,16 +125,6 @@ def test_a_question_file_over_the_current_graph_goes_into_the_history(
 def test_a_malformed_question_file_is_refused_before_a_model_library_loads(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps({"id": "q1", "question": "What is the capital of Albania?", "answers": "Tirana"}) + "\n")
-    script = (
-        "import sys\n"
-        "from trellis.api.cli.app import main\n"
-        f"sys.argv = ['trellis', 'eval', 'retrieval', '--set', {str(gold)!r}, '--current-graph']\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exit:\n"
-        "    heavy = ('spacy', 'torch', 'sentence_transformers', 'transformers', 'langchain_core')\n"
-        "    print(exit.code, ' '.join(m for m in heavy if m in sys.modules))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
-    assert f"{gold}:1: not an evaluation question" in done.stderr, done.stderr
-    assert done.stdout.split() == ["1"], done.stdout
+    code, loaded, stderr = refused_cli("eval", "retrieval", "--set", str(gold), "--current-graph")
+    assert f"{gold}:1: not an evaluation question" in stderr, stderr
+    assert (code, loaded) == (1, [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support import run_cli, settings_env
+from tests.support import refused_cli, run_cli, settings_env
 from trellis.kg.graph import GraphStore
 from trellis.kg.graph.auth import resolve_password
 from trellis.kg.settings import Settings
@@ -44,6 +44,14 @@ def test_ingest_reports_bad_files_and_lands_the_rest(
     assert deleted.returncode == 0, deleted.stderr
     assert empty_graph.query("graph_counts")[0] == {"documents": 0, "chunks": 0, "entities": 0, "relationships": 0}
     assert run_cli("index", "check", env=env).returncode == 0
+
+
+def test_an_ingest_of_nothing_that_exists_is_refused_before_a_model_library_loads(tmp_path: Path) -> None:
+    code, loaded, stderr = refused_cli("ingest", str(tmp_path / "absent.txt"), f"file://{tmp_path / 'gone'}")
+    assert stderr.strip().splitlines() == [
+        f"error: nothing to ingest: no such file or folder: {tmp_path / 'absent.txt'}, {tmp_path / 'gone'}"
+    ]
+    assert (code, loaded) == (1, [])
 
 
 def test_delete_of_an_unknown_document_is_one_clear_line(neo4j_settings: Settings, tmp_path: Path) -> None:
