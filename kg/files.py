@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PRIVATE_FILE", "PRIVATE_FOLDER", "exclusive_lock", "private_folder", "write_private"]
+__all__ = [
+    "PRIVATE_FILE",
+    "PRIVATE_FOLDER",
+    "exclusive_lock",
+    "is_uri",
+    "local_path",
+    "private_folder",
+    "write_private",
+]
 
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
@@ -55,3 +63,13 @@ def exclusive_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def is_uri(path: str | Path) -> bool:
+    """A location on a pyarrow filesystem (``s3://...``), not a local path (``file://`` names a local one)."""
+    return "://" in str(path) and not str(path).startswith("file://")
+
+
+def local_path(path: str | Path) -> Path:
+    """The local path a path or a ``file://`` URI names."""
+    return Path(str(path).removeprefix("file://")).expanduser()

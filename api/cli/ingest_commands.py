@@ -13,6 +13,7 @@ from rich.table import Table
 
 from trellis.api.cli.progress import StageBars
 from trellis.kg.errors import IngestError
+from trellis.kg.files import is_uri, local_path
 from trellis.kg.graph import GraphStore
 from trellis.kg.ingest.report import IngestReport
 from trellis.kg.settings import Settings, get_settings
@@ -71,7 +72,7 @@ def ingest(
     transformers_logging.disable_progress_bar()  # our bars show progress; no per-model loading bars
     settings = get_settings()
     ray = ray or ray_address is not None
-    if not ray and any("://" in path and not path.startswith("file://") for path in paths):
+    if not ray and any(is_uri(path) for path in paths):
         raise IngestError("an s3:// (or other URI) corpus is read by Ray: add --ray")
     report = _run_ingest(
         settings,
@@ -93,8 +94,7 @@ def ingest(
 def _refuse_when_nothing_exists(paths: list[str]) -> None:
     """IngestError before any model loads when every path is a local one that does not exist (a mix is ingested,
     each missing path reported beside what lands)."""
-    local = [path.removeprefix("file://") for path in paths if "://" not in path or path.startswith("file://")]
-    missing = [path for path in local if not Path(path).exists()]
+    missing = [str(local_path(path)) for path in paths if not is_uri(path) and not local_path(path).exists()]
     if missing and len(missing) == len(paths):
         raise IngestError(f"nothing to ingest: no such file or folder: {', '.join(missing)}")
 

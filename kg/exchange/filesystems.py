@@ -16,12 +16,12 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.fs as pafs
 
 from trellis.kg.errors import StorageError
+from trellis.kg.files import is_uri, local_path
 
 __all__ = ["Location", "check_bucket", "commit", "discard", "open_location", "staging_for", "storage_errors"]
 
@@ -80,8 +80,8 @@ class Location:
 
 def open_location(uri: str, *, endpoint: str | None = None) -> Location:
     """The location ``uri`` names: a local path, ``s3://bucket/prefix`` or another URI pyarrow knows."""
-    if "://" not in uri or uri.startswith("file://"):
-        local = Path(uri.removeprefix("file://")).expanduser().resolve()
+    if not is_uri(uri):
+        local = local_path(uri).resolve()
         return Location(pafs.LocalFileSystem(), local.as_posix(), uri)
     if uri.startswith("s3://") and not uri.removeprefix("s3://").strip("/"):
         raise StorageError(f"{uri} names no bucket: write s3://BUCKET/PREFIX")

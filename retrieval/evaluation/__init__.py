@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trellis.retrieval.lazy import lazy_names
+from trellis.kg.lazy import lazy_names
 
 if TYPE_CHECKING:
     from trellis.retrieval.evaluation.datasets import DEFAULT_EVAL_DIR, EvalQuestion, load_questions, load_sets

@@ -11,8 +11,9 @@ models to read a file.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from trellis.kg.lazy import lazy_names
 
 if TYPE_CHECKING:
     from trellis.kg.ingest.distributed.cluster import RayCluster, ray_session, require_ray
@@ -21,16 +22,11 @@ if TYPE_CHECKING:
 
 __all__ = ["RayCluster", "RayIngest", "StagePlan", "ray_session", "require_ray"]
 
-_HOMES = {
-    "RayCluster": "cluster",
-    "RayIngest": "runner",
-    "StagePlan": "stages",
-    "ray_session": "cluster",
-    "require_ray": "cluster",
-}
+_HOMES = (
+    "trellis.kg.ingest.distributed.cluster",
+    "trellis.kg.ingest.distributed.stages",
+    "trellis.kg.ingest.distributed.runner",
+)
+"""Where the public names live, the lightest first."""
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
+__getattr__, __dir__ = lazy_names(__name__, __all__, _HOMES)

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from trellis.kg.errors import ConfigurationError, LoaderError
 from trellis.kg.exchange.filesystems import Location, open_location
+from trellis.kg.files import is_uri
 from trellis.kg.ingest.distributed.work import DOCUMENTS_PER_CALL, Batch, DocumentWork, Stored, encoded
 from trellis.kg.ingest.loaders import LoadFailure
 from trellis.kg.ingest.loaders.base import make_document
@@ -32,7 +33,7 @@ from trellis.kg.ingest.loaders.jsonl import iter_jsonl, parse_record
 from trellis.kg.ingest.loaders.paths import LoadResult, find_files, load_file
 from trellis.kg.types import Document
 
-__all__ = ["Corpus", "is_uri", "read_corpus"]
+__all__ = ["Corpus", "read_corpus"]
 
 _MAX_BLOCKS = 256  # blocks the list of files is cut into: one loading task each
 _JSONL, _PARQUET = (".jsonl", ".ndjson"), (".parquet",)
@@ -56,11 +57,6 @@ class _FileItem(BaseModel):
     path: str = ""
     root: str | None = None
     failure: LoadFailure | None = None
-
-
-def is_uri(path: str | Path) -> bool:
-    """A dataset on a pyarrow filesystem (``s3://...``), not a local path."""
-    return "://" in str(path) and not str(path).startswith("file://")
 
 
 def _works(results: Iterator[LoadResult], began: float, stored: Stored) -> Iterator[Batch]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support import MODEL_LIBRARIES
 from trellis.retrieval.errors import EvaluationDataError
 from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR
 from trellis.retrieval.evaluation.prose import PROSE_CORPUS, PROSE_QUESTIONS
@@ -42,3 +45,17 @@ def test_a_question_file_has_no_corpus_of_its_own(tmp_path: Path) -> None:
     assert chosen.split and [q.id for q in chosen.sets["team-gold"]] == ["a"]
     with pytest.raises(EvaluationDataError, match="no question set at"):
         choose_set(str(tmp_path / "missing.jsonl"))
+
+
+def test_choosing_a_question_set_loads_no_model_library() -> None:
+    script = (
+        "import sys\n"
+        "from trellis.retrieval.evaluation import DEFAULT_EVAL_DIR, SYSTEM_NAMES, load_sets\n"
+        "from trellis.retrieval.evaluation.question_sets import choose_set\n"
+        "chosen = choose_set('prose', splits=('dev',))\n"
+        "assert chosen.questions > 100 and 'trellis' in chosen.systems and SYSTEM_NAMES\n"
+        f"print(' '.join(m for m in {MODEL_LIBRARIES!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == ""
